@@ -1,0 +1,98 @@
+"""Accepted answers: the asker marks one answer as the solution, changes it or clears it.
+
+One standing acceptance per question is a UNIQUE key (`Acceptance.active_question_id`); every
+accept is a new row, so accept -> clear -> accept are three distinct events for the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.actions.questions import refresh_state
+from forum.clock import resolve
+from forum.errors import Conflict, NotFound
+from forum.models import Acceptance, Answer, Question, User
+from forum.permissions import can_accept, can_clear_acceptance, require
+from forum.settings import Settings
+
+
+async def check_accept_answer(
+    settings: Settings,
+    question: Question,
+    answer_id: Any,
+    *,
+    acting_user: User,
+    now: datetime | None = None,
+) -> Acceptance:
+    """Accepting the answer that already stands is a no-op that returns the standing acceptance."""
+    now = resolve(now)
+    require(
+        can_accept(acting_user, question, now, settings.staff_accept_after_days),
+        "Only the asker can accept an answer (staff after "
+        f"{settings.staff_accept_after_days} days).",
+    )
+    errors = v.Errors()
+    answer_pk = v.int_id(errors, "answer_id", answer_id)
+    errors.raise_if_any()
+    answer = await Answer.get_or_none(id=answer_pk, question_id=question.id)
+    if answer is None:
+        raise NotFound(f"Answer {answer_pk} is not an answer to this question.", field="answer_id")
+    standing = await Acceptance.get_or_none(active_question_id=question.id)
+    if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
+        return standing
+    return await do_accept_answer(question, answer, acting_user=acting_user, now=now)
+
+
+async def do_accept_answer(
+    question: Question, answer: Answer, *, acting_user: User, now: datetime | None = None
+) -> Acceptance:
+    now = resolve(now)
+    try:
+        async with in_transaction():
+            await _clear_standing(question, acting_user=acting_user, now=now)
+            acceptance = await Acceptance.create(
+                question=question,
+                answer=answer,
+                accepted_by=acting_user,
+                active_question_id=question.id,
+                created_at=now,
+            )
+            await Question.filter(id=question.id).update(
+                accepted_answer_id=answer.id, last_activity_at=now
+            )
+            await refresh_state(question.id)
+    except IntegrityError as exc:
+        raise Conflict("The accepted answer was changed at the same moment; reload.") from exc
+    return acceptance
+
+
+async def do_clear_acceptance(
+    question: Question, *, acting_user: User, now: datetime | None = None
+) -> None:
+    require(
+        can_clear_acceptance(acting_user, question), "Only the asker can clear the accepted answer."
+    )
+    now = resolve(now)
+    async with in_transaction():
+        if not await _clear_standing(question, acting_user=acting_user, now=now):
+            raise NotFound("This question has no accepted answer.")
+        await Question.filter(id=question.id).update(accepted_answer_id=None)
+        await refresh_state(question.id)
+
+
+async def _clear_standing(question: Question, *, acting_user: User, now: datetime) -> bool:
+    """Retire the standing acceptance, if any, by a conditional update: True if one was retired."""
+    standing = await Acceptance.filter(active_question_id=question.id).first()
+    if standing is None:
+        return False
+    retired = await Acceptance.filter(id=standing.id, active_question_id=question.id).update(
+        active_question_id=None, cleared_at=now, cleared_by_id=acting_user.id
+    )
+    if retired != 1:
+        raise Conflict("The accepted answer was changed at the same moment; reload.")
+    return True

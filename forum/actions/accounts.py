@@ -1,0 +1,132 @@
+"""Accounts: register, authenticate, change password, issue API tokens.
+
+Usernames are unique case-insensitively (a UNIQUE key on the lower-cased name); a password
+change bumps the session version so every other session is logged out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.auth import Auth, new_api_token
+from forum.clock import resolve
+from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
+from forum.models import ApiToken, Role, User
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1000
+
+
+def _password(errors: v.Errors, field: str, value: object) -> str:
+    if not isinstance(value, str) or not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
+        errors.add(field, f"Password must be {MIN_PASSWORD}–{MAX_PASSWORD} characters.")
+        return ""
+    if "\x00" in value:
+        errors.add(field, "Password contains characters that are not allowed.")
+    return value
+
+
+async def check_register(
+    auth: Auth,
+    *,
+    username: object,
+    email: object,
+    password: object,
+    role: Role = Role.MEMBER,
+    address: str = "",
+    locale: str = "en",
+    now: datetime | None = None,
+) -> User:
+    errors = v.Errors()
+    if not isinstance(username, str) or not v.USERNAME_RE.match(username):
+        errors.add("username", "Username must be 3–30 letters, digits, '_', '.' or '-'.")
+    email_text = v.text(errors, "email", email, min_len=3, max_len=254, label="Email")
+    if email_text and not v.EMAIL_RE.match(email_text):
+        errors.add("email", "Email must be an address like name@example.com.")
+    password_text = _password(errors, "password", password)
+    errors.raise_if_any()
+    assert isinstance(username, str)
+    return await do_create_user(
+        auth,
+        username=username,
+        email=email_text,
+        password=password_text,
+        role=role,
+        address=address,
+        locale=locale,
+        now=now,
+    )
+
+
+async def do_create_user(
+    auth: Auth,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    role: Role,
+    address: str = "",
+    locale: str = "en",
+    password_hash: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    now = resolve(now)
+    hashed = password_hash or await auth.hash_password(password)
+    try:
+        async with in_transaction():
+            return await User.create(
+                username=username,
+                username_key=username.lower(),
+                email=email,
+                password_hash=hashed,
+                role=role,
+                locale=locale,
+                signup_address=address[:45],
+                created_at=now,
+            )
+    except IntegrityError as exc:
+        raise Conflict(f"The username {username!r} is taken.", field="username") from exc
+
+
+async def check_authenticate(auth: Auth, *, username: object, password: object) -> User:
+    """The same answer whether the account is missing or the password wrong."""
+    user = None
+    if isinstance(username, str) and len(username) <= 30:
+        user = await User.get_or_none(username_key=username.lower())
+    given = password if isinstance(password, str) and len(password) <= MAX_PASSWORD else ""
+    ok = await auth.verify_password(user.password_hash if user else None, given)
+    if not ok or user is None:
+        raise NotAuthenticated("Wrong username or password.")
+    if user.suspended_at is not None:
+        raise Forbidden("This account is suspended.")
+    return user
+
+
+async def check_change_password(auth: Auth, user: User, *, current: object, new: object) -> User:
+    errors = v.Errors()
+    new_text = _password(errors, "new_password", new)
+    errors.raise_if_any()
+    if not await auth.verify_password(
+        user.password_hash, current if isinstance(current, str) else ""
+    ):
+        raise ValidationFailed({"current_password": "Current password is wrong."})
+    hashed = await auth.hash_password(new_text)
+    async with in_transaction():
+        await User.filter(id=user.id).update(
+            password_hash=hashed, session_version=F("session_version") + 1
+        )
+    await user.refresh_from_db()
+    return user
+
+
+async def do_create_api_token(user: User, *, now: datetime | None = None) -> str:
+    """Returns the token; only its hash is kept."""
+    token, token_hash = new_api_token()
+    async with in_transaction():
+        await ApiToken.create(user=user, token_hash=token_hash, created_at=resolve(now))
+    return token

@@ -1,0 +1,83 @@
+"""Answers: post and edit (with revisions). A new answer bumps the question's counters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.actions.questions import refresh_state
+from forum.clock import resolve
+from forum.errors import Conflict
+from forum.markdown import render_markdown
+from forum.models import Answer, Question, Revision, User
+from forum.permissions import can_edit_post, can_post, is_moderator, require
+
+BODY = (1, 20_000)
+
+
+def _body(body: Any) -> str:
+    errors = v.Errors()
+    text = v.text(errors, "body", body, min_len=BODY[0], max_len=BODY[1], label="Answer")
+    errors.raise_if_any()
+    return text
+
+
+async def check_create_answer(
+    question: Question, *, acting_user: User, body: Any, now: datetime | None = None
+) -> Answer:
+    require(can_post(acting_user), "Your account cannot post.")
+    text = _body(body)
+    if question.locked_at is not None:
+        raise Conflict("This question is locked: it takes no new answers.")
+    return await do_create_answer(question, acting_user=acting_user, body=text, now=now)
+
+
+async def do_create_answer(
+    question: Question, *, acting_user: User, body: str, now: datetime | None = None
+) -> Answer:
+    now = resolve(now)
+    by_other = int(acting_user.id != question.author_id)  # type: ignore[attr-defined]
+    async with in_transaction():
+        answer = await Answer.create(
+            question=question,
+            author=acting_user,
+            body=body,
+            body_html=render_markdown(body),
+            is_staff=is_moderator(acting_user),
+            created_at=now,
+            updated_at=now,
+        )
+        await Question.filter(id=question.id).update(
+            answer_count=F("answer_count") + 1,
+            other_answer_count=F("other_answer_count") + by_other,
+            last_activity_at=now,
+        )
+        await refresh_state(question.id)
+    return answer
+
+
+async def check_edit_answer(
+    answer: Answer, *, acting_user: User, body: Any, now: datetime | None = None
+) -> Answer:
+    require(
+        can_edit_post(acting_user, answer.author_id),  # type: ignore[attr-defined]
+        "You can only edit your own answers.",
+    )
+    text = _body(body)
+    if text == answer.body:
+        return answer
+    now = resolve(now)
+    async with in_transaction():
+        await Revision.create(
+            answer=answer, editor=acting_user, old_body=answer.body, created_at=now
+        )
+        await Answer.filter(id=answer.id).update(
+            body=text, body_html=render_markdown(text), updated_at=now
+        )
+        await Question.filter(id=answer.question_id).update(last_activity_at=now)  # type: ignore[attr-defined]
+    await answer.refresh_from_db()
+    return answer

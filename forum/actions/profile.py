@@ -1,0 +1,53 @@
+"""Profile: display name, locale and payout choice of the member themself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.models import PayoutMethod, User
+from forum.settings import Settings
+
+_UNSET: Any = object()
+
+
+async def check_update_profile(
+    settings: Settings,
+    user: User,
+    *,
+    display_name: Any = _UNSET,
+    locale: Any = _UNSET,
+    payout_method: Any = _UNSET,
+    payout_address: Any = _UNSET,
+) -> User:
+    """Only the fields given change; an error in any field changes nothing."""
+    errors = v.Errors()
+    changes: dict[str, Any] = {}
+    if display_name is not _UNSET:
+        changes["display_name"] = v.text(
+            errors, "display_name", display_name, min_len=0, max_len=60, label="Display name"
+        )
+    if locale is not _UNSET:
+        changes["locale"] = v.choice(errors, "locale", locale, settings.locales, "Locale")
+    if payout_method is not _UNSET:
+        method = v.choice(
+            errors, "payout_method", payout_method, settings.payout_methods, "Payout method"
+        )
+        changes["payout_method"] = PayoutMethod(method) if method else None
+    if payout_address is not _UNSET:
+        changes["payout_address"] = v.text(
+            errors,
+            "payout_address",
+            payout_address,
+            min_len=0,
+            max_len=200,
+            label="Payout address",
+        )
+    errors.raise_if_any()
+    if changes:
+        async with in_transaction():
+            await User.filter(id=user.id).update(**changes)
+        await user.refresh_from_db()
+    return user

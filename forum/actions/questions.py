@@ -1,0 +1,157 @@
+"""Questions: ask and edit (with revisions), and the derived state.
+
+The state is never set by hand: `refresh_state` recomputes it from the facts (locked, accepted
+answer, answers by others) inside the transaction of whatever changed them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.clock import resolve
+from forum.markdown import render_markdown
+from forum.models import Board, Question, QuestionState, Revision, User
+from forum.permissions import can_edit_post, can_post, require
+
+TITLE = (10, 200)
+BODY = (20, 20_000)
+
+
+def derive_state(
+    *, locked: bool, accepted_answer_id: int | None, other_answer_count: int
+) -> QuestionState:
+    if locked:
+        return QuestionState.LOCKED
+    if accepted_answer_id is not None:
+        return QuestionState.SOLVED
+    if other_answer_count > 0:
+        return QuestionState.ANSWERED
+    return QuestionState.UNANSWERED
+
+
+async def refresh_state(question_id: int) -> QuestionState:
+    """Recompute and store the state; call inside the transaction that changed the facts."""
+    row = (
+        await Question.filter(id=question_id)
+        .select_for_update()
+        .values("locked_at", "accepted_answer_id", "other_answer_count")
+    )[0]
+    state = derive_state(
+        locked=row["locked_at"] is not None,
+        accepted_answer_id=row["accepted_answer_id"],
+        other_answer_count=row["other_answer_count"],
+    )
+    await Question.filter(id=question_id).update(state=state)
+    return state
+
+
+def _validate(errors: v.Errors, *, title: Any, body: Any) -> tuple[str, str]:
+    title_text = v.text(errors, "title", title, min_len=TITLE[0], max_len=TITLE[1], label="Title")
+    body_text = v.text(errors, "body", body, min_len=BODY[0], max_len=BODY[1], label="Body")
+    return title_text, body_text
+
+
+async def check_create_question(
+    *,
+    acting_user: User,
+    board: Any,
+    title: Any,
+    body: Any,
+    tags: Any = None,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> Question:
+    require(can_post(acting_user), "Your account cannot post.")
+    errors = v.Errors()
+    board_obj = await Board.get_or_none(slug=board) if isinstance(board, str) and board else None
+    if board_obj is None:
+        errors.add("board", "Choose one of the boards.")
+    title_text, body_text = _validate(errors, title=title, body=body)
+    tag_list = v.tags(errors, tags)
+    errors.raise_if_any()
+    assert board_obj is not None
+    return await do_create_question(
+        acting_user=acting_user,
+        board=board_obj,
+        title=title_text,
+        body=body_text,
+        tags=tag_list,
+        language=language or acting_user.locale,
+        now=now,
+    )
+
+
+async def do_create_question(
+    *,
+    acting_user: User,
+    board: Board,
+    title: str,
+    body: str,
+    tags: list[str],
+    language: str,
+    now: datetime | None = None,
+) -> Question:
+    now = resolve(now)
+    async with in_transaction():
+        question = await Question.create(
+            board=board,
+            author=acting_user,
+            title=title,
+            body=body,
+            body_html=render_markdown(body),
+            tags=tags,
+            language=language,
+            state=QuestionState.UNANSWERED,
+            created_at=now,
+            updated_at=now,
+            last_activity_at=now,
+        )
+        await Board.filter(id=board.id).update(question_count=F("question_count") + 1)
+    return question
+
+
+async def check_edit_question(
+    question: Question,
+    *,
+    acting_user: User,
+    title: Any = None,
+    body: Any = None,
+    now: datetime | None = None,
+) -> Question:
+    """Keeps the previous title and body as a revision; an edit that changes nothing is a no-op."""
+    require(
+        can_edit_post(acting_user, question.author_id),  # type: ignore[attr-defined]
+        "You can only edit your own questions.",
+    )
+    errors = v.Errors()
+    new_title, new_body = _validate(
+        errors,
+        title=question.title if title is None else title,
+        body=question.body if body is None else body,
+    )
+    errors.raise_if_any()
+    if new_title == question.title and new_body == question.body:
+        return question
+    now = resolve(now)
+    async with in_transaction():
+        await Revision.create(
+            question=question,
+            editor=acting_user,
+            old_title=question.title,
+            old_body=question.body,
+            created_at=now,
+        )
+        await Question.filter(id=question.id).update(
+            title=new_title,
+            body=new_body,
+            body_html=render_markdown(new_body),
+            updated_at=now,
+            last_activity_at=now,
+        )
+    await question.refresh_from_db()
+    return question

@@ -1,0 +1,59 @@
+"""Managing other users: an admin sets roles, staff suspend members. Both are audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.clock import resolve
+from forum.models import AuditEntry, Role, User
+from forum.permissions import can_set_roles, can_suspend, require
+
+
+async def check_set_role(
+    target: User, role: object, *, acting_user: User, now: datetime | None = None
+) -> User:
+    require(can_set_roles(acting_user), "Only an admin can change roles.")
+    errors = v.Errors()
+    new_role = v.choice(errors, "role", role, tuple(r.value for r in Role), "Role")
+    errors.raise_if_any()
+    async with in_transaction():
+        await User.filter(id=target.id).update(role=Role(new_role))
+        await AuditEntry.create(
+            actor=acting_user,
+            action="set_role",
+            target_user=target,
+            detail=f"{target.role.value} -> {new_role}",
+            created_at=resolve(now),
+        )
+    await target.refresh_from_db()
+    return target
+
+
+async def check_suspend_user(
+    target: User, reason: object, *, acting_user: User, now: datetime | None = None
+) -> User:
+    """A suspended member can read but not post; their sessions and tokens stop working."""
+    require(can_suspend(acting_user, target), "Only staff can suspend, and only members.")
+    errors = v.Errors()
+    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
+    errors.raise_if_any()
+    now = resolve(now)
+    async with in_transaction():
+        await User.filter(id=target.id).update(
+            suspended_at=now,
+            suspended_reason=reason_text,
+            session_version=F("session_version") + 1,
+        )
+        await AuditEntry.create(
+            actor=acting_user,
+            action="suspend",
+            target_user=target,
+            detail=reason_text,
+            created_at=now,
+        )
+    await target.refresh_from_db()
+    return target

@@ -1,0 +1,37 @@
+"""API: give and withdraw kudos."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.kudos import do_give_kudos, do_withdraw_kudos
+from forum.api.base import ok, path_id, require_api_user
+from forum.models import Answer
+from forum.permissions import access_answer
+
+
+async def give(request: Request) -> Response:
+    user = await require_api_user(request)
+    answer = await access_answer(path_id(request))
+    await do_give_kudos(answer, acting_user=user)
+    return ok(await _state(answer.id), status_code=201)
+
+
+async def withdraw(request: Request) -> Response:
+    user = await require_api_user(request)
+    answer = await access_answer(path_id(request))
+    await do_withdraw_kudos(answer, acting_user=user)
+    return ok(await _state(answer.id))
+
+
+async def _state(answer_id: int) -> dict[str, int]:
+    count = await Answer.filter(id=answer_id).values_list("kudos_count", flat=True)
+    return {"answer_id": answer_id, "kudos": count[0]}
+
+
+routes = [
+    Route("/answers/{id:int}/kudos", give, methods=["POST"]),
+    Route("/answers/{id:int}/kudos", withdraw, methods=["DELETE"]),
+]

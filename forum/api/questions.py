@@ -1,0 +1,91 @@
+"""API: list, read, ask and edit questions."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.questions import check_create_question, check_edit_question
+from forum.api.base import (
+    json_body,
+    ok,
+    page_body,
+    path_id,
+    question_detail,
+    question_summary,
+    require_api_user,
+    user_ref,
+)
+from forum.permissions import access_question
+from forum.queries import get_board, get_question_page, list_questions, parse_limit
+
+
+async def list_(request: Request) -> Response:
+    params = request.query_params
+    board = await get_board(params["board"]) if params.get("board") else None
+    page = await list_questions(
+        board=board,
+        state=params.get("state") or None,
+        sort=params.get("sort") or "newest",
+        cursor=params.get("cursor") or None,
+        limit=parse_limit(params.get("limit")),
+    )
+    return ok(page_body(page, question_summary))
+
+
+async def detail(request: Request) -> Response:
+    page = await get_question_page(path_id(request), viewer=None)
+    accepted = page.question.accepted_answer_id
+    body = question_detail(page.question)
+    body["answers"] = [
+        {
+            "id": a["id"],
+            "body": a["body"],
+            "body_html": a["body_html"],
+            "author": user_ref(a["author_username"], a["author_display_name"]),
+            "is_staff": a["is_staff"],
+            "kudos": a["kudos_count"],
+            "accepted": a["id"] == accepted,
+            "created_at": a["created_at"],
+            "updated_at": a["updated_at"],
+        }
+        for a in page.answers
+    ]
+    return ok(body)
+
+
+async def create(request: Request) -> Response:
+    user = await require_api_user(request)
+    data = await json_body(request)
+    question = await check_create_question(
+        acting_user=user,
+        board=data.get("board"),
+        title=data.get("title"),
+        body=data.get("body"),
+        tags=data.get("tags"),
+    )
+    return await _saved(question.id, 201)
+
+
+async def update(request: Request) -> Response:
+    user = await require_api_user(request)
+    question = await access_question(path_id(request))
+    data = await json_body(request)
+    await check_edit_question(
+        question, acting_user=user, title=data.get("title"), body=data.get("body")
+    )
+    return await _saved(question.id, 200)
+
+
+async def _saved(question_id: int, status_code: int) -> Response:
+    page = await get_question_page(question_id, viewer=None)
+    return ok(question_detail(page.question), status_code=status_code)
+
+
+routes = [
+    Route("/questions", list_, methods=["GET"]),
+    Route("/questions", create, methods=["POST"]),
+    Route("/questions/{id:int}", detail, methods=["GET"]),
+    Route("/questions/{id:int}", update, methods=["PATCH"]),
+]

@@ -1,0 +1,252 @@
+"""The application factory: routes, middleware, error handlers and the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from tortoise import Tortoise
+from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.exceptions import DoesNotExist, IntegrityError, ValidationError
+
+from forum.actions.boards import ensure_default_boards
+from forum.api import acceptance as api_acceptance
+from forum.api import accounts as api_accounts
+from forum.api import answers as api_answers
+from forum.api import boards as api_boards
+from forum.api import kudos as api_kudos
+from forum.api import openapi as api_openapi
+from forum.api import questions as api_questions
+from forum.api import users as api_users
+from forum.auth import CSRF_COOKIE, Auth
+from forum.db import apply_migrations
+from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
+from forum.settings import ROOT, Settings, load_settings, tortoise_config
+from forum.views import acceptance, accounts, answers, boards, kudos, profile, questions
+from forum.web import login_url, redirect, render, safe_next
+
+log = logging.getLogger("peerdesk")
+
+API_PREFIX = "/api/v1"
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+        b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityMiddleware:
+    """Security headers on every response; a CSRF cookie for every browser that lacks one."""
+
+    def __init__(self, app: ASGIApp, auth: Auth) -> None:
+        self.app = app
+        self.auth = auth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        new_token: str | None = None
+        if not scope["path"].startswith(API_PREFIX):
+            cookie = Request(scope).cookies.get(CSRF_COOKIE)
+            if not self.auth.csrf_token_valid(cookie):
+                new_token = self.auth.new_csrf_token()
+                scope.setdefault("state", {})["csrf_token"] = new_token
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(SECURITY_HEADERS)
+                if new_token:
+                    secure = "; Secure" if scope.get("scheme") == "https" else ""
+                    headers.append(
+                        (
+                            b"set-cookie",
+                            (
+                                f"{CSRF_COOKIE}={new_token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+                            ).encode(),
+                        )
+                    )
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def api_error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
+
+
+async def handle_forum_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ForumError)
+    if _is_api(request):
+        return api_error(exc.status, exc.code, exc.message)
+    if isinstance(exc, NotAuthenticated):
+        return redirect(request, login_url(request), message=exc.message, kind="info")
+    back = request.headers.get("referer", "")
+    back_path = "/" + back.split("/", 3)[3] if back.count("/") >= 3 else ""
+    if isinstance(exc, NotFound) or request.method == "GET" or not safe_next(back_path, ""):
+        return await render(
+            request,
+            "error.html",
+            {"status": exc.status, "message": exc.message},
+            status_code=exc.status,
+        )
+    return redirect(request, back_path, message=exc.message, kind="error")
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else "Request refused."
+    if exc.status_code == 413:
+        message = "The request body is too large."
+    if _is_api(request):
+        return api_error(
+            exc.status_code,
+            _HTTP_CODES.get(exc.status_code, "http_error"),
+            message,
+            headers=exc.headers,
+        )
+    if exc.status_code >= 400 and request.method == "GET":
+        return await render(
+            request,
+            "error.html",
+            {"status": exc.status_code, "message": message},
+            status_code=exc.status_code,
+        )
+    return PlainTextResponse(message, status_code=exc.status_code, headers=exc.headers)
+
+
+async def handle_db_error(request: Request, exc: Exception) -> Response:
+    """A constraint the actions did not anticipate: a conflict, never a 500."""
+    log.warning("database refused a write: %s", exc)
+    if isinstance(exc, DoesNotExist):
+        return await handle_forum_error(request, NotFound("Not found."))
+    if isinstance(exc, ValidationError):
+        return await handle_forum_error(request, ForumError(str(exc)))
+    return await handle_forum_error(
+        request, Conflict("That change conflicts with another one; reload and try again.")
+    )
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1")
+    except Exception:  # any failure to reach the database is "not ok"
+        log.exception("health check failed")
+        return JSONResponse({"ok": False}, status_code=503)
+    return JSONResponse({"ok": True})
+
+
+def api_routes() -> list[Any]:
+    return [
+        *api_accounts.routes,
+        *api_users.routes,
+        *api_boards.routes,
+        *api_questions.routes,
+        *api_answers.routes,
+        *api_kudos.routes,
+        *api_acceptance.routes,
+        *api_openapi.routes,
+    ]
+
+
+def html_routes() -> list[Any]:
+    return [
+        *boards.routes,
+        *questions.routes,
+        *answers.routes,
+        *kudos.routes,
+        *acceptance.routes,
+        *accounts.routes,
+        *profile.routes,
+    ]
+
+
+async def api_not_found(request: Request) -> Response:
+    return api_error(404, "not_found", f"No endpoint {request.method} {request.url.path}.")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    auth = Auth(settings)
+    config = tortoise_config(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        orm = RegisterTortoise(app, config=config)
+        try:
+            await orm.__aenter__()
+            await apply_migrations(config)
+            await ensure_default_boards()
+        except BaseException:
+            await orm.close_orm()
+            raise
+        try:
+            yield
+        finally:
+            await orm.close_orm()
+
+    routes = [
+        Route("/healthz", healthz),
+        Mount(
+            API_PREFIX,
+            routes=[
+                *api_routes(),
+                Route(
+                    "/{path:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
+                ),
+            ],
+        ),
+        Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
+        *html_routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityMiddleware, auth=auth)],
+        exception_handlers={
+            ForumError: handle_forum_error,
+            HTTPException: handle_http_error,
+            IntegrityError: handle_db_error,
+            DoesNotExist: handle_db_error,
+            ValidationError: handle_db_error,
+        },
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.auth = auth
+    return app

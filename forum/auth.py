@@ -1,0 +1,154 @@
+"""Who is asking: password hashing, the signed session cookie, API bearer tokens and CSRF.
+
+Sessions are signed cookies (any process can serve any request); API tokens are random, shown
+once and stored as sha256; CSRF uses a signed double-submit cookie checked in `read_form`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+import argon2
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from forum.errors import CsrfFailed
+from forum.models import ApiToken, User
+from forum.settings import Settings
+
+SESSION_COOKIE = "pd_session"
+CSRF_COOKIE = "pd_csrf"
+CSRF_FIELD = "csrf_token"
+TOKEN_PREFIX = "pd_"
+
+
+class Auth:
+    """Holds the secrets of one app instance; reached as `request.app.state.auth`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        cheap = settings.password_hash_profile == "cheap"
+        self.hasher = self.cheap_hasher() if cheap else argon2.PasswordHasher()
+        self.sessions = URLSafeTimedSerializer(settings.secret_key, salt="peerdesk.session")
+        self._csrf_key = hashlib.sha256(f"csrf:{settings.secret_key}".encode()).digest()
+        self._dummy_hash = self.hasher.hash(secrets.token_hex(8))
+
+    @staticmethod
+    def cheap_hasher() -> argon2.PasswordHasher:
+        """For tests and bulk seeding only: argon2 at its lowest cost."""
+        return argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+
+    async def hash_password(self, password: str) -> str:
+        return await run_in_threadpool(self.hasher.hash, password)
+
+    async def verify_password(self, password_hash: str | None, password: str) -> bool:
+        """Constant work whether or not the account exists (no user enumeration by timing)."""
+        try:
+            return await run_in_threadpool(
+                self.hasher.verify, password_hash or self._dummy_hash, password
+            )
+        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+            return False
+
+    # -- sessions -------------------------------------------------------------------------
+
+    def login(self, request: Request, response: Response, user: User) -> None:
+        value = self.sessions.dumps({"u": user.id, "v": user.session_version})
+        response.set_cookie(
+            SESSION_COOKIE,
+            value,
+            max_age=self.settings.session_max_age_seconds,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+    def logout(self, response: Response) -> None:
+        response.delete_cookie(SESSION_COOKIE)
+
+    async def session_user(self, request: Request) -> User | None:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return None
+        try:
+            data: Any = self.sessions.loads(raw, max_age=self.settings.session_max_age_seconds)
+            user_id, version = int(data["u"]), int(data["v"])
+        except (BadSignature, KeyError, TypeError, ValueError):
+            return None
+        user = await User.get_or_none(id=user_id)
+        if user is None or user.session_version != version or user.suspended_at is not None:
+            return None
+        return user
+
+    # -- CSRF -----------------------------------------------------------------------------
+
+    def new_csrf_token(self) -> str:
+        nonce = secrets.token_urlsafe(18)
+        return f"{nonce}.{self._csrf_sign(nonce)}"
+
+    def csrf_token_valid(self, token: str | None) -> bool:
+        if not token or "." not in token:
+            return False
+        nonce, _, signature = token.partition(".")
+        return hmac.compare_digest(signature, self._csrf_sign(nonce))
+
+    def _csrf_sign(self, nonce: str) -> str:
+        return hmac.new(self._csrf_key, nonce.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def new_api_token() -> tuple[str, str]:
+    """Return (token shown once, hash stored)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_api_token(token)
+
+
+def hash_api_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+async def token_user(request: Request) -> User | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    row = (
+        await ApiToken.filter(token_hash=hash_api_token(token.strip()))
+        .select_related("user")
+        .first()
+    )
+    if row is None or row.user.suspended_at is not None:
+        return None
+    return row.user
+
+
+def auth_of(request: Request) -> Auth:
+    auth: Auth = request.app.state.auth
+    return auth
+
+
+async def read_form(request: Request) -> FormData:
+    """The body of an HTML form post, refused unless its CSRF token matches the cookie."""
+    # Malformed bodies raise Starlette's HTTPException (400/413), answered by the app's handler.
+    form = await request.form(max_files=0, max_fields=50, max_part_size=64 * 1024)
+    submitted = form.get(CSRF_FIELD)
+    cookie = request.cookies.get(CSRF_COOKIE)
+    auth = auth_of(request)
+    if (
+        not isinstance(submitted, str)
+        or not cookie
+        or not hmac.compare_digest(submitted, cookie)
+        or not auth.csrf_token_valid(cookie)
+    ):
+        raise CsrfFailed("Your form expired. Please reload the page and try again.")
+    return form
+
+
+def form_text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""

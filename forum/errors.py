@@ -1,0 +1,53 @@
+"""Domain errors: each carries its HTTP status, a snake_case code and a human message.
+
+One exception handler (forum.app) turns them into the API error body or a flash + redirect.
+"""
+
+from __future__ import annotations
+
+
+class ForumError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationFailed(ForumError):
+    """Bad input. `errors` maps each offending field to its message."""
+
+    status = 400
+    code = "validation_error"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        message = "; ".join(f"{name}: {text}" for name, text in errors.items())
+        super().__init__(message, field=next(iter(errors), None))
+
+
+class NotAuthenticated(ForumError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(ForumError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ForumError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ForumError):
+    status = 409
+    code = "conflict"
+
+
+class CsrfFailed(ForumError):
+    status = 403
+    code = "csrf_failed"

@@ -1,0 +1,239 @@
+"""Forum data: accounts, boards, questions, answers, kudos, acceptances and revisions.
+
+Uniqueness and the one-accepted-answer rule live here as database constraints.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    STAFF = "staff"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+class PayoutMethod(StrEnum):
+    CREDIT = "credit"
+    CASH = "cash"
+    CHARITY = "charity"
+
+
+class QuestionState(StrEnum):
+    UNANSWERED = "unanswered"
+    ANSWERED = "answered"
+    SOLVED = "solved"
+    LOCKED = "locked"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=30)
+    # Lower-cased username: makes "Anna" and "anna" the same account name, in the database.
+    username_key = fields.CharField(max_length=30, unique=True)
+    email = fields.CharField(max_length=254)
+    password_hash = fields.CharField(max_length=255)
+    display_name = fields.CharField(max_length=60, default="")
+    role = fields.CharEnumField(Role, max_length=10, default=Role.MEMBER)
+    locale = fields.CharField(max_length=5, default="en")
+    payout_method = fields.CharEnumField(PayoutMethod, max_length=10, default=PayoutMethod.CREDIT)
+    payout_address = fields.CharField(max_length=200, default="")
+    # Bumped on password change and suspension: every older session cookie stops working.
+    session_version = fields.IntField(default=1)
+    suspended_at = fields.DatetimeField(null=True)
+    suspended_reason = fields.CharField(max_length=500, default="")
+    signup_address = fields.CharField(max_length=45, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "users"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    # sha256 of the token: the token itself is shown once and never stored.
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_tokens"
+
+
+class Board(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=50, unique=True)
+    name = fields.CharField(max_length=100)
+    description = fields.CharField(max_length=500, default="")
+    sla_hours = fields.IntField(default=12)
+    urgent = fields.BooleanField(default=False)
+    position = fields.IntField(default=0)
+    question_count = fields.IntField(default=0)
+
+    class Meta:
+        table = "boards"
+
+
+class Question(Model):
+    id = fields.IntField(primary_key=True)
+    board: fields.ForeignKeyRelation[Board] = fields.ForeignKeyField(
+        "forum.Board", related_name="questions", on_delete=fields.RESTRICT
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="questions", on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=200)
+    body = fields.TextField()
+    body_html = fields.TextField()
+    tags: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    language = fields.CharField(max_length=5, default="en")
+    # Derived by forum.actions.questions.derive_state from the facts below, never set by hand.
+    state = fields.CharEnumField(QuestionState, max_length=12, default=QuestionState.UNANSWERED)
+    answer_count = fields.IntField(default=0)
+    # Answers by anyone but the asker: what makes a question "answered".
+    other_answer_count = fields.IntField(default=0)
+    accepted_answer_id = fields.IntField(null=True)
+    locked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    last_activity_at = fields.DatetimeField()
+
+    class Meta:
+        table = "questions"
+        indexes = [
+            Index(fields=("created_at", "id"), name="question_created"),
+            Index(fields=("last_activity_at", "id"), name="question_activity"),
+            Index(fields=("state", "created_at", "id"), name="question_state_created"),
+            Index(fields=("state", "last_activity_at", "id"), name="question_state_activity"),
+            Index(fields=("board_id", "created_at", "id"), name="question_board_created"),
+            Index(fields=("board_id", "last_activity_at", "id"), name="question_board_activity"),
+            Index(
+                fields=("board_id", "state", "created_at", "id"),
+                name="question_board_state_created",
+            ),
+            Index(
+                fields=("board_id", "state", "last_activity_at", "id"),
+                name="question_board_state_activity",
+            ),
+            Index(fields=("author_id", "created_at"), name="question_author_created"),
+        ]
+
+
+class Answer(Model):
+    id = fields.IntField(primary_key=True)
+    question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
+        "forum.Question", related_name="answers", on_delete=fields.RESTRICT
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="answers", on_delete=fields.RESTRICT
+    )
+    body = fields.TextField()
+    body_html = fields.TextField()
+    # Staff answers are marked "Staff" for good, even if the author's role changes later.
+    is_staff = fields.BooleanField(default=False)
+    kudos_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "answers"
+        indexes = [
+            Index(fields=("question_id", "created_at", "id"), name="answer_question_created"),
+            Index(fields=("author_id", "created_at"), name="answer_author_created"),
+        ]
+
+
+class Kudos(Model):
+    id = fields.IntField(primary_key=True)
+    answer: fields.ForeignKeyRelation[Answer] = fields.ForeignKeyField(
+        "forum.Answer", related_name="kudos", on_delete=fields.RESTRICT
+    )
+    giver: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="kudos_given", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "kudos"
+        unique_together = (("answer", "giver"),)
+
+
+# One row per accept event; the ledger keys its awards on this id. `active_question_id` equals
+# `question_id` while the acceptance stands and is NULL once it is cleared or replaced: its UNIQUE
+# constraint is the database's "one accepted answer per question".
+class Acceptance(Model):
+    id = fields.IntField(primary_key=True)
+    question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
+        "forum.Question", related_name="acceptances", on_delete=fields.RESTRICT
+    )
+    answer: fields.ForeignKeyRelation[Answer] = fields.ForeignKeyField(
+        "forum.Answer", related_name="acceptances", on_delete=fields.RESTRICT
+    )
+    accepted_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="acceptances_made", on_delete=fields.RESTRICT
+    )
+    active_question_id = fields.IntField(null=True, unique=True)
+    created_at = fields.DatetimeField()
+    cleared_at = fields.DatetimeField(null=True)
+    cleared_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="acceptances_cleared", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "acceptances"
+        indexes = [Index(fields=("question_id", "created_at"), name="acceptance_question")]
+
+
+# The text a post had before an edit: who changed it, when, and what it was.
+class Revision(Model):
+    id = fields.IntField(primary_key=True)
+    question: fields.ForeignKeyNullableRelation[Question] = fields.ForeignKeyField(
+        "forum.Question", related_name="revisions", null=True, on_delete=fields.RESTRICT
+    )
+    answer: fields.ForeignKeyNullableRelation[Answer] = fields.ForeignKeyField(
+        "forum.Answer", related_name="revisions", null=True, on_delete=fields.RESTRICT
+    )
+    editor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="revisions", on_delete=fields.RESTRICT
+    )
+    old_title = fields.CharField(max_length=200, default="")
+    old_body = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "revisions"
+        indexes = [
+            Index(fields=("question_id", "created_at"), name="revision_question"),
+            Index(fields=("answer_id", "created_at"), name="revision_answer"),
+        ]
+
+
+# Who did what to whom, for staff and admin actions (role changes, suspensions).
+class AuditEntry(Model):
+    id = fields.IntField(primary_key=True)
+    actor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="audit_actions", on_delete=fields.RESTRICT
+    )
+    action = fields.CharField(max_length=50)
+    target_user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="audit_targets", null=True, on_delete=fields.RESTRICT
+    )
+    detail = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "audit_entries"
+        indexes = [Index(fields=("created_at",), name="audit_created")]

@@ -1,0 +1,86 @@
+"""Who may do what: predicates (`can_*`) and guards (`access_*` / `require_*`) in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from forum.errors import Forbidden, NotAuthenticated, NotFound
+from forum.models import Answer, Question, Role, User
+
+MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+def is_moderator(user: User | None) -> bool:
+    return user is not None and user.role in MODERATOR_ROLES
+
+
+def is_admin(user: User | None) -> bool:
+    return user is not None and user.role == Role.ADMIN
+
+
+def can_post(user: User | None) -> bool:
+    return user is not None and user.suspended_at is None
+
+
+def can_edit_post(user: User | None, author_id: int) -> bool:
+    """Authors edit their own questions and answers; staff edit any post."""
+    return can_post(user) and (user.id == author_id or is_moderator(user))  # type: ignore[union-attr]
+
+
+def can_give_kudos(user: User | None, author_id: int) -> bool:
+    """Kudos go to other members' answers, never your own."""
+    return can_post(user) and user.id != author_id  # type: ignore[union-attr]
+
+
+def can_accept(user: User | None, question: Question, now: datetime, staff_after_days: int) -> bool:
+    """The asker may accept; staff too once the question is older than `staff_after_days`."""
+    if not can_post(user):
+        return False
+    assert user is not None
+    if question.author_id == user.id:  # type: ignore[attr-defined]
+        return True
+    return is_moderator(user) and now - question.created_at > timedelta(days=staff_after_days)
+
+
+def can_clear_acceptance(user: User | None, question: Question) -> bool:
+    return can_edit_post(user, question.author_id)  # type: ignore[attr-defined]
+
+
+def can_set_roles(user: User | None) -> bool:
+    return is_admin(user)
+
+
+def can_suspend(user: User | None, target: User) -> bool:
+    return is_moderator(user) and target.role == Role.MEMBER
+
+
+def require_user(user: User | None) -> User:
+    if user is None:
+        raise NotAuthenticated("Log in to do that.")
+    return user
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+async def access_question(question_id: int) -> Question:
+    question = await Question.get_or_none(id=question_id)
+    if question is None:
+        raise NotFound(f"Question {question_id} does not exist.")
+    return question
+
+
+async def access_answer(answer_id: int) -> Answer:
+    answer = await Answer.get_or_none(id=answer_id).select_related("question")
+    if answer is None:
+        raise NotFound(f"Answer {answer_id} does not exist.")
+    return answer
+
+
+async def access_user(user_id: int) -> User:
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} does not exist.")
+    return user

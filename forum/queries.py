@@ -1,0 +1,163 @@
+"""Reads for pages and the API. Each function runs a fixed number of queries, whatever the rows."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+
+from forum.errors import NotFound, ValidationFailed
+from forum.models import Answer, Board, Kudos, Question, QuestionState, Revision, User
+
+LIST_STATES = ("unanswered", "answered", "solved", "locked")
+SORTS = {"newest": "created_at", "active": "last_activity_at"}
+MAX_LIMIT = 100
+
+_LIST_COLUMNS = ("id", "title", "state", "answer_count", "tags", "created_at", "last_activity_at")
+_LIST_JOINED = {
+    "board_slug": "board__slug",
+    "board_name": "board__name",
+    "author_username": "author__username",
+    "author_display_name": "author__display_name",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def encode_cursor(moment: datetime, row_id: int) -> str:
+    raw = f"{moment.isoformat()}|{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        moment_text, _, id_text = base64.urlsafe_b64decode(padded).decode().partition("|")
+        moment = datetime.fromisoformat(moment_text)
+        row_id = int(id_text)
+        if moment.tzinfo is None or row_id < 1:
+            raise ValueError(cursor)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValidationFailed({"cursor": "cursor is not a cursor this server gave out."}) from exc
+    return moment, row_id
+
+
+def parse_limit(value: str | None, default: int = 20) -> int:
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise ValidationFailed({"limit": f"limit must be a whole number from 1 to {MAX_LIMIT}."})
+    return int(value)
+
+
+async def list_boards() -> list[dict[str, Any]]:
+    return (
+        await Board.all()
+        .order_by("position", "id")
+        .values("id", "slug", "name", "description", "sla_hours", "urgent", "question_count")
+    )
+
+
+async def get_board(slug: str) -> Board:
+    board = await Board.get_or_none(slug=slug)
+    if board is None:
+        raise NotFound(f"There is no board {slug!r}.", field="board")
+    return board
+
+
+async def list_questions(
+    *,
+    board: Board | None = None,
+    state: str | None = None,
+    sort: str = "newest",
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page:
+    """Keyset pagination on (sort column, id): page 1,000 costs what page 1 costs."""
+    if state and state not in LIST_STATES:
+        raise ValidationFailed({"state": f"state must be one of: {', '.join(LIST_STATES)}."})
+    if sort not in SORTS:
+        raise ValidationFailed({"sort": f"sort must be one of: {', '.join(SORTS)}."})
+    column = SORTS[sort]
+    query = Question.all()
+    if board is not None:
+        query = query.filter(board_id=board.id)
+    if state:
+        query = query.filter(state=QuestionState(state))
+    if cursor:
+        moment, row_id = decode_cursor(cursor)
+        query = query.filter(
+            Q(**{f"{column}__lt": moment}) | Q(**{column: moment, "id__lt": row_id})
+        )
+    rows = (
+        await query.order_by(f"-{column}", "-id")
+        .limit(limit + 1)
+        .values(*_LIST_COLUMNS, **_LIST_JOINED)
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1][column], rows[-1]["id"])
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    question: Question
+    answers: list[dict[str, Any]]
+    kudos_given: set[int]
+
+
+async def get_question_page(question_id: int, viewer: User | None) -> QuestionPage:
+    """Three queries, however many answers: the question, its answers, the viewer's kudos."""
+    question = await Question.get_or_none(id=question_id).select_related("board", "author")
+    if question is None:
+        raise NotFound(f"Question {question_id} does not exist.")
+    answers = (
+        await Answer.filter(question_id=question_id)
+        .order_by("created_at", "id")
+        .values(
+            "id",
+            "body",
+            "body_html",
+            "is_staff",
+            "kudos_count",
+            "created_at",
+            "updated_at",
+            author_id="author__id",
+            author_username="author__username",
+            author_display_name="author__display_name",
+        )
+    )
+    kudos_given: set[int] = set()
+    if viewer is not None and answers:
+        kudos_given = set(
+            await Kudos.filter(giver_id=viewer.id, answer__question_id=question_id).values_list(
+                "answer_id", flat=True
+            )
+        )
+    return QuestionPage(question=question, answers=answers, kudos_given=kudos_given)
+
+
+async def list_revisions(question: Question) -> list[dict[str, Any]]:
+    """Every edit of the question and its answers, newest first."""
+    return (
+        await Revision.filter(Q(question_id=question.id) | Q(answer__question_id=question.id))
+        .order_by("-created_at", "-id")
+        .values(
+            "id",
+            "answer_id",
+            "old_title",
+            "old_body",
+            "created_at",
+            editor_username="editor__username",
+        )
+    )

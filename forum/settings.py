@@ -1,0 +1,123 @@
+"""Every default of the product in one place, overridable from the environment or a `.env` file.
+
+The names of the operational variables are fixed by API.md (Operations); the product rules carry
+a `PEERDESK_` prefix and are documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var"
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _env() -> dict[str, str]:
+    merged = _read_dotenv(ROOT / ".env")
+    merged.update(os.environ)
+    return merged
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+def _secret_key(given: str) -> str:
+    if given:
+        return given
+    path = VAR_DIR / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite://var/peerdesk.sqlite3"
+    secret_key: str = ""
+    demo: bool = True
+    scheduler: bool = True
+    rate_limits: bool = True
+    trusted_proxies: tuple[str, ...] = ()
+    rate_limit_storage: str = "memory://"
+    # Requests larger than this are refused with 413 before they reach a handler.
+    max_body_bytes: int = 256 * 1024
+    # "default" is argon2's recommended cost; "cheap" exists for the test suite and bulk seeding.
+    password_hash_profile: str = "default"
+    session_max_age_seconds: int = 14 * 24 * 3600
+    staff_accept_after_days: int = 7
+    page_size: int = 20
+    locales: tuple[str, ...] = ("en", "nl")
+    payout_methods: tuple[str, ...] = ("credit", "cash", "charity")
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    env = _env()
+    values: dict[str, Any] = {
+        "database_url": env.get("DATABASE_URL", Settings.database_url),
+        "secret_key": env.get("PEERDESK_SECRET_KEY", ""),
+        "demo": _flag(env.get("PEERDESK_DEMO", "1")),
+        "scheduler": _flag(env.get("PEERDESK_SCHEDULER", "1")),
+        "rate_limits": _flag(env.get("PEERDESK_RATE_LIMITS", "1")),
+        "trusted_proxies": tuple(
+            p.strip() for p in env.get("PEERDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
+        "rate_limit_storage": env.get("PEERDESK_RATE_LIMIT_STORAGE", "memory://"),
+        "max_body_bytes": int(env.get("PEERDESK_MAX_BODY_BYTES", str(Settings.max_body_bytes))),
+        "password_hash_profile": env.get("PEERDESK_PASSWORD_HASH", "default"),
+    }
+    values.update(overrides)
+    if not values["secret_key"]:
+        values["secret_key"] = _secret_key("")
+    return Settings(**values)
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    if database_url.startswith("sqlite://") and not database_url.startswith("sqlite://:memory:"):
+        path = database_url.removeprefix("sqlite://")
+        if not path.startswith("/"):
+            database_url = f"sqlite://{ROOT / path}"
+        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "forum": {
+                "models": ["forum.models"],
+                "default_connection": "default",
+                "migrations": "forum.migrations",
+            },
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by the `tortoise` command line (makemigrations, sqlmigrate) through pyproject.toml.
+TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL", Settings.database_url))

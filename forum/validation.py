@@ -1,0 +1,79 @@
+"""Input rules shared by the HTML forms and the JSON API: one function per kind of value."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from forum.errors import ValidationFailed
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
+# Text the database cannot store (NUL, lone surrogates) or nobody should see (control characters).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class Errors:
+    """Collects one message per field, then raises them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+
+def text(errors: Errors, field: str, value: Any, *, min_len: int, max_len: int, label: str) -> str:
+    """A normalized, stripped string within the length bounds, or '' with an error recorded."""
+    if not isinstance(value, str):
+        errors.add(field, f"{label} must be text.")
+        return ""
+    if _FORBIDDEN.search(value):
+        errors.add(field, f"{label} contains characters that are not allowed.")
+        return ""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
+    if len(value) < min_len:
+        errors.add(field, f"{label} must be at least {min_len} characters.")
+    elif len(value) > max_len:
+        errors.add(field, f"{label} must be at most {max_len} characters.")
+    return value
+
+
+def tags(errors: Errors, value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = [t for t in re.split(r"[,\s]+", value) if t]
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        errors.add("tags", "Tags must be a list of words.")
+        return []
+    cleaned = list(dict.fromkeys(t.strip().lower() for t in value if t.strip()))
+    if len(cleaned) > 5:
+        errors.add("tags", "Use at most 5 tags.")
+    elif not all(TAG_RE.match(t) for t in cleaned):
+        errors.add("tags", "Tags are 1–30 lowercase letters, digits or dashes.")
+    return cleaned[:5]
+
+
+def choice(errors: Errors, field: str, value: Any, options: tuple[str, ...], label: str) -> str:
+    if not isinstance(value, str) or value not in options:
+        errors.add(field, f"{label} must be one of: {', '.join(options)}.")
+        return ""
+    return value
+
+
+def int_id(errors: Errors, field: str, value: Any) -> int:
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        value = int(value)
+    if not isinstance(value, int) or not 0 < value < 2**31:
+        errors.add(field, f"{field} must be a positive integer id.")
+        return 0
+    return value

@@ -1,0 +1,116 @@
+"""Pages: register, log in, log out, change password."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.accounts import check_authenticate, check_change_password, check_register
+from forum.auth import auth_of, form_text, read_form
+from forum.errors import ForumError, ValidationFailed
+from forum.net import client_address
+from forum.web import redirect, render, require_viewer, safe_next
+
+
+async def register_form(request: Request) -> Response:
+    return await render(request, "forum/accounts_register.html", {"form": {}, "errors": {}})
+
+
+async def register(request: Request) -> Response:
+    form = await read_form(request)
+    values = {k: form_text(form, k) for k in ("username", "email", "password")}
+    try:
+        user = await check_register(auth_of(request), **values, address=client_address(request))
+    except ValidationFailed as exc:
+        return await _form(request, "forum/accounts_register.html", values, exc.errors)
+    except ForumError as exc:
+        return await _form(
+            request,
+            "forum/accounts_register.html",
+            values,
+            {exc.field or "username": exc.message},
+            status_code=exc.status,
+        )
+    response = redirect(request, "/", message=f"Welcome to Peerdesk, {user.username}!")
+    auth_of(request).login(request, response, user)
+    return response
+
+
+async def login_form(request: Request) -> Response:
+    form = {"next": safe_next(request.query_params.get("next"))}
+    return await render(request, "forum/accounts_login.html", {"form": form, "errors": {}})
+
+
+async def login(request: Request) -> Response:
+    form = await read_form(request)
+    values = {"username": form_text(form, "username"), "next": safe_next(form_text(form, "next"))}
+    try:
+        user = await check_authenticate(
+            auth_of(request), username=values["username"], password=form_text(form, "password")
+        )
+    except ForumError as exc:
+        return await _form(
+            request,
+            "forum/accounts_login.html",
+            values,
+            {"password": exc.message},
+            status_code=exc.status,
+        )
+    response = redirect(request, values["next"])
+    auth_of(request).login(request, response, user)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await read_form(request)
+    response = redirect(request, "/", message="You are logged out.")
+    auth_of(request).logout(response)
+    return response
+
+
+async def password_form(request: Request) -> Response:
+    await require_viewer(request)
+    return await render(request, "forum/accounts_password.html", {"errors": {}})
+
+
+async def change_password(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    try:
+        user = await check_change_password(
+            auth_of(request),
+            user,
+            current=form_text(form, "current_password"),
+            new=form_text(form, "new_password"),
+        )
+    except ValidationFailed as exc:
+        return await render(
+            request, "forum/accounts_password.html", {"errors": exc.errors}, status_code=400
+        )
+    response = redirect(request, "/account", message="Your password is changed.")
+    auth_of(request).login(request, response, user)
+    return response
+
+
+async def _form(
+    request: Request,
+    template: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 400,
+) -> Response:
+    return await render(
+        request, template, {"form": values, "errors": errors}, status_code=status_code
+    )
+
+
+routes = [
+    Route("/register", register_form, methods=["GET"], name="register"),
+    Route("/register", register, methods=["POST"]),
+    Route("/login", login_form, methods=["GET"], name="login"),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"], name="logout"),
+    Route("/account/password", password_form, methods=["GET"]),
+    Route("/account/password", change_password, methods=["POST"]),
+]

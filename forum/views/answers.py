@@ -1,0 +1,70 @@
+"""Pages: post an answer from the question page, edit an answer."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.answers import check_create_answer, check_edit_answer
+from forum.auth import form_text, read_form
+from forum.errors import ValidationFailed
+from forum.permissions import access_answer, access_question
+from forum.web import redirect, render, require_viewer
+
+
+async def create(request: Request) -> Response:
+    user = await require_viewer(request)
+    question = await access_question(request.path_params["id"])
+    form = await read_form(request)
+    body = form_text(form, "body")
+    try:
+        answer = await check_create_answer(question, acting_user=user, body=body)
+    except ValidationFailed as exc:
+        return await render(
+            request,
+            "forum/answers_edit.html",
+            {"q": question, "answer": None, "form": {"body": body}, "errors": exc.errors},
+            status_code=400,
+        )
+    return redirect(
+        request, f"/questions/{question.id}#answer-{answer.id}", message="Thanks for answering!"
+    )
+
+
+async def edit_form(request: Request) -> Response:
+    await require_viewer(request)
+    answer = await access_answer(request.path_params["id"])
+    return await render(
+        request,
+        "forum/answers_edit.html",
+        {"q": answer.question, "answer": answer, "form": {"body": answer.body}, "errors": {}},
+    )
+
+
+async def edit(request: Request) -> Response:
+    user = await require_viewer(request)
+    answer = await access_answer(request.path_params["id"])
+    form = await read_form(request)
+    body = form_text(form, "body")
+    try:
+        await check_edit_answer(answer, acting_user=user, body=body)
+    except ValidationFailed as exc:
+        return await render(
+            request,
+            "forum/answers_edit.html",
+            {"q": answer.question, "answer": answer, "form": {"body": body}, "errors": exc.errors},
+            status_code=400,
+        )
+    return redirect(
+        request,
+        f"/questions/{answer.question.id}#answer-{answer.id}",
+        message="Your edit is saved.",
+    )
+
+
+routes = [
+    Route("/questions/{id:int}/answers", create, methods=["POST"]),
+    Route("/answers/{id:int}/edit", edit_form, methods=["GET"]),
+    Route("/answers/{id:int}/edit", edit, methods=["POST"]),
+]

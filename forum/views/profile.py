@@ -1,0 +1,72 @@
+"""Pages: your profile (display name, locale, payout choice) and your API tokens."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.accounts import do_create_api_token
+from forum.actions.profile import check_update_profile
+from forum.auth import form_text, read_form
+from forum.errors import ValidationFailed
+from forum.web import redirect, render, require_viewer
+
+FIELDS = ("display_name", "locale", "payout_method", "payout_address")
+
+
+async def profile(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = {k: str(getattr(user, k)) for k in FIELDS}
+    form["payout_method"] = user.payout_method.value
+    return await _render(request, form, {})
+
+
+async def update(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    values = {k: form_text(form, k) for k in FIELDS}
+    try:
+        await check_update_profile(request.app.state.settings, user, **values)
+    except ValidationFailed as exc:
+        return await _render(request, values, exc.errors, status_code=400)
+    return redirect(request, "/account", message="Your profile is saved.")
+
+
+async def create_token(request: Request) -> Response:
+    user = await require_viewer(request)
+    await read_form(request)
+    token = await do_create_api_token(user)
+    form = {k: str(getattr(user, k)) for k in FIELDS}
+    form["payout_method"] = user.payout_method.value
+    return await _render(request, form, {}, new_token=token)
+
+
+async def _render(
+    request: Request,
+    form: dict[str, str],
+    errors: dict[str, str],
+    *,
+    new_token: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    settings = request.app.state.settings
+    return await render(
+        request,
+        "forum/profile_edit.html",
+        {
+            "form": form,
+            "errors": errors,
+            "locales": settings.locales,
+            "payout_methods": settings.payout_methods,
+            "new_token": new_token,
+        },
+        status_code=status_code,
+    )
+
+
+routes = [
+    Route("/account", profile, methods=["GET"], name="account"),
+    Route("/account", update, methods=["POST"]),
+    Route("/account/tokens", create_token, methods=["POST"]),
+]

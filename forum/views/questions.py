@@ -1,0 +1,145 @@
+"""Pages: list, read, ask and edit questions, and their revision history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.questions import check_create_question, check_edit_question
+from forum.auth import form_text, read_form
+from forum.clock import utcnow
+from forum.errors import ValidationFailed
+from forum.models import Board
+from forum.permissions import (
+    access_question,
+    can_accept,
+    can_clear_acceptance,
+    can_edit_post,
+    can_give_kudos,
+    can_post,
+)
+from forum.queries import (
+    LIST_STATES,
+    SORTS,
+    get_question_page,
+    list_boards,
+    list_questions,
+    list_revisions,
+)
+from forum.web import redirect, render, require_viewer, viewer
+
+
+async def list_context(request: Request, board: Board | None = None) -> dict[str, Any]:
+    params = request.query_params
+    state = params.get("state") or ""
+    sort = params.get("sort") or "newest"
+    page = await list_questions(
+        board=board, state=state or None, sort=sort, cursor=params.get("cursor") or None
+    )
+    return {"page": page, "state": state, "sort": sort, "states": LIST_STATES, "sorts": SORTS}
+
+
+async def questions(request: Request) -> Response:
+    context = await list_context(request)
+    return await render(request, "forum/questions_list.html", {"board": None, **context})
+
+
+async def detail(request: Request) -> Response:
+    user = await viewer(request)
+    page = await get_question_page(request.path_params["id"], user)
+    settings = request.app.state.settings
+    q = page.question
+    return await render(
+        request,
+        "forum/questions_detail.html",
+        {
+            "q": q,
+            "answers": page.answers,
+            "kudos_given": page.kudos_given,
+            "can_answer": can_post(user) and q.locked_at is None,
+            "can_edit": can_edit_post(user, q.author_id),  # type: ignore[attr-defined]
+            "can_accept": can_accept(user, q, utcnow(), settings.staff_accept_after_days),
+            "can_clear": can_clear_acceptance(user, q) and q.accepted_answer_id is not None,
+            "can_kudos": {a["id"] for a in page.answers if can_give_kudos(user, a["author_id"])},
+            "can_edit_answer": {
+                a["id"] for a in page.answers if can_edit_post(user, a["author_id"])
+            },
+            "answer_form": {"body": ""},
+            "errors": {},
+        },
+    )
+
+
+async def ask_form(request: Request) -> Response:
+    await require_viewer(request)
+    form = {"board": request.query_params.get("board", ""), "title": "", "body": "", "tags": ""}
+    return await _render_ask(request, form, {})
+
+
+async def ask(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    values = {k: form_text(form, k) for k in ("board", "title", "body", "tags")}
+    try:
+        question = await check_create_question(acting_user=user, **values)
+    except ValidationFailed as exc:
+        return await _render_ask(request, values, exc.errors, status_code=400)
+    return redirect(request, f"/questions/{question.id}", message="Your question is posted.")
+
+
+async def _render_ask(
+    request: Request, form: dict[str, str], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    return await render(
+        request,
+        "forum/questions_ask.html",
+        {"form": form, "errors": errors, "boards": await list_boards()},
+        status_code=status_code,
+    )
+
+
+async def edit_form(request: Request) -> Response:
+    await require_viewer(request)
+    q = await access_question(request.path_params["id"])
+    return await render(
+        request,
+        "forum/questions_edit.html",
+        {"q": q, "form": {"title": q.title, "body": q.body}, "errors": {}},
+    )
+
+
+async def edit(request: Request) -> Response:
+    user = await require_viewer(request)
+    q = await access_question(request.path_params["id"])
+    form = await read_form(request)
+    values = {k: form_text(form, k) for k in ("title", "body")}
+    try:
+        await check_edit_question(q, acting_user=user, **values)
+    except ValidationFailed as exc:
+        return await render(
+            request,
+            "forum/questions_edit.html",
+            {"q": q, "form": values, "errors": exc.errors},
+            status_code=400,
+        )
+    return redirect(request, f"/questions/{q.id}", message="Your edit is saved.")
+
+
+async def revisions(request: Request) -> Response:
+    q = await access_question(request.path_params["id"])
+    rows = await list_revisions(q)
+    return await render(request, "forum/questions_revisions.html", {"q": q, "revisions": rows})
+
+
+routes = [
+    Route("/questions", questions, name="questions"),
+    Route("/questions/new", ask_form, methods=["GET"], name="ask"),
+    Route("/questions/new", ask, methods=["POST"]),
+    Route("/questions/{id:int}", detail, name="question"),
+    Route("/questions/{id:int}/edit", edit_form, methods=["GET"]),
+    Route("/questions/{id:int}/edit", edit, methods=["POST"]),
+    Route("/questions/{id:int}/revisions", revisions),
+]

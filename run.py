@@ -1,0 +1,162 @@
+"""Peerdesk's command line: serve the site and run the operator tasks. No business logic here."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+from forum.actions.accounts import check_register
+from forum.actions.boards import ensure_default_boards
+from forum.auth import Auth
+from forum.db import connected
+from forum.errors import ForumError
+from forum.models import Role, User
+from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
+from forum.settings import Settings, load_settings, tortoise_config
+
+
+async def _prepare(settings: Settings, *, demo: bool) -> None:
+    """Migrate, create the default boards, and on an empty database seed the demo."""
+    async with connected(tortoise_config(settings.database_url)):
+        await ensure_default_boards()
+        if demo and not await User.exists():
+            print("Creating the demo community (first start)...", flush=True)
+            logins = await seed_demo(Auth(settings))
+            print(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            for username, role in logins:
+                print(f"  {role:<8} {username}")
+            print()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = load_settings()
+    asyncio.run(_prepare(settings, demo=settings.demo))
+    if settings.is_sqlite and args.workers > 1:
+        print("SQLite serves from one process: use DATABASE_URL=postgres://... for --workers > 1.")
+        return 2
+    print(f"Peerdesk on http://{args.host}:{args.port}", flush=True)
+    uvicorn.run(
+        "forum.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info" if args.access_log else "warning",
+        access_log=args.access_log,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    async def run() -> None:
+        async with connected(tortoise_config(load_settings().database_url)):
+            await ensure_default_boards()
+
+    asyncio.run(run())
+    print("Migrations applied.")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if args.bulk:
+
+        async def bulk() -> None:
+            async with connected(tortoise_config(settings.database_url)):
+                await ensure_default_boards()
+                await seed_bulk(
+                    Auth(settings),
+                    members=args.members,
+                    questions=args.questions,
+                    answers=args.answers,
+                )
+
+        asyncio.run(bulk())
+        return 0
+
+    async def demo() -> bool:
+        async with connected(tortoise_config(settings.database_url)):
+            await ensure_default_boards()
+            if await User.exists():
+                return False
+        await _prepare(settings, demo=True)
+        return True
+
+    if not asyncio.run(demo()):
+        print("The database already has users: the demo only fills an empty database.")
+        return 1
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    if args.password_file:
+        password = Path(args.password_file).read_text(encoding="utf-8").rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Again: "):
+            print("The passwords differ.")
+            return 1
+    settings = load_settings()
+
+    async def run() -> str:
+        async with connected(tortoise_config(settings.database_url)):
+            await ensure_default_boards()
+            user = await check_register(
+                Auth(settings),
+                username=args.name,
+                email=args.email or f"{args.name}@localhost",
+                password=password,
+                role=Role(args.role),
+            )
+            return f"Created {user.role.value} {user.username} (id {user.id})."
+
+    try:
+        print(asyncio.run(run()))
+    except ForumError as exc:
+        print(f"Error: {exc.message}")
+        return 1
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="run.py", description="Peerdesk community support forum.")
+    sub = p.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="migrate, seed if empty, serve (the default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply migrations").set_defaults(func=cmd_migrate)
+    seed = sub.add_parser("seed", help="add the demo community to an empty database")
+    seed.add_argument("--bulk", action="store_true", help="bulk rows for load tests instead")
+    seed.add_argument("--members", type=int, default=2000)
+    seed.add_argument("--questions", type=int, default=20000)
+    seed.add_argument("--answers", type=int, default=60000)
+    seed.set_defaults(func=cmd_seed)
+    cu = sub.add_parser("createuser", help="make a user")
+    cu.add_argument("name")
+    cu.add_argument("--role", choices=[r.value for r in Role], default="member")
+    cu.add_argument("--email")
+    cu.add_argument("--password-file")
+    cu.set_defaults(func=cmd_createuser)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:
+        args = parser().parse_args(["serve", *(argv or [])])
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

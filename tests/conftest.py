@@ -1,0 +1,110 @@
+"""Test wiring: one app per test on SQLite :memory: (default) or a truncated PostgreSQL database.
+
+Select the database with TEST_DB_URL, e.g. `TEST_DB_URL=postgres://postgres@127.0.0.1:5432/x`;
+each backend runs in its own pytest process (Tortoise caches dialect SQL per process).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from tortoise import Tortoise
+
+from forum.actions.boards import ensure_default_boards
+from forum.app import create_app
+from forum.auth import Auth
+from forum.models import User
+from forum.settings import Settings, load_settings
+from tests import factories
+
+TEST_DB_URL = os.environ.get("TEST_DB_URL", "sqlite://:memory:")
+IS_POSTGRES = TEST_DB_URL.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+def test_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": TEST_DB_URL,
+        "secret_key": "test-secret-key",
+        "demo": False,
+        "scheduler": False,
+        "rate_limits": False,
+        "password_hash_profile": "cheap",
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+async def truncate_all() -> None:
+    conn = Tortoise.get_connection("default")
+    tables = [model._meta.db_table for app in Tortoise.apps.values() for model in app.values()]
+    if IS_POSTGRES:
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return test_settings()
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        # Truncate at the start, not the end, so a crashed test cannot poison the next one.
+        await truncate_all()
+        await ensure_default_boards()
+        yield app
+
+
+@pytest.fixture
+def auth(app: Starlette) -> Auth:
+    result: Auth = app.state.auth
+    return result
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+async def asker(app: Starlette) -> User:
+    return await factories.make_user("asker")
+
+
+@pytest.fixture
+async def helper(app: Starlette) -> User:
+    return await factories.make_user("helper")
+
+
+@pytest.fixture
+async def other_member(app: Starlette) -> User:
+    return await factories.make_user("other_member")
+
+
+@pytest.fixture
+async def staff(app: Starlette) -> User:
+    return await factories.make_user("staff", role="staff")
+
+
+@pytest.fixture
+async def finance(app: Starlette) -> User:
+    return await factories.make_user("finance", role="finance")
+
+
+@pytest.fixture
+async def finance2(app: Starlette) -> User:
+    return await factories.make_user("finance2", role="finance")
+
+
+@pytest.fixture
+async def admin(app: Starlette) -> User:
+    return await factories.make_user("admin", role="admin")

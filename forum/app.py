@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -31,7 +32,7 @@ from forum.api import users as api_users
 from forum.auth import CSRF_COOKIE, Auth
 from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
-from forum.settings import ROOT, Settings, load_settings, tortoise_config
+from forum.settings import ROOT, Settings, ensure_database_dir, load_settings, tortoise_config
 from forum.views import acceptance, accounts, answers, boards, kudos, profile, questions
 from forum.web import login_url, redirect, render, safe_next
 
@@ -52,16 +53,32 @@ SECURITY_HEADERS = [
 
 
 class SecurityMiddleware:
-    """Security headers on every response; a CSRF cookie for every browser that lacks one."""
+    """Security headers on every response, a CSRF cookie for every browser that lacks one, and
+    the request body limit (413 in the API's error format, raised inside the handler's read)."""
 
     def __init__(self, app: ASGIApp, auth: Auth) -> None:
         self.app = app
         self.auth = auth
+        self.max_body = auth.settings.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        received = 0
+
+        async def receive_limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body:
+                raise HTTPException(413)
+            return message
+
+        declared = Headers(scope=scope).get("content-length", "")
+        # A declared length over the limit is refused before a byte is read.
+        too_big = declared.isdigit() and int(declared) > self.max_body
+        body_receive: Receive = _refuse_body if too_big else receive_limited
         new_token: str | None = None
         if not scope["path"].startswith(API_PREFIX):
             cookie = Request(scope).cookies.get(CSRF_COOKIE)
@@ -86,7 +103,11 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, body_receive, send_with_headers)
+
+
+async def _refuse_body() -> Message:
+    raise HTTPException(413)
 
 
 def _is_api(request: Request) -> bool:
@@ -94,7 +115,7 @@ def _is_api(request: Request) -> bool:
 
 
 def api_error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
@@ -207,6 +228,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ensure_database_dir(config)
         orm = RegisterTortoise(app, config=config)
         try:
             await orm.__aenter__()
@@ -245,7 +267,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ValidationError: handle_db_error,
         },
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.auth = auth

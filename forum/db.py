@@ -9,6 +9,8 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.migrations.executor import MigrationExecutor
 
+from forum.settings import ensure_database_dir
+
 
 async def apply_migrations(config: dict[str, Any]) -> None:
     """Apply every unapplied migration on the already-initialised default connection."""
@@ -19,6 +21,7 @@ async def apply_migrations(config: dict[str, Any]) -> None:
 @asynccontextmanager
 async def connected(config: dict[str, Any], *, migrate: bool = True) -> AsyncIterator[None]:
     """Tortoise for a command-line task: init, optionally migrate, and always close."""
+    ensure_database_dir(config)
     await Tortoise.init(config=config)
     try:
         if migrate:

@@ -46,7 +46,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         if moment.tzinfo is None or row_id < 1:
             raise ValueError(cursor)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValidationFailed({"cursor": "cursor is not a cursor this server gave out."}) from exc
+        raise ValidationFailed({"cursor": "not a cursor this server gave out."}) from exc
     return moment, row_id
 
 
@@ -94,9 +94,9 @@ async def list_questions(
         query = query.filter(state=QuestionState(state))
     if cursor:
         moment, row_id = decode_cursor(cursor)
-        query = query.filter(
-            Q(**{f"{column}__lt": moment}) | Q(**{column: moment, "id__lt": row_id})
-        )
+        before: dict[str, Any] = {f"{column}__lt": moment}
+        tie: dict[str, Any] = {column: moment, "id__lt": row_id}
+        query = query.filter(Q(**before) | Q(**tie))
     rows = (
         await query.order_by(f"-{column}", "-id")
         .limit(limit + 1)
@@ -139,11 +139,10 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
     )
     kudos_given: set[int] = set()
     if viewer is not None and answers:
-        kudos_given = set(
-            await Kudos.filter(giver_id=viewer.id, answer__question_id=question_id).values_list(
-                "answer_id", flat=True
-            )
+        given = await Kudos.filter(giver_id=viewer.id, answer__question_id=question_id).values_list(
+            "answer_id", flat=True
         )
+        kudos_given = {int(answer_id) for answer_id in given}  # type: ignore[call-overload]
     return QuestionPage(question=question, answers=answers, kudos_given=kudos_given)
 
 

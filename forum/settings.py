@@ -100,11 +100,11 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
+    """Relative SQLite paths are anchored at the project folder, whatever the working folder."""
     if database_url.startswith("sqlite://") and not database_url.startswith("sqlite://:memory:"):
         path = database_url.removeprefix("sqlite://")
         if not path.startswith("/"):
             database_url = f"sqlite://{ROOT / path}"
-        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
     return {
         "connections": {"default": database_url},
         "apps": {
@@ -121,3 +121,10 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 # Read by the `tortoise` command line (makemigrations, sqlmigrate) through pyproject.toml.
 TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL", Settings.database_url))
+
+
+def ensure_database_dir(config: dict[str, Any]) -> None:
+    """SQLite creates the file but not its folder (by default `var/`)."""
+    url: str = config["connections"]["default"]
+    if url.startswith("sqlite://") and not url.startswith("sqlite://:memory:"):
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)

@@ -27,8 +27,8 @@ async def withdraw(request: Request) -> Response:
 
 
 async def _state(answer_id: int) -> dict[str, int]:
-    count = await Answer.filter(id=answer_id).values_list("kudos_count", flat=True)
-    return {"answer_id": answer_id, "kudos": count[0]}
+    answer = await Answer.get(id=answer_id).only("id", "kudos_count")
+    return {"answer_id": answer_id, "kudos": answer.kudos_count}
 
 
 routes = [

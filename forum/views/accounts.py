@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,7 +21,7 @@ async def register_form(request: Request) -> Response:
 
 async def register(request: Request) -> Response:
     form = await read_form(request)
-    values = {k: form_text(form, k) for k in ("username", "email", "password")}
+    values: dict[str, Any] = {k: form_text(form, k) for k in ("username", "email", "password")}
     try:
         user = await check_register(auth_of(request), **values, address=client_address(request))
     except ValidationFailed as exc:

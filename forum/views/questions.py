@@ -82,7 +82,7 @@ async def ask_form(request: Request) -> Response:
 async def ask(request: Request) -> Response:
     user = await require_viewer(request)
     form = await read_form(request)
-    values = {k: form_text(form, k) for k in ("board", "title", "body", "tags")}
+    values: dict[str, Any] = {k: form_text(form, k) for k in ("board", "title", "body", "tags")}
     try:
         question = await check_create_question(acting_user=user, **values)
     except ValidationFailed as exc:
@@ -115,7 +115,7 @@ async def edit(request: Request) -> Response:
     user = await require_viewer(request)
     q = await access_question(request.path_params["id"])
     form = await read_form(request)
-    values = {k: form_text(form, k) for k in ("title", "body")}
+    values: dict[str, Any] = {k: form_text(form, k) for k in ("title", "body")}
     try:
         await check_edit_question(q, acting_user=user, **values)
     except ValidationFailed as exc:

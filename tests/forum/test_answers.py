@@ -1,0 +1,104 @@
+import pytest
+from starlette.applications import Starlette
+
+from forum.actions.answers import check_create_answer, check_edit_answer
+from forum.errors import Conflict, Forbidden, ValidationFailed
+from forum.models import Answer, Question, Revision, User
+from tests import factories
+from tests.factories import T0
+
+
+async def test_answer_by_other_member_makes_question_answered(asker: User, helper: User) -> None:
+    q = await factories.make_question(asker)
+    await check_create_answer(q, acting_user=helper, body="Restart it.", now=T0)
+    await q.refresh_from_db()
+    assert (q.state.value, q.answer_count, q.other_answer_count) == ("answered", 1, 1)
+    assert q.last_activity_at == T0
+
+
+async def test_askers_own_answer_leaves_question_unanswered(asker: User) -> None:
+    q = await factories.make_question(asker)
+    await check_create_answer(q, acting_user=asker, body="Update: still broken.")
+    await q.refresh_from_db()
+    assert (q.state.value, q.answer_count, q.other_answer_count) == ("unanswered", 1, 0)
+
+
+async def test_staff_answer_is_marked_staff(asker: User, staff: User) -> None:
+    q = await factories.make_question(asker)
+    answer = await check_create_answer(q, acting_user=staff, body="We fixed the outage.")
+    assert answer.is_staff is True
+
+
+async def test_empty_answer_is_refused(asker: User, helper: User) -> None:
+    q = await factories.make_question(asker)
+    with pytest.raises(ValidationFailed) as exc:
+        await check_create_answer(q, acting_user=helper, body="   ")
+    assert "body" in exc.value.errors
+    assert await Answer.all().count() == 0
+
+
+async def test_locked_question_takes_no_answers(asker: User, helper: User) -> None:
+    q = await factories.make_question(asker)
+    await Question.filter(id=q.id).update(locked_at=T0)
+    await q.refresh_from_db()
+    with pytest.raises(Conflict):
+        await check_create_answer(q, acting_user=helper, body="Late answer.")
+
+
+async def test_edit_answer_keeps_revision_and_only_author_or_staff(
+    asker: User, helper: User, other_member: User, staff: User
+) -> None:
+    q = await factories.make_question(asker)
+    answer = await factories.make_answer(q, helper, body="First version.")
+    with pytest.raises(Forbidden):
+        await check_edit_answer(answer, acting_user=other_member, body="Vandalised.")
+    await check_edit_answer(answer, acting_user=helper, body="Second version.")
+    await check_edit_answer(answer, acting_user=staff, body="Third version.")
+    revisions = await Revision.filter(answer_id=answer.id).order_by("id")
+    assert [r.old_body for r in revisions] == ["First version.", "Second version."]
+    assert answer.body == "Third version."
+
+
+async def test_api_answer_201_and_locked_409(app: Starlette, asker: User, helper: User) -> None:
+    q = await factories.make_question(asker)
+    async with await factories.api(app, helper) as c:
+        r = await c.post(f"/api/v1/questions/{q.id}/answers", json={"body": "Try **this**."})
+        assert r.status_code == 201
+        assert r.json()["body_html"] == "<p>Try <strong>this</strong>.</p>\n"
+        await Question.filter(id=q.id).update(locked_at=T0)
+        r = await c.post(f"/api/v1/questions/{q.id}/answers", json={"body": "Again."})
+    assert r.status_code == 409
+
+
+async def test_api_edit_answer_by_other_is_403(
+    app: Starlette, asker: User, helper: User, other_member: User
+) -> None:
+    answer = await factories.make_answer(await factories.make_question(asker), helper)
+    async with await factories.api(app, other_member) as c:
+        r = await c.patch(f"/api/v1/answers/{answer.id}", json={"body": "Mine now."})
+    assert r.status_code == 403
+
+
+async def test_api_question_lists_answers_with_staff_mark(
+    app: Starlette, asker: User, helper: User, staff: User
+) -> None:
+    q = await factories.make_question(asker)
+    await factories.make_answer(q, helper)
+    await factories.make_answer(q, staff)
+    async with await factories.api(app) as c:
+        answers = (await c.get(f"/api/v1/questions/{q.id}")).json()["answers"]
+    assert [(a["author"]["username"], a["is_staff"]) for a in answers] == [
+        ("helper", False),
+        ("staff", True),
+    ]
+
+
+async def test_html_answer_with_empty_body_shows_form_again(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    q = await factories.make_question(asker)
+    async with factories.browser(app, helper) as c:
+        r = await c.post(f"/questions/{q.id}/answers", data=factories.form(c, body=" "))
+        assert r.status_code == 400 and "Answer must be at least 1 characters" in r.text
+        r = await c.post(f"/questions/{q.id}/answers", data=factories.form(c, body="Do this."))
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/questions/{q.id}#answer-")

@@ -1,0 +1,65 @@
+import pytest
+from starlette.applications import Starlette
+
+from forum.actions.users import check_set_role, check_suspend_user
+from forum.errors import Forbidden, ValidationFailed
+from forum.models import AuditEntry, User
+from tests import factories
+
+
+async def test_admin_sets_role_with_audit(admin: User, asker: User) -> None:
+    await check_set_role(asker, "staff", acting_user=admin)
+    assert asker.role.value == "staff"
+    entry = await AuditEntry.get(action="set_role")
+    assert (entry.actor_id, entry.target_user_id, entry.detail) == (  # type: ignore[attr-defined]
+        admin.id,
+        asker.id,
+        "member -> staff",
+    )
+
+
+async def test_non_admin_cannot_set_roles(staff: User, asker: User) -> None:
+    with pytest.raises(Forbidden):
+        await check_set_role(asker, "admin", acting_user=staff)
+    await asker.refresh_from_db()
+    assert asker.role.value == "member"
+
+
+async def test_unknown_role_is_refused(admin: User, asker: User) -> None:
+    with pytest.raises(ValidationFailed):
+        await check_set_role(asker, "king", acting_user=admin)
+
+
+async def test_staff_suspends_member_with_reason_and_audit(staff: User, asker: User) -> None:
+    await check_suspend_user(asker, "posting spam", acting_user=staff)
+    assert asker.suspended_at is not None and asker.suspended_reason == "posting spam"
+    assert await AuditEntry.filter(action="suspend", target_user_id=asker.id).exists()
+
+
+async def test_member_cannot_suspend_and_staff_cannot_suspend_staff(
+    asker: User, helper: User, staff: User
+) -> None:
+    with pytest.raises(Forbidden):
+        await check_suspend_user(helper, "I don't like them", acting_user=asker)
+    other_staff = await factories.make_user("staff2", role="staff")
+    with pytest.raises(Forbidden):
+        await check_suspend_user(other_staff, "rivalry", acting_user=staff)
+
+
+async def test_suspended_member_cannot_post(app: Starlette, staff: User, asker: User) -> None:
+    await check_suspend_user(asker, "posting spam", acting_user=staff)
+    from forum.actions.questions import check_create_question
+
+    with pytest.raises(Forbidden):
+        await check_create_question(
+            acting_user=asker, board="ideas", title="A question title here", body="b" * 30
+        )
+
+
+async def test_api_role_change_is_admin_only(app: Starlette, admin: User, asker: User) -> None:
+    async with await factories.api(app, asker) as c:
+        r = await c.post(f"/api/v1/admin/users/{asker.id}/role", json={"role": "admin"})
+        assert r.status_code == 403
+    async with await factories.api(app, admin) as c:
+        r = await c.post(f"/api/v1/admin/users/{asker.id}/role", json={"role": "finance"})
+    assert (r.status_code, r.json()["role"]) == (200, "finance")

@@ -16,6 +16,7 @@ from forum.errors import ForumError
 from forum.models import Role, User
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
 from forum.settings import Settings, load_settings, tortoise_config
+from rewards.queries import Reconciliation, reconcile
 
 
 async def _prepare(settings: Settings, *, demo: bool) -> None:
@@ -125,6 +126,19 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_ledger(args: argparse.Namespace) -> int:
+    async def run() -> Reconciliation:
+        async with connected(tortoise_config(load_settings().database_url)):
+            return await reconcile()
+
+    result = asyncio.run(run())
+    for problem in result.problems:
+        print(f"PROBLEM: {problem}")
+    verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"
+    print(f"Ledger: {result.accounts} accounts, {result.transfers} transfers: {verdict}.")
+    return 0 if result.ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run.py", description="Peerdesk community support forum.")
     sub = p.add_subparsers(dest="command")
@@ -147,6 +161,9 @@ def parser() -> argparse.ArgumentParser:
     cu.add_argument("--email")
     cu.add_argument("--password-file")
     cu.set_defaults(func=cmd_createuser)
+    sub.add_parser(
+        "check-ledger", help="reconcile the points ledger; exit 1 on a problem"
+    ).set_defaults(func=cmd_check_ledger)
     return p
 
 

@@ -32,9 +32,20 @@ from forum.api import users as api_users
 from forum.auth import CSRF_COOKIE, Auth
 from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
-from forum.settings import ROOT, Settings, ensure_database_dir, load_settings, tortoise_config
+from forum.settings import (
+    ROOT,
+    Settings,
+    configure,
+    ensure_database_dir,
+    load_settings,
+    tortoise_config,
+)
 from forum.views import acceptance, accounts, answers, boards, kudos, profile, questions
 from forum.web import login_url, redirect, render, safe_next
+from rewards.actions.transfers import ensure_system_accounts
+from rewards.api import ledger as api_ledger
+from rewards.api import points as api_points
+from rewards.views import ledger, points
 
 log = logging.getLogger("peerdesk")
 
@@ -201,6 +212,8 @@ def api_routes() -> list[Any]:
         *api_answers.routes,
         *api_kudos.routes,
         *api_acceptance.routes,
+        *api_points.routes,
+        *api_ledger.routes,
         *api_openapi.routes,
     ]
 
@@ -214,6 +227,8 @@ def html_routes() -> list[Any]:
         *acceptance.routes,
         *accounts.routes,
         *profile.routes,
+        *points.routes,
+        *ledger.routes,
     ]
 
 
@@ -223,6 +238,7 @@ async def api_not_found(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    configure(settings)
     auth = Auth(settings)
     config = tortoise_config(settings.database_url)
 
@@ -234,6 +250,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await orm.__aenter__()
             await apply_migrations(config)
             await ensure_default_boards()
+            await ensure_system_accounts()
         except BaseException:
             await orm.close_orm()
             raise

@@ -71,11 +71,31 @@ class Settings:
     page_size: int = 20
     locales: tuple[str, ...] = ("en", "nl")
     payout_methods: tuple[str, ...] = ("credit", "cash", "charity")
+    # Points (PRODUCT.md §2): awards and the daily cap on kudos-derived points (UTC day).
+    points_accept_answerer: int = 100
+    points_accept_asker: int = 5
+    points_kudos: int = 10
+    kudos_daily_cap: int = 200
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+_active: list[Settings] = []
+
+
+def configure(settings: Settings) -> None:
+    """Make `settings` the process's settings (the app factory and the CLI call this)."""
+    _active[:] = [settings]
+
+
+def get_settings() -> Settings:
+    """The active settings: those of the running app, else the environment's."""
+    if not _active:
+        _active.append(load_settings())
+    return _active[0]
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -92,6 +112,10 @@ def load_settings(**overrides: Any) -> Settings:
         "rate_limit_storage": env.get("PEERDESK_RATE_LIMIT_STORAGE", "memory://"),
         "max_body_bytes": int(env.get("PEERDESK_MAX_BODY_BYTES", str(Settings.max_body_bytes))),
         "password_hash_profile": env.get("PEERDESK_PASSWORD_HASH", "default"),
+        "points_accept_answerer": int(env.get("PEERDESK_POINTS_ACCEPT_ANSWERER", "100")),
+        "points_accept_asker": int(env.get("PEERDESK_POINTS_ACCEPT_ASKER", "5")),
+        "points_kudos": int(env.get("PEERDESK_POINTS_KUDOS", "10")),
+        "kudos_daily_cap": int(env.get("PEERDESK_KUDOS_DAILY_CAP", "200")),
     }
     values.update(overrides)
     if not values["secret_key"]:
@@ -112,6 +136,11 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
                 "models": ["forum.models"],
                 "default_connection": "default",
                 "migrations": "forum.migrations",
+            },
+            "rewards": {
+                "models": ["rewards.models"],
+                "default_connection": "default",
+                "migrations": "rewards.migrations",
             },
         },
         "use_tz": True,

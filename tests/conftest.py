@@ -19,13 +19,14 @@ from forum.app import create_app
 from forum.auth import Auth
 from forum.models import User
 from forum.settings import Settings, load_settings
+from rewards.actions.transfers import ensure_system_accounts
 from tests import factories
 
 TEST_DB_URL = os.environ.get("TEST_DB_URL", "sqlite://:memory:")
 IS_POSTGRES = TEST_DB_URL.startswith(("postgres://", "postgresql://", "asyncpg://"))
 
 
-def test_settings(**overrides: object) -> Settings:
+def make_settings(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": TEST_DB_URL,
         "secret_key": "test-secret-key",
@@ -48,7 +49,7 @@ async def truncate_all() -> None:
 
 @pytest.fixture
 def settings() -> Settings:
-    return test_settings()
+    return make_settings()
 
 
 @pytest.fixture
@@ -58,6 +59,7 @@ async def app(settings: Settings) -> AsyncIterator[Starlette]:
         # Truncate at the start, not the end, so a crashed test cannot poison the next one.
         await truncate_all()
         await ensure_default_boards()
+        await ensure_system_accounts()
         yield app
 
 

@@ -16,9 +16,11 @@ from forum import validation as v
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
+from forum.i18n import gettext as _
 from forum.models import Acceptance, Answer, Question, User
 from forum.permissions import can_accept, can_clear_acceptance, require
 from forum.settings import Settings
+from rewards.actions.awards import award_acceptance, reverse_acceptance
 
 
 async def check_accept_answer(
@@ -29,32 +31,39 @@ async def check_accept_answer(
     acting_user: User,
     now: datetime | None = None,
 ) -> Acceptance:
-    """Accepting the answer that already stands is a no-op that returns the standing acceptance."""
     now = resolve(now)
     require(
         can_accept(acting_user, question, now, settings.staff_accept_after_days),
-        "Only the asker can accept an answer (staff after "
-        f"{settings.staff_accept_after_days} days).",
+        _("Only the asker can accept an answer (staff after %(days)d days).")
+        % {"days": settings.staff_accept_after_days},
     )
     errors = v.Errors()
     answer_pk = v.int_id(errors, "answer_id", answer_id)
     errors.raise_if_any()
     answer = await Answer.get_or_none(id=answer_pk, question_id=question.id)
     if answer is None:
-        raise NotFound(f"Answer {answer_pk} is not an answer to this question.", field="answer_id")
-    standing = await Acceptance.get_or_none(active_question_id=question.id)
-    if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
-        return standing
+        raise NotFound(
+            _("Answer %(id)s is not an answer to this question.") % {"id": answer_pk},
+            field="answer_id",
+        )
     return await do_accept_answer(question, answer, acting_user=acting_user, now=now)
 
 
 async def do_accept_answer(
     question: Question, answer: Answer, *, acting_user: User, now: datetime | None = None
 ) -> Acceptance:
+    """Accepting the answer that already stands is a no-op that returns the standing acceptance;
+    another answer replaces it (its points reversed, the new ones awarded)."""
     now = resolve(now)
     try:
         async with in_transaction():
-            await _clear_standing(question, acting_user=acting_user, now=now)
+            await _lock_question(question)
+            standing = await Acceptance.get_or_none(active_question_id=question.id)
+            if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
+                return standing
+            await _clear_standing(
+                question, acting_user=acting_user, now=now, reason="Accepted answer changed"
+            )
             acceptance = await Acceptance.create(
                 question=question,
                 answer=answer,
@@ -65,9 +74,10 @@ async def do_accept_answer(
             await Question.filter(id=question.id).update(
                 accepted_answer_id=answer.id, last_activity_at=now
             )
+            await award_acceptance(acceptance, question, answer, now=now)
             await refresh_state(question.id)
     except IntegrityError as exc:
-        raise Conflict("The accepted answer was changed at the same moment; reload.") from exc
+        raise Conflict(_("The accepted answer was changed at the same moment; reload.")) from exc
     return acceptance
 
 
@@ -75,18 +85,33 @@ async def do_clear_acceptance(
     question: Question, *, acting_user: User, now: datetime | None = None
 ) -> None:
     require(
-        can_clear_acceptance(acting_user, question), "Only the asker can clear the accepted answer."
+        can_clear_acceptance(acting_user, question),
+        _("Only the asker can clear the accepted answer."),
     )
     now = resolve(now)
     async with in_transaction():
-        if not await _clear_standing(question, acting_user=acting_user, now=now):
-            raise NotFound("This question has no accepted answer.")
+        await _lock_question(question)
+        cleared = await _clear_standing(
+            question, acting_user=acting_user, now=now, reason="Accepted answer cleared"
+        )
+        if not cleared:
+            raise NotFound(_("This question has no accepted answer."))
         await Question.filter(id=question.id).update(accepted_answer_id=None)
         await refresh_state(question.id)
 
 
-async def _clear_standing(question: Question, *, acting_user: User, now: datetime) -> bool:
-    """Retire the standing acceptance, if any, by a conditional update: True if one was retired."""
+async def _lock_question(question: Question) -> None:
+    """Accepts and clears of one question queue here (PostgreSQL), so that twelve identical
+    accepts at once are one accept and eleven no-ops, not a chain of changes."""
+    # A model fetch: Tortoise drops FOR UPDATE from .values() queries.
+    await Question.filter(id=question.id).select_for_update().only("id").first()
+
+
+async def _clear_standing(
+    question: Question, *, acting_user: User, now: datetime, reason: str
+) -> bool:
+    """Retire the standing acceptance, if any, by a conditional update, and reverse its points.
+    True if one was retired."""
     standing = await Acceptance.filter(active_question_id=question.id).first()
     if standing is None:
         return False
@@ -94,5 +119,6 @@ async def _clear_standing(question: Question, *, acting_user: User, now: datetim
         active_question_id=None, cleared_at=now, cleared_by_id=acting_user.id
     )
     if retired != 1:
-        raise Conflict("The accepted answer was changed at the same moment; reload.")
+        raise Conflict(_("The accepted answer was changed at the same moment; reload."))
+    await reverse_acceptance(standing, reason=reason, actor=acting_user, now=now)
     return True

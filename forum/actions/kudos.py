@@ -10,29 +10,39 @@ from tortoise.transactions import in_transaction
 
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
+from forum.i18n import gettext as _
 from forum.models import Answer, Kudos, User
 from forum.permissions import can_give_kudos, can_post, require
+from rewards.actions.awards import award_kudos, reverse_kudos
 
 
 async def do_give_kudos(answer: Answer, *, acting_user: User, now: datetime | None = None) -> Kudos:
-    require(can_post(acting_user), "Your account cannot give kudos.")
+    require(can_post(acting_user), _("Your account cannot give kudos."))
     require(
         can_give_kudos(acting_user, answer.author_id),  # type: ignore[attr-defined]
-        "You cannot give kudos to your own answer.",
+        _("You cannot give kudos to your own answer."),
     )
+    now = resolve(now)
     try:
         async with in_transaction():
-            kudos = await Kudos.create(answer=answer, giver=acting_user, created_at=resolve(now))
+            kudos = await Kudos.create(answer=answer, giver=acting_user, created_at=now)
             await Answer.filter(id=answer.id).update(kudos_count=F("kudos_count") + 1)
+            await award_kudos(kudos, answer, now=now)
     except IntegrityError as exc:
-        raise Conflict("You already gave kudos to this answer.") from exc
+        raise Conflict(_("You already gave kudos to this answer.")) from exc
     return kudos
 
 
-async def do_withdraw_kudos(answer: Answer, *, acting_user: User) -> None:
-    require(can_post(acting_user), "Your account cannot withdraw kudos.")
+async def do_withdraw_kudos(
+    answer: Answer, *, acting_user: User, now: datetime | None = None
+) -> None:
+    """Deleting the kudos row is conditional, so two withdrawals reverse the points once."""
+    require(can_post(acting_user), _("Your account cannot withdraw kudos."))
+    now = resolve(now)
     async with in_transaction():
-        deleted = await Kudos.filter(answer_id=answer.id, giver_id=acting_user.id).delete()
-        if deleted == 0:
-            raise NotFound("You have not given kudos to this answer.")
+        kudos = await Kudos.get_or_none(answer_id=answer.id, giver_id=acting_user.id)
+        deleted = await Kudos.filter(id=kudos.id).delete() if kudos else 0
+        if kudos is None or deleted == 0:
+            raise NotFound(_("You have not given kudos to this answer."))
         await Answer.filter(id=answer.id).update(kudos_count=F("kudos_count") - 1)
+        await reverse_kudos(kudos, actor=acting_user, now=now)

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
+from forum.i18n import gettext as _
 from forum.markdown import render_markdown
 from forum.models import Board, Question, QuestionState, Revision, User
 from forum.permissions import can_edit_post, can_post, require
@@ -36,23 +37,27 @@ def derive_state(
 
 async def refresh_state(question_id: int) -> QuestionState:
     """Recompute and store the state; call inside the transaction that changed the facts."""
+    # A model fetch, not .values(): Tortoise drops FOR UPDATE from .values() queries.
     row = (
         await Question.filter(id=question_id)
         .select_for_update()
-        .values("locked_at", "accepted_answer_id", "other_answer_count")
-    )[0]
+        .only("id", "locked_at", "accepted_answer_id", "other_answer_count")
+        .get()
+    )
     state = derive_state(
-        locked=row["locked_at"] is not None,
-        accepted_answer_id=row["accepted_answer_id"],
-        other_answer_count=row["other_answer_count"],
+        locked=row.locked_at is not None,
+        accepted_answer_id=row.accepted_answer_id,
+        other_answer_count=row.other_answer_count,
     )
     await Question.filter(id=question_id).update(state=state)
     return state
 
 
 def _validate(errors: v.Errors, *, title: Any, body: Any) -> tuple[str, str]:
-    title_text = v.text(errors, "title", title, min_len=TITLE[0], max_len=TITLE[1], label="Title")
-    body_text = v.text(errors, "body", body, min_len=BODY[0], max_len=BODY[1], label="Body")
+    title_text = v.text(
+        errors, "title", title, min_len=TITLE[0], max_len=TITLE[1], label=_("Title")
+    )
+    body_text = v.text(errors, "body", body, min_len=BODY[0], max_len=BODY[1], label=_("Body"))
     return title_text, body_text
 
 
@@ -66,11 +71,11 @@ async def check_create_question(
     language: str | None = None,
     now: datetime | None = None,
 ) -> Question:
-    require(can_post(acting_user), "Your account cannot post.")
+    require(can_post(acting_user), _("Your account cannot post."))
     errors = v.Errors()
     board_obj = await Board.get_or_none(slug=board) if isinstance(board, str) and board else None
     if board_obj is None:
-        errors.add("board", "Choose one of the boards.")
+        errors.add("board", _("Choose one of the boards."))
     title_text, body_text = _validate(errors, title=title, body=body)
     tag_list = v.tags(errors, tags)
     errors.raise_if_any()
@@ -126,7 +131,7 @@ async def check_edit_question(
     """Keeps the previous title and body as a revision; an edit that changes nothing is a no-op."""
     require(
         can_edit_post(acting_user, question.author_id),  # type: ignore[attr-defined]
-        "You can only edit your own questions.",
+        _("You can only edit your own questions."),
     )
     errors = v.Errors()
     new_title, new_body = _validate(

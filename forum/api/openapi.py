@@ -77,6 +77,50 @@ _ERROR = {
 }
 
 
+_ENTRY = {
+    "type": "object",
+    "properties": {
+        "id": INT,
+        "kind": STR,
+        "points": INT,
+        "reverses": {"type": ["integer", "null"]},
+        "reason": STR,
+        "created_at": TIME,
+        "reference": {
+            "type": "object",
+            "properties": {
+                "cause": STR,
+                "question_id": {"type": ["integer", "null"]},
+                "answer_id": {"type": ["integer", "null"]},
+                "url": NULLABLE_STR,
+            },
+        },
+    },
+}
+_POINTS = {
+    "type": "object",
+    "properties": {
+        "balance": INT,
+        "reserved": INT,
+        "paid": INT,
+        "entries": {"type": "array", "items": _ENTRY},
+        "next_cursor": NULLABLE_STR,
+    },
+}
+_TRANSFER = {
+    "type": "object",
+    "properties": {
+        "id": INT,
+        "kind": STR,
+        "amount": INT,
+        "member": STR,
+        "reverses": {"type": ["integer", "null"]},
+        "reason": STR,
+        "created_at": TIME,
+    },
+}
+
+
 def _list_of(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
@@ -240,10 +284,56 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         200,
         _obj(question_id=INT, accepted_answer_id={"type": "null"}, state=STR),
     ),
+    (
+        "get",
+        "/me/points",
+        "Your balance, reserved and paid points and your entries",
+        "member",
+        None,
+        200,
+        _POINTS,
+    ),
+    (
+        "get",
+        "/ledger/members/{id}/points",
+        "A member's points and entries",
+        "finance",
+        None,
+        200,
+        _POINTS,
+    ),
+    (
+        "get",
+        "/ledger/check",
+        "Reconcile the ledger (the five invariants)",
+        "finance",
+        None,
+        200,
+        _obj(ok=BOOL, accounts=INT, transfers=INT, problems={"type": "array", "items": STR}),
+    ),
+    (
+        "post",
+        "/ledger/adjustments",
+        "Post a manual adjustment (positive or negative)",
+        "finance",
+        _obj(member=STR, points=INT, reason=STR, key=STR),
+        201,
+        _TRANSFER,
+    ),
+    (
+        "post",
+        "/ledger/fraud-reversals",
+        "Reverse a member's awards for a question or time range",
+        "finance",
+        _obj(member=STR, reason=STR, question_id=INT, since=TIME, until=TIME),
+        201,
+        _obj(reversals={"type": "array", "items": _TRANSFER}),
+    ),
     ("get", "/openapi.json", "This document", "anyone", None, 200, {"type": "object"}),
 ]
 
 _QUERY_PARAMS = {
+    ("get", "/me/points"): [("limit", "1–100, default 20"), ("cursor", "next_cursor")],
     ("get", "/questions"): [
         ("board", "Board slug"),
         ("state", "unanswered | answered | solved | locked"),

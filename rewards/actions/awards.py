@@ -1,0 +1,136 @@
+"""Awards: the points that forum events earn, written inside the forum action's transaction.
+
+Rules (PRODUCT.md §2, amounts are settings): an accepted answer earns its author
+`points_accept_answerer` and the asker who accepted `points_accept_asker`; a kudos earns the
+answer's author `points_kudos`, at most `kudos_daily_cap` kudos points per UTC day (a withdrawn
+kudos frees its room again). Nobody earns for accepting their own answer; staff, finance and
+admin never earn. Undoing the event (clear, change, withdraw) writes reversing entries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from forum.models import Acceptance, Answer, Kudos, Question, User
+from forum.settings import get_settings
+from rewards.actions.transfers import (
+    lock_ledger,
+    member_account,
+    post_transfer,
+    reverse_transfer,
+    unreversed,
+)
+from rewards.models import Transfer, TransferKind
+from rewards.permissions import earns_points
+
+
+async def award_acceptance(
+    acceptance: Acceptance, question: Question, answer: Answer, *, now: datetime
+) -> list[Transfer]:
+    rules = get_settings()
+    pool = await lock_ledger()
+    answerer = await User.get(id=answer.author_id)  # type: ignore[attr-defined]
+    asker_id: int = question.author_id  # type: ignore[attr-defined]
+    if answerer.id == asker_id:
+        return []  # accepting your own answer earns nothing
+    ref = f"acceptance:{acceptance.id}"
+    written = []
+    if earns_points(answerer) and rules.points_accept_answerer > 0:
+        written.append(
+            await post_transfer(
+                debit=pool,
+                credit=await member_account(answerer),
+                amount=rules.points_accept_answerer,
+                kind=TransferKind.ACCEPT_ANSWERER,
+                key=f"{ref}:answerer",
+                ref=ref,
+                member=answerer,
+                now=now,
+                question_id=question.id,
+                answer_id=answer.id,
+                reason="Your answer was accepted",
+            )
+        )
+    accepted_by_asker = acceptance.accepted_by_id == asker_id  # type: ignore[attr-defined]
+    asker = await User.get(id=asker_id)
+    if accepted_by_asker and earns_points(asker) and rules.points_accept_asker > 0:
+        written.append(
+            await post_transfer(
+                debit=pool,
+                credit=await member_account(asker),
+                amount=rules.points_accept_asker,
+                kind=TransferKind.ACCEPT_ASKER,
+                key=f"{ref}:asker",
+                ref=ref,
+                member=asker,
+                now=now,
+                question_id=question.id,
+                answer_id=answer.id,
+                reason="You accepted an answer to your question",
+            )
+        )
+    return written
+
+
+async def reverse_acceptance(
+    acceptance: Acceptance, *, reason: str, actor: User, now: datetime
+) -> list[Transfer]:
+    return await _reverse_ref(f"acceptance:{acceptance.id}", reason=reason, actor=actor, now=now)
+
+
+async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfer | None:
+    """Award the kudos within what is left of the receiver's daily cap (possibly nothing)."""
+    rules = get_settings()
+    pool = await lock_ledger()
+    receiver = await User.get(id=answer.author_id)  # type: ignore[attr-defined]
+    if not earns_points(receiver) or rules.points_kudos <= 0:
+        return None
+    room = rules.kudos_daily_cap - await kudos_points_on_day(receiver, now)
+    amount = min(rules.points_kudos, room)
+    if amount <= 0:
+        return None
+    ref = f"kudos:{kudos.id}"
+    return await post_transfer(
+        debit=pool,
+        credit=await member_account(receiver),
+        amount=amount,
+        kind=TransferKind.KUDOS,
+        key=ref,
+        ref=ref,
+        member=receiver,
+        now=now,
+        question_id=answer.question_id,  # type: ignore[attr-defined]
+        answer_id=answer.id,
+        reason="Kudos on your answer"
+        if amount == rules.points_kudos
+        else "Kudos on your answer (daily kudos cap reached)",
+    )
+
+
+async def reverse_kudos(kudos: Kudos, *, actor: User, now: datetime) -> list[Transfer]:
+    return await _reverse_ref(f"kudos:{kudos.id}", reason="Kudos withdrawn", actor=actor, now=now)
+
+
+async def kudos_points_on_day(receiver: User, moment: datetime) -> int:
+    """Net kudos points the receiver was awarded on moment's UTC day (withdrawn ones excluded)."""
+    start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=1)
+    window = {
+        "member_id": receiver.id,
+        "kind": TransferKind.KUDOS,
+        "created_at__gte": start,
+        "created_at__lt": end,
+    }
+    # Both reads are small: a member gets at most a few dozen kudos transfers a day.
+    awarded = await Transfer.filter(**window).values_list("id", "amount")
+    ids = [row[0] for row in awarded]
+    withdrawn = await Transfer.filter(reverses_id__in=ids).values_list("amount", flat=True)
+    return sum(int(row[1]) for row in awarded) - sum(int(a) for a in withdrawn)  # type: ignore[call-overload]
+
+
+async def _reverse_ref(ref: str, *, reason: str, actor: User, now: datetime) -> list[Transfer]:
+    await lock_ledger()
+    return [
+        await reverse_transfer(t, kind=TransferKind.REVERSAL, reason=reason, actor=actor, now=now)
+        for t in await unreversed(ref=ref, reverses_id=None)
+    ]

@@ -1,0 +1,150 @@
+"""Posting transfers: the one place that writes ledger rows and moves cached balances.
+
+Invariants: a transfer is written together with both balance updates in one transaction; its key
+is unique (a replay with the same content returns the first transfer, a different content is
+refused); a reversal swaps the accounts of its original, has the same amount and can exist once.
+Every ledger write first locks the pool row, so writers queue in one order and never deadlock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum.models import User
+from rewards.errors import AlreadyReversed, KeyReused
+from rewards.models import AccountKind, LedgerAccount, Transfer, TransferKind
+
+POOL = "pool"
+
+
+async def lock_ledger() -> LedgerAccount:
+    """Take the pool's row lock (PostgreSQL) for the rest of the caller's transaction."""
+    pool = await LedgerAccount.filter(key=POOL).select_for_update().first()
+    assert pool is not None, "migration rewards.0002 creates the pool account"
+    return pool
+
+
+SYSTEM_ACCOUNTS = (
+    (POOL, AccountKind.POOL),
+    ("payout:reserved", AccountKind.RESERVED),
+    ("payout:paid", AccountKind.PAID),
+)
+
+
+async def ensure_system_accounts() -> None:
+    """The pool and payout accounts exist (migration 0002 creates them; this restores them)."""
+    await LedgerAccount.bulk_create(
+        [LedgerAccount(key=key, kind=kind) for key, kind in SYSTEM_ACCOUNTS],
+        ignore_conflicts=True,
+    )
+
+
+async def system_account(key: str) -> LedgerAccount:
+    return await LedgerAccount.get(key=key)
+
+
+async def member_account(user: User) -> LedgerAccount:
+    """The member's account, opened on first use (concurrent openers both get the same row)."""
+    account = await LedgerAccount.get_or_none(user_id=user.id)
+    if account is None:
+        await LedgerAccount.bulk_create(
+            [LedgerAccount(key=f"member:{user.id}", kind=AccountKind.MEMBER, user_id=user.id)],
+            ignore_conflicts=True,
+        )
+        account = await LedgerAccount.get(user_id=user.id)
+    return account
+
+
+async def post_transfer(
+    *,
+    debit: LedgerAccount,
+    credit: LedgerAccount,
+    amount: int,
+    kind: TransferKind,
+    key: str,
+    ref: str,
+    member: User | None,
+    now: datetime,
+    question_id: int | None = None,
+    answer_id: int | None = None,
+    reverses: Transfer | None = None,
+    reason: str = "",
+    actor: User | None = None,
+) -> Transfer:
+    """Write one transfer and move both balances; a replay of the same key returns the first."""
+    if amount <= 0:
+        raise ValueError(f"transfer amount must be positive, got {amount}")
+    existing = await Transfer.get_or_none(key=key)
+    if existing is not None:
+        same = (existing.debit_id, existing.credit_id, existing.amount) == (  # type: ignore[attr-defined]
+            debit.id,
+            credit.id,
+            amount,
+        )
+        if not same:
+            raise KeyReused(f"Idempotency key {key!r} was already used for another transfer.")
+        return existing
+    try:
+        async with in_transaction():
+            transfer = await Transfer.create(
+                debit=debit,
+                credit=credit,
+                amount=amount,
+                kind=kind,
+                key=key,
+                ref=ref,
+                member=member,
+                question_id=question_id,
+                answer_id=answer_id,
+                reverses=reverses,
+                reason=reason[:500],
+                actor=actor,
+                created_at=now,
+            )
+            await LedgerAccount.filter(id=debit.id).update(balance=F("balance") - amount)
+            await LedgerAccount.filter(id=credit.id).update(balance=F("balance") + amount)
+    except IntegrityError as exc:
+        if reverses is not None:
+            raise AlreadyReversed(f"Transfer {reverses.id} is already reversed.") from exc
+        raise KeyReused(f"Idempotency key {key!r} was used at the same moment.") from exc
+    return transfer
+
+
+async def reverse_transfer(
+    original: Transfer,
+    *,
+    kind: TransferKind,
+    reason: str,
+    now: datetime,
+    actor: User | None = None,
+) -> Transfer:
+    """The reversing entry of `original`: same amount, accounts swapped, pointing back at it."""
+    if await Transfer.filter(reverses_id=original.id).exists():
+        raise AlreadyReversed(f"Transfer {original.id} is already reversed.")
+    debit = await LedgerAccount.get(id=original.credit_id)  # type: ignore[attr-defined]
+    credit = await LedgerAccount.get(id=original.debit_id)  # type: ignore[attr-defined]
+    member = await User.get_or_none(id=original.member_id) if original.member_id else None  # type: ignore[attr-defined]
+    return await post_transfer(
+        debit=debit,
+        credit=credit,
+        amount=original.amount,
+        kind=kind,
+        key=f"reverse:{original.id}",
+        ref=original.ref,
+        member=member,
+        now=now,
+        question_id=original.question_id,
+        answer_id=original.answer_id,
+        reverses=original,
+        reason=reason,
+        actor=actor,
+    )
+
+
+async def unreversed(**filters: object) -> list[Transfer]:
+    """Transfers matching `filters` that no reversal points at yet, oldest first."""
+    return await Transfer.filter(**filters, reversed_by__id__isnull=True).order_by("id")

@@ -1,0 +1,104 @@
+"""API for finance: the reconciliation, manual adjustments and fraud reversals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.api.base import json_body, ok, require_api_user
+from forum.errors import ValidationFailed
+from forum.models import User
+from forum.permissions import require
+from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
+from rewards.models import Transfer
+from rewards.permissions import can_manage_ledger
+from rewards.queries import reconcile
+
+
+async def check(request: Request) -> Response:
+    user = await require_api_user(request)
+    require(can_manage_ledger(user), "Only finance can reconcile the ledger.")
+    result = await reconcile()
+    return ok(
+        {
+            "ok": result.ok,
+            "accounts": result.accounts,
+            "transfers": result.transfers,
+            "problems": result.problems,
+        }
+    )
+
+
+async def adjust(request: Request) -> Response:
+    actor = await require_api_user(request)
+    require(can_manage_ledger(actor), "Only finance can adjust points.")
+    data = await json_body(request)
+    member = await _member(data)
+    transfer = await check_post_adjustment(
+        member,
+        points=data.get("points"),
+        reason=data.get("reason"),
+        acting_user=actor,
+        key=data.get("key"),
+    )
+    return ok(transfer_body(transfer, member), status_code=201)
+
+
+async def fraud_reversal(request: Request) -> Response:
+    actor = await require_api_user(request)
+    require(can_manage_ledger(actor), "Only finance can reverse awards.")
+    data = await json_body(request)
+    member = await _member(data)
+    reversals = await check_fraud_reversal(
+        member,
+        reason=data.get("reason"),
+        acting_user=actor,
+        question_id=data.get("question_id"),
+        since=_moment(data, "since"),
+        until=_moment(data, "until"),
+    )
+    return ok({"reversals": [transfer_body(t, member) for t in reversals]}, status_code=201)
+
+
+def transfer_body(transfer: Transfer, member: User) -> dict[str, Any]:
+    return {
+        "id": transfer.id,
+        "kind": transfer.kind.value,
+        "amount": transfer.amount,
+        "member": member.username,
+        "reverses": transfer.reverses_id,  # type: ignore[attr-defined]
+        "reason": transfer.reason,
+        "created_at": transfer.created_at,
+    }
+
+
+async def _member(data: dict[str, Any]) -> User:
+    name = data.get("member")
+    member = await User.get_or_none(username_key=name.lower()) if isinstance(name, str) else None
+    if member is None:
+        raise ValidationFailed({"member": "member must be the username of an existing member."})
+    return member
+
+
+def _moment(data: dict[str, Any], name: str) -> datetime | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationFailed({name: f"{name} must be an ISO 8601 time with a UTC offset."})
+    return moment
+
+
+routes = [
+    Route("/ledger/check", check, methods=["GET"]),
+    Route("/ledger/adjustments", adjust, methods=["POST"]),
+    Route("/ledger/fraud-reversals", fraud_reversal, methods=["POST"]),
+]

@@ -1,0 +1,110 @@
+"""Pages for finance: the reconciliation, a member's entries, adjustments and fraud reversals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.auth import form_text, read_form
+from forum.errors import ValidationFailed
+from forum.models import User
+from forum.permissions import require
+from forum.web import redirect, render, require_viewer
+from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
+from rewards.permissions import can_manage_ledger
+from rewards.queries import get_points, list_entries, reconcile
+
+
+async def overview(request: Request) -> Response:
+    user = await require_viewer(request)
+    require(can_manage_ledger(user), "Only finance can open the ledger.")
+    return await _render(request, {}, {})
+
+
+async def adjust(request: Request) -> Response:
+    actor = await require_viewer(request)
+    form = await read_form(request)
+    values = {k: form_text(form, k) for k in ("member", "points", "reason")}
+    try:
+        member = await _member(values["member"])
+        await check_post_adjustment(
+            member, points=values["points"], reason=values["reason"], acting_user=actor
+        )
+    except ValidationFailed as exc:
+        return await _render(request, {"adjust": values}, exc.errors, status_code=400)
+    return redirect(
+        request, f"/finance/ledger?member={member.username}", message="Adjustment posted."
+    )
+
+
+async def fraud_reversal(request: Request) -> Response:
+    actor = await require_viewer(request)
+    form = await read_form(request)
+    values = {k: form_text(form, k) for k in ("member", "question_id", "since", "until", "reason")}
+    try:
+        member = await _member(values["member"])
+        reversals = await check_fraud_reversal(
+            member,
+            reason=values["reason"],
+            acting_user=actor,
+            question_id=values["question_id"] or None,
+            since=_day(values["since"], "since"),
+            until=_day(values["until"], "until"),
+        )
+    except ValidationFailed as exc:
+        return await _render(request, {"fraud": values}, exc.errors, status_code=400)
+    return redirect(
+        request,
+        f"/finance/ledger?member={member.username}",
+        message=f"{len(reversals)} award(s) reversed.",
+    )
+
+
+async def _render(
+    request: Request,
+    forms: dict[str, dict[str, str]],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    user = await require_viewer(request)
+    require(can_manage_ledger(user), "Only finance can open the ledger.")
+    context: dict[str, Any] = {"check": await reconcile(), "forms": forms, "errors": errors}
+    name = request.query_params.get("member", "").strip()
+    if name:
+        member = await User.get_or_none(username_key=name.lower())
+        context["lookup"] = name
+        if member is not None:
+            context["member"] = member
+            context["points"] = await get_points(member)
+            context["page"] = await list_entries(
+                member, cursor=request.query_params.get("cursor") or None
+            )
+    return await render(request, "rewards/ledger_overview.html", context, status_code=status_code)
+
+
+async def _member(username: str) -> User:
+    member = await User.get_or_none(username_key=username.strip().lower()) if username else None
+    if member is None:
+        raise ValidationFailed({"member": "member must be the username of an existing member."})
+    return member
+
+
+def _day(value: str, name: str) -> datetime | None:
+    """A date from the form's date picker, as the start of that UTC day."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise ValidationFailed({name: f"{name} must be a date like 2026-11-27."}) from exc
+
+
+routes = [
+    Route("/finance/ledger", overview, methods=["GET"], name="ledger"),
+    Route("/finance/ledger/adjustments", adjust, methods=["POST"]),
+    Route("/finance/ledger/fraud-reversals", fraud_reversal, methods=["POST"]),
+]

@@ -1,0 +1,23 @@
+"""Pages: a member's "My points" (balance, reserved, paid and every entry, newest first)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.web import render, require_viewer
+from rewards.queries import get_points, list_entries
+
+
+async def my_points(request: Request) -> Response:
+    user = await require_viewer(request)
+    page = await list_entries(user, cursor=request.query_params.get("cursor") or None)
+    return await render(
+        request,
+        "rewards/points_list.html",
+        {"points": await get_points(user), "page": page, "member": user},
+    )
+
+
+routes = [Route("/points", my_points, name="points")]

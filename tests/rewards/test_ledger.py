@@ -1,0 +1,280 @@
+from datetime import timedelta
+
+import pytest
+from starlette.applications import Starlette
+from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.transactions import in_transaction
+
+from forum.actions.acceptance import check_accept_answer
+from forum.actions.kudos import do_give_kudos
+from forum.errors import Forbidden, ValidationFailed
+from forum.models import User
+from forum.settings import Settings
+from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
+from rewards.actions.transfers import (
+    lock_ledger,
+    member_account,
+    post_transfer,
+    reverse_transfer,
+    system_account,
+)
+from rewards.errors import AlreadyReversed, KeyReused, NothingToReverse
+from rewards.models import LedgerAccount, Transfer, TransferKind
+from rewards.queries import reconcile
+from tests import factories
+from tests.factories import T0
+from tests.rewards.helpers import assert_reconciles, balance, kinds
+
+
+async def _award(member: User, key: str = "test:1", amount: int = 40) -> Transfer:
+    async with in_transaction():
+        pool = await lock_ledger()
+        return await post_transfer(
+            debit=pool,
+            credit=await member_account(member),
+            amount=amount,
+            kind=TransferKind.ADJUSTMENT,
+            key=key,
+            ref=key,
+            member=member,
+            now=T0,
+        )
+
+
+async def test_same_key_same_transfer_is_a_replay(asker: User) -> None:
+    first = await _award(asker)
+    again = await _award(asker)
+    assert again.id == first.id and await balance(asker) == 40
+
+
+async def test_same_key_with_a_different_amount_is_an_error(asker: User) -> None:
+    await _award(asker)
+    with pytest.raises(KeyReused):
+        await _award(asker, amount=41)
+    assert await balance(asker) == 40 and await Transfer.all().count() == 1
+
+
+async def test_second_reversal_of_one_original_is_an_error(asker: User, finance: User) -> None:
+    original = await _award(asker)
+    await reverse_transfer(original, kind=TransferKind.REVERSAL, reason="undo", now=T0)
+    with pytest.raises(AlreadyReversed):
+        await reverse_transfer(original, kind=TransferKind.REVERSAL, reason="again", now=T0)
+    assert await balance(asker) == 0
+    await assert_reconciles()
+
+
+async def test_database_refuses_a_second_reversal_row(asker: User) -> None:
+    original = await _award(asker)
+    pool, account = await system_account("pool"), await member_account(asker)
+    await Transfer.create(
+        debit=account,
+        credit=pool,
+        amount=40,
+        kind=TransferKind.REVERSAL,
+        key="r1",
+        ref="x",
+        reverses=original,
+        created_at=T0,
+    )
+    with pytest.raises(IntegrityError):
+        await Transfer.create(
+            debit=account,
+            credit=pool,
+            amount=40,
+            kind=TransferKind.REVERSAL,
+            key="r2",
+            ref="x",
+            reverses=original,
+            created_at=T0,
+        )
+
+
+async def test_database_refuses_update_and_delete_of_a_committed_transfer(asker: User) -> None:
+    transfer = await _award(asker)  # committed: _award's transaction has ended
+    with pytest.raises((IntegrityError, OperationalError)):
+        await Transfer.filter(id=transfer.id).update(amount=1)
+    with pytest.raises((IntegrityError, OperationalError)):
+        await Transfer.filter(id=transfer.id).delete()
+    conn = Tortoise.get_connection("default")
+    with pytest.raises((IntegrityError, OperationalError)):
+        await conn.execute_script(
+            f"UPDATE ledger_transfers SET reason = 'x' WHERE id = {transfer.id}"
+        )
+    assert (await Transfer.get(id=transfer.id)).amount == 40
+
+
+@pytest.mark.parametrize("amount", [0, -5])
+async def test_database_refuses_a_non_positive_amount(asker: User, amount: int) -> None:
+    pool, account = await system_account("pool"), await member_account(asker)
+    with pytest.raises((IntegrityError, OperationalError)):
+        await Transfer.create(
+            debit=pool,
+            credit=account,
+            amount=amount,
+            kind=TransferKind.ADJUSTMENT,
+            key="bad",
+            ref="bad",
+            created_at=T0,
+        )
+    assert await Transfer.all().count() == 0
+
+
+async def test_post_transfer_refuses_non_positive_amount_before_the_database(asker: User) -> None:
+    with pytest.raises(ValueError):
+        await _award(asker, amount=0)
+
+
+async def test_reconcile_is_clean_after_forum_activity(
+    settings: Settings, asker: User, helper: User, other_member: User
+) -> None:
+    q = await factories.make_question(asker)
+    a = await factories.make_answer(q, helper)
+    await do_give_kudos(a, acting_user=other_member)
+    await check_accept_answer(settings, q, a.id, acting_user=asker)
+    result = await reconcile()
+    assert result.ok and result.transfers == 3 and result.accounts == 5
+
+
+async def test_reconcile_reports_a_drifted_cached_balance(asker: User) -> None:
+    await _award(asker)
+    await LedgerAccount.filter(user_id=asker.id).update(balance=1000)
+    result = await reconcile()
+    assert not result.ok
+    assert any("caches 1000 but its transfers sum to 40" in p for p in result.problems)
+    assert any("sum to 960, not 0" in p for p in result.problems)
+
+
+async def test_adjustment_by_finance_is_audited_on_the_entry(asker: User, finance: User) -> None:
+    t = await check_post_adjustment(asker, points=25, reason="Goodwill", acting_user=finance)
+    assert (t.actor_id, t.reason, t.kind.value) == (finance.id, "Goodwill", "adjustment")  # type: ignore[attr-defined]
+    await check_post_adjustment(asker, points="-10", reason="Correction", acting_user=finance)
+    assert await kinds(asker) == [("adjustment", 25), ("adjustment", -10)]
+    await assert_reconciles()
+
+
+async def test_adjustment_by_a_member_or_staff_is_forbidden(
+    asker: User, helper: User, staff: User
+) -> None:
+    for actor in (helper, staff):
+        with pytest.raises(Forbidden):
+            await check_post_adjustment(asker, points=25, reason="I say so", acting_user=actor)
+    assert await Transfer.all().count() == 0
+
+
+@pytest.mark.parametrize("points", [0, "abc", 1.5, True, 10_000_001])
+async def test_adjustment_with_bad_points_names_the_field(
+    asker: User, finance: User, points: object
+) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        await check_post_adjustment(asker, points=points, reason="Goodwill", acting_user=finance)
+    assert "points" in exc.value.errors
+
+
+async def test_adjustment_key_makes_a_retry_safe(asker: User, finance: User) -> None:
+    first = await check_post_adjustment(
+        asker, points=25, reason="x x x", acting_user=finance, key="ticket-77"
+    )
+    again = await check_post_adjustment(
+        asker, points=25, reason="x x x", acting_user=finance, key="ticket-77"
+    )
+    assert again.id == first.id
+    with pytest.raises(KeyReused):
+        await check_post_adjustment(
+            asker, points=30, reason="x x x", acting_user=finance, key="ticket-77"
+        )
+    assert await balance(asker) == 25
+
+
+async def test_fraud_reversal_for_a_question(
+    settings: Settings, asker: User, helper: User, other_member: User, finance: User
+) -> None:
+    q = await factories.make_question(asker)
+    a = await factories.make_answer(q, helper)
+    await do_give_kudos(a, acting_user=other_member, now=T0)
+    await check_accept_answer(settings, q, a.id, acting_user=asker, now=T0)
+    other_q = await factories.make_question(other_member, title="A different question here")
+    other_a = await factories.make_answer(other_q, helper)
+    await check_accept_answer(settings, other_q, other_a.id, acting_user=other_member, now=T0)
+    reversals = await check_fraud_reversal(
+        helper, reason="Sock puppets", acting_user=finance, question_id=q.id
+    )
+    assert len(reversals) == 2 and {r.kind.value for r in reversals} == {"fraud_reversal"}
+    assert await balance(helper) == 100  # the other question's award stays
+    with pytest.raises(NothingToReverse):
+        await check_fraud_reversal(helper, reason="Again", acting_user=finance, question_id=q.id)
+    await assert_reconciles()
+
+
+async def test_fraud_reversal_for_a_time_range(asker: User, helper: User, finance: User) -> None:
+    q = await factories.make_question(asker)
+    a = await factories.make_answer(q, helper)
+    givers = [await factories.make_user(f"g{i}") for i in range(3)]
+    for day, giver in enumerate(givers):
+        await do_give_kudos(a, acting_user=giver, now=T0 + timedelta(days=day))
+    await check_fraud_reversal(
+        helper,
+        reason="Kudos ring",
+        acting_user=finance,
+        since=T0 + timedelta(days=1),
+        until=T0 + timedelta(days=3),
+    )
+    assert await balance(helper) == 10
+    with pytest.raises(ValidationFailed):
+        await check_fraud_reversal(helper, reason="No scope", acting_user=finance)
+
+
+async def test_cleared_acceptance_after_fraud_reversal_reverses_nothing_twice(
+    settings: Settings, asker: User, helper: User, finance: User
+) -> None:
+    q = await factories.make_question(asker)
+    a = await factories.make_answer(q, helper)
+    await check_accept_answer(settings, q, a.id, acting_user=asker)
+    await check_fraud_reversal(helper, reason="Fraud", acting_user=finance, question_id=q.id)
+    from forum.actions.acceptance import do_clear_acceptance
+
+    await do_clear_acceptance(q, acting_user=asker)
+    assert await balance(helper) == 0 and await balance(asker) == 0
+    await assert_reconciles()
+
+
+async def test_api_ledger_check_is_for_finance(app: Starlette, finance: User, asker: User) -> None:
+    async with await factories.api(app, finance) as c:
+        r = await c.get("/api/v1/ledger/check")
+        assert r.status_code == 200
+        assert r.json() == {"ok": True, "accounts": 3, "transfers": 0, "problems": []}
+    async with await factories.api(app, asker) as c:
+        assert (await c.get("/api/v1/ledger/check")).status_code == 403
+    async with await factories.api(app) as c:
+        assert (await c.get("/api/v1/ledger/check")).status_code == 401
+
+
+async def test_api_adjustment_and_fraud_reversal(
+    app: Starlette, finance: User, asker: User
+) -> None:
+    async with await factories.api(app, finance) as c:
+        r = await c.post(
+            "/api/v1/ledger/adjustments",
+            json={"member": "asker", "points": 30, "reason": "Welcome bonus"},
+        )
+        assert r.status_code == 201 and r.json()["amount"] == 30
+        r = await c.post(
+            "/api/v1/ledger/adjustments", json={"member": "nobody", "points": 30, "reason": "x x x"}
+        )
+        assert r.status_code == 400 and "member" in r.json()["error"]["message"]
+        r = await c.post(
+            "/api/v1/ledger/fraud-reversals",
+            json={
+                "member": "asker",
+                "reason": "x x x",
+                "since": "yesterday",
+                "until": "2026-01-01T00:00:00+00:00",
+            },
+        )
+        assert r.status_code == 400 and "since" in r.json()["error"]["message"]
+        r = await c.post(
+            "/api/v1/ledger/fraud-reversals",
+            json={"member": "asker", "reason": "x x x", "question_id": 5},
+        )
+        assert r.status_code == 404
+    assert await balance(asker) == 30

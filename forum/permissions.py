@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from forum.errors import Forbidden, NotAuthenticated, NotFound
+from forum.i18n import gettext as _
 from forum.models import Answer, Question, Role, User
 
 MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
@@ -56,7 +57,7 @@ def can_suspend(user: User | None, target: User) -> bool:
 
 def require_user(user: User | None) -> User:
     if user is None:
-        raise NotAuthenticated("Log in to do that.")
+        raise NotAuthenticated(_("Log in to do that."))
     return user
 
 
@@ -68,19 +69,19 @@ def require(allowed: bool, message: str) -> None:
 async def access_question(question_id: int) -> Question:
     question = await Question.get_or_none(id=question_id)
     if question is None:
-        raise NotFound(f"Question {question_id} does not exist.")
+        raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
     return question
 
 
 async def access_answer(answer_id: int) -> Answer:
     answer = await Answer.get_or_none(id=answer_id).select_related("question")
     if answer is None:
-        raise NotFound(f"Answer {answer_id} does not exist.")
+        raise NotFound(_("Answer %(id)s does not exist.") % {"id": answer_id})
     return answer
 
 
 async def access_user(user_id: int) -> User:
     user = await User.get_or_none(id=user_id)
     if user is None:
-        raise NotFound(f"User {user_id} does not exist.")
+        raise NotFound(_("User %(id)s does not exist.") % {"id": user_id})
     return user

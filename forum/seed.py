@@ -109,6 +109,18 @@ _NL_ANSWERS = [
     "Bellen via wifi staat onder *Instellingen → Telefoon*.",
     "Dat is meestal een reservering die na een paar dagen verdwijnt.",
 ]
+_DEVICES = [
+    "iPhone 15",
+    "Pixel 8",
+    "Galaxy A54",
+    "Fairphone 5",
+    "Moto G84",
+    "iPhone SE",
+    "Galaxy S24",
+    "Nokia G42",
+    "Xperia 10",
+    "OnePlus 12",
+]
 _TAGS = ["data", "esim", "billing", "coverage", "roaming", "voicemail", "hotspot", "top-up"]
 
 
@@ -172,7 +184,7 @@ async def seed_demo(
         question = await do_create_question(
             acting_user=asker,
             board=rng.choice(boards),
-            title=f"{title} (#{i + 1})",
+            title=f"{title} ({rng.choice(_DEVICES)})",
             body=body,
             tags=rng.sample(_TAGS, rng.randrange(0, 3)),
             language="nl" if dutch else "en",

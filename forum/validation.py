@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
@@ -32,16 +33,23 @@ class Errors:
 def text(errors: Errors, field: str, value: Any, *, min_len: int, max_len: int, label: str) -> str:
     """A normalized, stripped string within the length bounds, or '' with an error recorded."""
     if not isinstance(value, str):
-        errors.add(field, f"{label} must be text.")
+        errors.add(field, _("%(label)s must be text.") % {"label": label})
         return ""
     if _FORBIDDEN.search(value):
-        errors.add(field, f"{label} contains characters that are not allowed.")
+        errors.add(
+            field, _("%(label)s contains characters that are not allowed.") % {"label": label}
+        )
         return ""
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
     if len(value) < min_len:
-        errors.add(field, f"{label} must be at least {min_len} characters.")
+        errors.add(
+            field,
+            _("%(label)s must be at least %(n)d characters.") % {"label": label, "n": min_len},
+        )
     elif len(value) > max_len:
-        errors.add(field, f"{label} must be at most {max_len} characters.")
+        errors.add(
+            field, _("%(label)s must be at most %(n)d characters.") % {"label": label, "n": max_len}
+        )
     return value
 
 
@@ -51,19 +59,23 @@ def tags(errors: Errors, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [t for t in re.split(r"[,\s]+", value) if t]
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-        errors.add("tags", "Tags must be a list of words.")
+        errors.add("tags", _("Tags must be a list of words."))
         return []
     cleaned = list(dict.fromkeys(t.strip().lower() for t in value if t.strip()))
     if len(cleaned) > 5:
-        errors.add("tags", "Use at most 5 tags.")
+        errors.add("tags", _("Use at most 5 tags."))
     elif not all(TAG_RE.match(t) for t in cleaned):
-        errors.add("tags", "Tags are 1–30 lowercase letters, digits or dashes.")
+        errors.add("tags", _("Tags are 1–30 lowercase letters, digits or dashes."))
     return cleaned[:5]
 
 
 def choice(errors: Errors, field: str, value: Any, options: tuple[str, ...], label: str) -> str:
     if not isinstance(value, str) or value not in options:
-        errors.add(field, f"{label} must be one of: {', '.join(options)}.")
+        errors.add(
+            field,
+            _("%(label)s must be one of: %(options)s.")
+            % {"label": label, "options": ", ".join(options)},
+        )
         return ""
     return value
 
@@ -74,6 +86,6 @@ def int_id(errors: Errors, field: str, value: Any) -> int:
     if isinstance(value, str) and value.isdigit() and len(value) < 12:
         value = int(value)
     if not isinstance(value, int) or not 0 < value < 2**31:
-        errors.add(field, f"{field} must be a positive integer id.")
+        errors.add(field, _("%(field)s must be a positive integer id.") % {"field": field})
         return 0
     return value

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from babel.dates import format_datetime
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -13,6 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from forum.auth import CSRF_COOKIE, auth_of
 from forum.errors import NotAuthenticated
+from forum.i18n import current_locale, gettext, negotiate, ngettext, use_locale
 from forum.models import User
 from forum.permissions import is_moderator
 from forum.settings import ROOT
@@ -20,21 +22,31 @@ from forum.settings import ROOT
 FLASH_COOKIE = "pd_flash"
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
+    """An absolute time in UTC, in the words of the current locale: "27 Nov 2026, 14:03 UTC"."""
+    if not value:
+        return ""
+    return format_datetime(value, "d MMM y, HH:mm 'UTC'", tzinfo=UTC, locale=current_locale())
 
 
 def _ago(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
     seconds = int(((now or datetime.now(value.tzinfo)) - value).total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
+    if seconds >= 86400:
+        n = seconds // 86400
+        return ngettext("%(num)d day ago", "%(num)d days ago", n) % {"num": n}
+    if seconds >= 3600:
+        n = seconds // 3600
+        return ngettext("%(num)d hour ago", "%(num)d hours ago", n) % {"num": n}
+    if seconds >= 60:
+        n = seconds // 60
+        return ngettext("%(num)d minute ago", "%(num)d minutes ago", n) % {"num": n}
+    return gettext("just now")
 
 
 templates.env.filters["when"] = _when
@@ -44,9 +56,12 @@ templates.env.filters["ago"] = _ago
 async def viewer(request: Request) -> User | None:
     """The logged-in user of this HTML request, loaded once per request."""
     if "viewer" not in request.state._state:
-        request.state.viewer = await auth_of(request).session_user(request)
-    user: User | None = request.state.viewer
-    return user
+        user = await auth_of(request).session_user(request)
+        request.state.viewer = user
+        # Messages of this request (pages, form errors, flashes) speak the viewer's language.
+        use_locale(user.locale if user else negotiate(request.headers.get("accept-language", "")))
+    viewer_user: User | None = request.state.viewer
+    return viewer_user
 
 
 async def require_viewer(request: Request) -> User:
@@ -77,6 +92,7 @@ async def render(
         except BadSignature:
             flash = None
     ctx = {
+        "locale": current_locale(),
         "user": user,
         "is_moderator": is_moderator(user),
         "csrf_token": csrf_token(request),

@@ -16,6 +16,7 @@ from forum import validation as v
 from forum.auth import Auth, new_api_token
 from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
+from forum.i18n import gettext as _
 from forum.models import ApiToken, Role, User
 
 MIN_PASSWORD = 10
@@ -24,10 +25,14 @@ MAX_PASSWORD = 1000
 
 def _password(errors: v.Errors, field: str, value: object) -> str:
     if not isinstance(value, str) or not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
-        errors.add(field, f"Password must be {MIN_PASSWORD}–{MAX_PASSWORD} characters.")
+        errors.add(
+            field,
+            _("Password must be %(min)d–%(max)d characters.")
+            % {"min": MIN_PASSWORD, "max": MAX_PASSWORD},
+        )
         return ""
     if "\x00" in value:
-        errors.add(field, "Password contains characters that are not allowed.")
+        errors.add(field, _("Password contains characters that are not allowed."))
     return value
 
 
@@ -44,10 +49,10 @@ async def check_register(
 ) -> User:
     errors = v.Errors()
     if not isinstance(username, str) or not v.USERNAME_RE.match(username):
-        errors.add("username", "Username must be 3–30 letters, digits, '_', '.' or '-'.")
-    email_text = v.text(errors, "email", email, min_len=3, max_len=254, label="Email")
+        errors.add("username", _("Username must be 3–30 letters, digits, '_', '.' or '-'."))
+    email_text = v.text(errors, "email", email, min_len=3, max_len=254, label=_("Email"))
     if email_text and not v.EMAIL_RE.match(email_text):
-        errors.add("email", "Email must be an address like name@example.com.")
+        errors.add("email", _("Email must be an address like name@example.com."))
     password_text = _password(errors, "password", password)
     errors.raise_if_any()
     assert isinstance(username, str)
@@ -90,7 +95,9 @@ async def do_create_user(
                 created_at=now,
             )
     except IntegrityError as exc:
-        raise Conflict(f"The username {username!r} is taken.", field="username") from exc
+        raise Conflict(
+            _("The username %(name)s is taken.") % {"name": repr(username)}, field="username"
+        ) from exc
 
 
 async def check_authenticate(auth: Auth, *, username: object, password: object) -> User:
@@ -101,9 +108,9 @@ async def check_authenticate(auth: Auth, *, username: object, password: object) 
     given = password if isinstance(password, str) and len(password) <= MAX_PASSWORD else ""
     ok = await auth.verify_password(user.password_hash if user else None, given)
     if not ok or user is None:
-        raise NotAuthenticated("Wrong username or password.")
+        raise NotAuthenticated(_("Wrong username or password."))
     if user.suspended_at is not None:
-        raise Forbidden("This account is suspended.")
+        raise Forbidden(_("This account is suspended."))
     return user
 
 
@@ -114,7 +121,7 @@ async def check_change_password(auth: Auth, user: User, *, current: object, new:
     if not await auth.verify_password(
         user.password_hash, current if isinstance(current, str) else ""
     ):
-        raise ValidationFailed({"current_password": "Current password is wrong."})
+        raise ValidationFailed({"current_password": _("Current password is wrong.")})
     hashed = await auth.hash_password(new_text)
     async with in_transaction():
         await User.filter(id=user.id).update(

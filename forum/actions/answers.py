@@ -12,6 +12,7 @@ from forum import validation as v
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
 from forum.errors import Conflict
+from forum.i18n import gettext as _
 from forum.markdown import render_markdown
 from forum.models import Answer, Question, Revision, User
 from forum.permissions import can_edit_post, can_post, is_moderator, require
@@ -21,7 +22,7 @@ BODY = (1, 20_000)
 
 def _body(body: Any) -> str:
     errors = v.Errors()
-    text = v.text(errors, "body", body, min_len=BODY[0], max_len=BODY[1], label="Answer")
+    text = v.text(errors, "body", body, min_len=BODY[0], max_len=BODY[1], label=_("Answer"))
     errors.raise_if_any()
     return text
 
@@ -29,10 +30,10 @@ def _body(body: Any) -> str:
 async def check_create_answer(
     question: Question, *, acting_user: User, body: Any, now: datetime | None = None
 ) -> Answer:
-    require(can_post(acting_user), "Your account cannot post.")
+    require(can_post(acting_user), _("Your account cannot post."))
     text = _body(body)
     if question.locked_at is not None:
-        raise Conflict("This question is locked: it takes no new answers.")
+        raise Conflict(_("This question is locked: it takes no new answers."))
     return await do_create_answer(question, acting_user=acting_user, body=text, now=now)
 
 
@@ -65,7 +66,7 @@ async def check_edit_answer(
 ) -> Answer:
     require(
         can_edit_post(acting_user, answer.author_id),  # type: ignore[attr-defined]
-        "You can only edit your own answers.",
+        _("You can only edit your own answers."),
     )
     text = _body(body)
     if text == answer.body:

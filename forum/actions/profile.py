@@ -7,6 +7,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.i18n import gettext as _
 from forum.models import PayoutMethod, User
 from forum.settings import Settings
 
@@ -27,13 +28,13 @@ async def check_update_profile(
     changes: dict[str, Any] = {}
     if display_name is not _UNSET:
         changes["display_name"] = v.text(
-            errors, "display_name", display_name, min_len=0, max_len=60, label="Display name"
+            errors, "display_name", display_name, min_len=0, max_len=60, label=_("Display name")
         )
     if locale is not _UNSET:
-        changes["locale"] = v.choice(errors, "locale", locale, settings.locales, "Locale")
+        changes["locale"] = v.choice(errors, "locale", locale, settings.locales, _("Locale"))
     if payout_method is not _UNSET:
         method = v.choice(
-            errors, "payout_method", payout_method, settings.payout_methods, "Payout method"
+            errors, "payout_method", payout_method, settings.payout_methods, _("Payout method")
         )
         changes["payout_method"] = PayoutMethod(method) if method else None
     if payout_address is not _UNSET:
@@ -43,7 +44,7 @@ async def check_update_profile(
             payout_address,
             min_len=0,
             max_len=200,
-            label="Payout address",
+            label=_("Payout address"),
         )
     errors.raise_if_any()
     if changes:

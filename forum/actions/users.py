@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
+from forum.i18n import gettext as _
 from forum.models import AuditEntry, Role, User
 from forum.permissions import can_set_roles, can_suspend, require
 
@@ -16,9 +17,9 @@ from forum.permissions import can_set_roles, can_suspend, require
 async def check_set_role(
     target: User, role: object, *, acting_user: User, now: datetime | None = None
 ) -> User:
-    require(can_set_roles(acting_user), "Only an admin can change roles.")
+    require(can_set_roles(acting_user), _("Only an admin can change roles."))
     errors = v.Errors()
-    new_role = v.choice(errors, "role", role, tuple(r.value for r in Role), "Role")
+    new_role = v.choice(errors, "role", role, tuple(r.value for r in Role), _("Role"))
     errors.raise_if_any()
     async with in_transaction():
         await User.filter(id=target.id).update(role=Role(new_role))
@@ -37,9 +38,9 @@ async def check_suspend_user(
     target: User, reason: object, *, acting_user: User, now: datetime | None = None
 ) -> User:
     """A suspended member can read but not post; their sessions and tokens stop working."""
-    require(can_suspend(acting_user, target), "Only staff can suspend, and only members.")
+    require(can_suspend(acting_user, target), _("Only staff can suspend, and only members."))
     errors = v.Errors()
-    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
+    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label=_("Reason"))
     errors.raise_if_any()
     now = resolve(now)
     async with in_transaction():

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from forum.actions.acceptance import check_accept_answer, do_clear_acceptance
 from forum.auth import form_text, read_form
+from forum.i18n import gettext as _
 from forum.permissions import access_question
 from forum.web import redirect, require_viewer
 
@@ -22,7 +23,7 @@ async def accept(request: Request) -> Response:
     return redirect(
         request,
         f"/questions/{question.id}#answer-{acceptance.answer_id}",  # type: ignore[attr-defined]
-        message="Marked as the accepted answer.",
+        message=_("Marked as the accepted answer."),
     )
 
 
@@ -31,7 +32,7 @@ async def clear(request: Request) -> Response:
     question = await access_question(request.path_params["id"])
     await read_form(request)
     await do_clear_acceptance(question, acting_user=user)
-    return redirect(request, f"/questions/{question.id}", message="Accepted answer cleared.")
+    return redirect(request, f"/questions/{question.id}", message=_("Accepted answer cleared."))
 
 
 routes = [

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from forum.actions.accounts import check_authenticate, check_change_password, check_register
 from forum.auth import auth_of, form_text, read_form
 from forum.errors import ForumError, ValidationFailed
+from forum.i18n import gettext as _
 from forum.net import client_address
 from forum.web import redirect, render, require_viewer, safe_next
 
@@ -34,7 +35,9 @@ async def register(request: Request) -> Response:
             {exc.field or "username": exc.message},
             status_code=exc.status,
         )
-    response = redirect(request, "/", message=f"Welcome to Peerdesk, {user.username}!")
+    response = redirect(
+        request, "/", message=_("Welcome to Peerdesk, %(name)s!") % {"name": user.username}
+    )
     auth_of(request).login(request, response, user)
     return response
 
@@ -66,7 +69,7 @@ async def login(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     await read_form(request)
-    response = redirect(request, "/", message="You are logged out.")
+    response = redirect(request, "/", message=_("You are logged out."))
     auth_of(request).logout(response)
     return response
 
@@ -90,7 +93,7 @@ async def change_password(request: Request) -> Response:
         return await render(
             request, "forum/accounts_password.html", {"errors": exc.errors}, status_code=400
         )
-    response = redirect(request, "/account", message="Your password is changed.")
+    response = redirect(request, "/account", message=_("Your password is changed."))
     auth_of(request).login(request, response, user)
     return response
 

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from forum.actions.answers import check_create_answer, check_edit_answer
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
 from forum.permissions import access_answer, access_question
 from forum.web import redirect, render, require_viewer
 
@@ -28,7 +29,7 @@ async def create(request: Request) -> Response:
             status_code=400,
         )
     return redirect(
-        request, f"/questions/{question.id}#answer-{answer.id}", message="Thanks for answering!"
+        request, f"/questions/{question.id}#answer-{answer.id}", message=_("Thanks for answering!")
     )
 
 
@@ -59,7 +60,7 @@ async def edit(request: Request) -> Response:
     return redirect(
         request,
         f"/questions/{answer.question.id}#answer-{answer.id}",
-        message="Your edit is saved.",
+        message=_("Your edit is saved."),
     )
 
 

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from forum.actions.kudos import do_give_kudos, do_withdraw_kudos
 from forum.auth import read_form
+from forum.i18n import gettext as _
 from forum.permissions import access_answer
 from forum.web import redirect, require_viewer
 
@@ -18,7 +19,7 @@ async def give(request: Request) -> Response:
     await read_form(request)
     await do_give_kudos(answer, acting_user=user)
     return redirect(
-        request, f"/questions/{answer.question.id}#answer-{answer.id}", message="Kudos given."
+        request, f"/questions/{answer.question.id}#answer-{answer.id}", message=_("Kudos given.")
     )
 
 
@@ -28,7 +29,9 @@ async def withdraw(request: Request) -> Response:
     await read_form(request)
     await do_withdraw_kudos(answer, acting_user=user)
     return redirect(
-        request, f"/questions/{answer.question.id}#answer-{answer.id}", message="Kudos withdrawn."
+        request,
+        f"/questions/{answer.question.id}#answer-{answer.id}",
+        message=_("Kudos withdrawn."),
     )
 
 

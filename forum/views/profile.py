@@ -10,6 +10,7 @@ from forum.actions.accounts import do_create_api_token
 from forum.actions.profile import check_update_profile
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
 from forum.web import redirect, render, require_viewer
 
 FIELDS = ("display_name", "locale", "payout_method", "payout_address")
@@ -30,7 +31,7 @@ async def update(request: Request) -> Response:
         await check_update_profile(request.app.state.settings, user, **values)
     except ValidationFailed as exc:
         return await _render(request, values, exc.errors, status_code=400)
-    return redirect(request, "/account", message="Your profile is saved.")
+    return redirect(request, "/account", message=_("Your profile is saved."))
 
 
 async def create_token(request: Request) -> Response:

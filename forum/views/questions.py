@@ -12,6 +12,7 @@ from forum.actions.questions import check_create_question, check_edit_question
 from forum.auth import form_text, read_form
 from forum.clock import utcnow
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
 from forum.models import Board
 from forum.permissions import (
     access_question,
@@ -87,7 +88,7 @@ async def ask(request: Request) -> Response:
         question = await check_create_question(acting_user=user, **values)
     except ValidationFailed as exc:
         return await _render_ask(request, values, exc.errors, status_code=400)
-    return redirect(request, f"/questions/{question.id}", message="Your question is posted.")
+    return redirect(request, f"/questions/{question.id}", message=_("Your question is posted."))
 
 
 async def _render_ask(
@@ -125,7 +126,7 @@ async def edit(request: Request) -> Response:
             {"q": q, "form": values, "errors": exc.errors},
             status_code=400,
         )
-    return redirect(request, f"/questions/{q.id}", message="Your edit is saved.")
+    return redirect(request, f"/questions/{q.id}", message=_("Your edit is saved."))
 
 
 async def revisions(request: Request) -> Response:

@@ -65,7 +65,8 @@ SECURITY_HEADERS = [
 
 class SecurityMiddleware:
     """Security headers on every response, a CSRF cookie for every browser that lacks one, and
-    the request body limit (413 in the API's error format, raised inside the handler's read)."""
+    the request body limit: a declared length over it is answered 413 before any handler runs;
+    a longer body than declared fails the handler's read with 413."""
 
     def __init__(self, app: ASGIApp, auth: Auth) -> None:
         self.app = app
@@ -87,9 +88,9 @@ class SecurityMiddleware:
             return message
 
         declared = Headers(scope=scope).get("content-length", "")
-        # A declared length over the limit is refused before a byte is read.
-        too_big = declared.isdigit() and int(declared) > self.max_body
-        body_receive: Receive = _refuse_body if too_big else receive_limited
+        if declared.isascii() and declared.isdecimal() and int(declared) > self.max_body:
+            await self._too_large(scope, receive, send)
+            return
         new_token: str | None = None
         if not scope["path"].startswith(API_PREFIX):
             cookie = Request(scope).cookies.get(CSRF_COOKIE)
@@ -114,11 +115,17 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, body_receive, send_with_headers)
+        await self.app(scope, receive_limited, send_with_headers)
 
-
-async def _refuse_body() -> Message:
-    raise HTTPException(413)
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = "The request body is too large."
+        response: Response = (
+            api_error(413, "body_too_large", message)
+            if scope["path"].startswith(API_PREFIX)
+            else PlainTextResponse(message, status_code=413)
+        )
+        response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
+        await response(scope, receive, send)
 
 
 def _is_api(request: Request) -> bool:
@@ -188,7 +195,8 @@ async def handle_db_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DoesNotExist):
         return await handle_forum_error(request, NotFound("Not found."))
     if isinstance(exc, ValidationError):
-        return await handle_forum_error(request, ForumError(str(exc)))
+        # Tortoise's text names a column and echoes the input: say what the user can act on.
+        return await handle_forum_error(request, ForumError("A value is too long or invalid."))
     return await handle_forum_error(
         request, Conflict("That change conflicts with another one; reload and try again.")
     )
@@ -233,6 +241,23 @@ def html_routes() -> list[Any]:
 
 
 async def api_not_found(request: Request) -> Response:
+    """The API's catch-all: 405 when the path exists with other methods, else 404."""
+    path = request.url.path.removeprefix(API_PREFIX)
+    allowed = sorted(
+        {
+            method
+            for route in api_routes()
+            if isinstance(route, Route) and route.path_regex.match(path)
+            for method in route.methods or ()
+        }
+    )
+    if allowed:
+        return api_error(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed here; use {', '.join(allowed)}.",
+            headers={"Allow": ", ".join(allowed)},
+        )
     return api_error(404, "not_found", f"No endpoint {request.method} {request.url.path}.")
 
 

@@ -53,7 +53,11 @@ class Auth:
             return await run_in_threadpool(
                 self.hasher.verify, password_hash or self._dummy_hash, password
             )
-        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        except (
+            argon2.exceptions.VerificationError,
+            argon2.exceptions.InvalidHashError,
+            UnicodeEncodeError,
+        ):
             return False
 
     # -- sessions -------------------------------------------------------------------------

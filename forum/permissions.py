@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from forum.errors import Forbidden, NotAuthenticated, NotFound
 from forum.i18n import gettext as _
 from forum.models import Answer, Question, Role, User
+from forum.validation import is_id
 
 MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
 
@@ -67,21 +68,25 @@ def require(allowed: bool, message: str) -> None:
 
 
 async def access_question(question_id: int) -> Question:
-    question = await Question.get_or_none(id=question_id)
+    question = await Question.get_or_none(id=question_id) if is_id(question_id) else None
     if question is None:
         raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
     return question
 
 
 async def access_answer(answer_id: int) -> Answer:
-    answer = await Answer.get_or_none(id=answer_id).select_related("question")
+    answer = (
+        await Answer.get_or_none(id=answer_id).select_related("question")
+        if is_id(answer_id)
+        else None
+    )
     if answer is None:
         raise NotFound(_("Answer %(id)s does not exist.") % {"id": answer_id})
     return answer
 
 
 async def access_user(user_id: int) -> User:
-    user = await User.get_or_none(id=user_id)
+    user = await User.get_or_none(id=user_id) if is_id(user_id) else None
     if user is None:
         raise NotFound(_("User %(id)s does not exist.") % {"id": user_id})
     return user

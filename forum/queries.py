@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.expressions import Q
 
 from forum.errors import NotFound, ValidationFailed
 from forum.models import Answer, Board, Kudos, Question, QuestionState, Revision, User
+from forum.validation import SLUG_RE, is_id, is_number
 
 LIST_STATES = ("unanswered", "answered", "solved", "locked")
 SORTS = {"newest": "created_at", "active": "last_activity_at"}
@@ -43,9 +44,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         moment_text, _, id_text = base64.urlsafe_b64decode(padded).decode().partition("|")
         moment = datetime.fromisoformat(moment_text)
         row_id = int(id_text)
-        if moment.tzinfo is None or row_id < 1:
+        if moment.tzinfo is None or not is_id(row_id):
             raise ValueError(cursor)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        moment = moment.astimezone(UTC)
+        if not 1970 <= moment.year <= 9000:
+            raise ValueError(cursor)
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
         raise ValidationFailed({"cursor": "not a cursor this server gave out."}) from exc
     return moment, row_id
 
@@ -53,7 +57,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 def parse_limit(value: str | None, default: int = 20) -> int:
     if value is None or value == "":
         return default
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+    if not is_number(value) or len(value) > 3 or not 1 <= int(value) <= MAX_LIMIT:
         raise ValidationFailed({"limit": f"limit must be a whole number from 1 to {MAX_LIMIT}."})
     return int(value)
 
@@ -67,7 +71,7 @@ async def list_boards() -> list[dict[str, Any]]:
 
 
 async def get_board(slug: str) -> Board:
-    board = await Board.get_or_none(slug=slug)
+    board = await Board.get_or_none(slug=slug) if SLUG_RE.fullmatch(slug) else None
     if board is None:
         raise NotFound(f"There is no board {slug!r}.", field="board")
     return board
@@ -118,7 +122,11 @@ class QuestionPage:
 
 async def get_question_page(question_id: int, viewer: User | None) -> QuestionPage:
     """Three queries, however many answers: the question, its answers, the viewer's kudos."""
-    question = await Question.get_or_none(id=question_id).select_related("board", "author")
+    question = (
+        await Question.get_or_none(id=question_id).select_related("board", "author")
+        if is_id(question_id)
+        else None
+    )
     if question is None:
         raise NotFound(f"Question {question_id} does not exist.")
     answers = (

@@ -9,7 +9,9 @@ from typing import Any
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
+USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,30}")  # always used with fullmatch
+SLUG_RE = re.compile(r"[a-z0-9-]{1,50}")
+MAX_ID = 2**31 - 1
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 # Text the database cannot store (NUL, lone surrogates) or nobody should see (control characters).
@@ -83,9 +85,24 @@ def choice(errors: Errors, field: str, value: Any, options: tuple[str, ...], lab
 def int_id(errors: Errors, field: str, value: Any) -> int:
     if isinstance(value, bool):
         value = None
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+    if isinstance(value, str) and is_number(value) and len(value) < 12:
         value = int(value)
-    if not isinstance(value, int) or not 0 < value < 2**31:
+    if not is_id(value):
         errors.add(field, _("%(field)s must be a positive integer id.") % {"field": field})
         return 0
     return value
+
+
+def is_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() refuses."""
+    return value.isascii() and value.isdecimal()
+
+
+def is_id(value: object) -> bool:
+    """A value that can be a primary key on both databases (a positive 32-bit integer)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def is_clean(value: str) -> bool:
+    """Text without NUL, lone surrogates or control characters (what a database may refuse)."""
+    return not _FORBIDDEN.search(value)

@@ -31,7 +31,7 @@ def _password(errors: v.Errors, field: str, value: object) -> str:
             % {"min": MIN_PASSWORD, "max": MAX_PASSWORD},
         )
         return ""
-    if "\x00" in value:
+    if not v.is_clean(value):
         errors.add(field, _("Password contains characters that are not allowed."))
     return value
 
@@ -48,7 +48,7 @@ async def check_register(
     now: datetime | None = None,
 ) -> User:
     errors = v.Errors()
-    if not isinstance(username, str) or not v.USERNAME_RE.match(username):
+    if not isinstance(username, str) or not v.USERNAME_RE.fullmatch(username):
         errors.add("username", _("Username must be 3–30 letters, digits, '_', '.' or '-'."))
     email_text = v.text(errors, "email", email, min_len=3, max_len=254, label=_("Email"))
     if email_text and not v.EMAIL_RE.match(email_text):
@@ -103,9 +103,11 @@ async def do_create_user(
 async def check_authenticate(auth: Auth, *, username: object, password: object) -> User:
     """The same answer whether the account is missing or the password wrong."""
     user = None
-    if isinstance(username, str) and len(username) <= 30:
+    if isinstance(username, str) and v.USERNAME_RE.fullmatch(username):
         user = await User.get_or_none(username_key=username.lower())
-    given = password if isinstance(password, str) and len(password) <= MAX_PASSWORD else ""
+    given = ""
+    if isinstance(password, str) and len(password) <= MAX_PASSWORD and v.is_clean(password):
+        given = password
     ok = await auth.verify_password(user.password_hash if user else None, given)
     if not ok or user is None:
         raise NotAuthenticated(_("Wrong username or password."))

@@ -73,7 +73,8 @@ async def check_create_question(
 ) -> Question:
     require(can_post(acting_user), _("Your account cannot post."))
     errors = v.Errors()
-    board_obj = await Board.get_or_none(slug=board) if isinstance(board, str) and board else None
+    valid_slug = isinstance(board, str) and v.SLUG_RE.fullmatch(board)
+    board_obj = await Board.get_or_none(slug=board) if valid_slug else None
     if board_obj is None:
         errors.add("board", _("Choose one of the boards."))
     title_text, body_text = _validate(errors, title=title, body=body)

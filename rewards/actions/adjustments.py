@@ -34,8 +34,10 @@ async def check_post_adjustment(
     makes the request safe to retry."""
     require(can_manage_ledger(acting_user), "Only finance can adjust points.")
     errors = v.Errors()
-    if isinstance(points, str) and points.strip().lstrip("-").isdigit():
-        points = int(points.strip())
+    if isinstance(points, str):
+        digits = points.strip().removeprefix("-")
+        if v.is_number(digits) and len(digits) <= 12:
+            points = int(points.strip())
     if (
         isinstance(points, bool)
         or not isinstance(points, int)

@@ -32,6 +32,7 @@ from forum.api import users as api_users
 from forum.auth import CSRF_COOKIE, Auth
 from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
+from forum.i18n import DEFAULT_LOCALE, negotiate, use_locale
 from forum.settings import (
     ROOT,
     Settings,
@@ -92,7 +93,11 @@ class SecurityMiddleware:
             await self._too_large(scope, receive, send)
             return
         new_token: str | None = None
+        # Every request starts in English (the API stays there); a page request then speaks the
+        # browser's language until forum.web.viewer() knows the member's own choice.
+        use_locale(DEFAULT_LOCALE)
         if not scope["path"].startswith(API_PREFIX):
+            use_locale(negotiate(Headers(scope=scope).get("accept-language", "")))
             cookie = Request(scope).cookies.get(CSRF_COOKIE)
             if not self.auth.csrf_token_valid(cookie):
                 new_token = self.auth.new_csrf_token()

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum.errors import CsrfFailed
+from forum.i18n import gettext as _
 from forum.models import ApiToken, User
 from forum.settings import Settings
 
@@ -149,7 +150,7 @@ async def read_form(request: Request) -> FormData:
         or not hmac.compare_digest(submitted, cookie)
         or not auth.csrf_token_valid(cookie)
     ):
-        raise CsrfFailed("Your form expired. Please reload the page and try again.")
+        raise CsrfFailed(_("Your form expired. Please reload the page and try again."))
     return form
 
 

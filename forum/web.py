@@ -67,7 +67,7 @@ async def viewer(request: Request) -> User | None:
 async def require_viewer(request: Request) -> User:
     user = await viewer(request)
     if user is None:
-        raise NotAuthenticated("Log in to do that.")
+        raise NotAuthenticated(gettext("Log in to do that."))
     return user
 
 

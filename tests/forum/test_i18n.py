@@ -1,0 +1,168 @@
+"""Translations: every UI message has a Dutch translation, and Dutch reaches the right people.
+
+The locale of an HTML request is the member's own choice, else the browser's Accept-Language;
+the JSON API always speaks English, also to a member who chose Dutch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+from starlette.applications import Starlette
+
+from forum import i18n
+from forum.models import User
+from forum.settings import ROOT
+from forum.web import _ago, _when
+from tests import factories
+
+PO_FILE = ROOT / "forum" / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
+DUTCH = {"Accept-Language": "nl-NL,nl;q=0.9"}
+
+
+def _extracted_msgids() -> set[str | tuple[str, ...]]:
+    """The messages `pybabel extract -F babel.cfg` finds, through the same mapping file."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    return {
+        message
+        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map
+        )
+    }
+
+
+def test_every_message_has_a_dutch_translation() -> None:
+    with PO_FILE.open("rb") as fh:
+        catalog = read_po(fh, locale="nl")
+    assert catalog.plural_forms == "nplurals=2; plural=(n != 1);"
+    msgids = _extracted_msgids()
+    assert len(msgids) > 100, "the extraction found (almost) nothing: check babel.cfg"
+    untranslated = []
+    for msgid in sorted(msgids, key=str):
+        key = msgid if isinstance(msgid, str) else msgid[0]
+        entry = catalog.get(key)
+        strings = () if entry is None else entry.string
+        strings = (strings,) if isinstance(strings, str) else strings
+        if entry is None or entry.fuzzy or not strings or not all(strings):
+            untranslated.append(msgid)
+    assert not untranslated, (
+        "Untranslated messages; run `pybabel extract -F babel.cfg -o /tmp/messages.pot "
+        "--no-location --omit-header .` and `pybabel update -i /tmp/messages.pot -d forum/locale "
+        f"-l nl --no-fuzzy-matching --omit-header`, then translate: {untranslated}"
+    )
+
+
+def test_dutch_catalogue_keeps_the_placeholders() -> None:
+    with PO_FILE.open("rb") as fh:
+        catalog = read_po(fh, locale="nl")
+    assert [(m.id, errors) for m, errors in catalog.check()] == []
+    assert not any(m.locations for m in catalog), "keep the .po free of #: location lines"
+
+
+def test_date_filters_speak_the_current_locale() -> None:
+    at = datetime(2026, 11, 27, 14, 3, tzinfo=UTC)
+
+    def render() -> tuple[str, ...]:
+        return (
+            _when(at),
+            _ago(at, at + timedelta(hours=3)),
+            _ago(at, at + timedelta(days=1, hours=2)),
+            _ago(at, at + timedelta(minutes=1)),
+            _ago(at, at + timedelta(seconds=59)),
+            _when(None),
+        )
+
+    assert render() == (
+        "27 Nov 2026, 14:03 UTC",
+        "3 hours ago",
+        "1 day ago",
+        "1 minute ago",
+        "just now",
+        "",
+    )
+
+    def dutch() -> tuple[str, ...]:
+        i18n.use_locale("nl")
+        return render()
+
+    # A context of its own, so the Dutch locale cannot leak into other tests.
+    assert contextvars.copy_context().run(dutch) == (
+        "27 nov 2026, 14:03 UTC",
+        "3 uur geleden",
+        "1 dag geleden",
+        "1 minuut geleden",
+        "zojuist",
+        "",
+    )
+
+
+async def _as_dutch_member(user: User) -> None:
+    user.locale = "nl"
+    await user.save()
+
+
+async def test_a_dutch_member_sees_dutch_pages(app: Starlette, asker: User) -> None:
+    await _as_dutch_member(asker)
+    question = await factories.make_question(asker)
+    async with factories.browser(app, asker) as c:
+        home = await c.get("/")
+        assert home.status_code == 200
+        assert '<html lang="nl">' in home.text
+        assert "Stel een vraag" in home.text and "Nieuwste vragen" in home.text
+        assert "Uitloggen" in home.text and "gevraagd door asker" in home.text
+        assert "Ask a question" not in home.text
+
+        page = await c.get(f"/questions/{question.id}")
+        assert page.status_code == 200 and '<html lang="nl">' in page.text
+        assert "0 antwoorden" in page.text and "Nog geen antwoorden." in page.text
+        assert "Onbeantwoord" in page.text and "Beantwoord deze vraag" in page.text
+
+        form = await c.get("/questions/new")
+        assert form.status_code == 200 and '<html lang="nl">' in form.text
+        assert "Kies een forum" in form.text and "Plaats je vraag" in form.text
+
+
+async def test_an_anonymous_visitor_gets_the_browser_language(client: httpx.AsyncClient) -> None:
+    dutch = await client.get("/", headers=DUTCH)
+    assert '<html lang="nl">' in dutch.text
+    assert "Stel een vraag" in dutch.text and "Inloggen" in dutch.text
+    assert "Registreren" in dutch.text
+
+    english = await client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert '<html lang="en">' in english.text
+    assert "Ask a question" in english.text and "Log in" in english.text
+    assert "Stel een vraag" not in english.text
+
+    no_header = await client.get("/questions")
+    assert '<html lang="en">' in no_header.text and "All questions" in no_header.text
+
+
+async def test_dutch_form_errors_but_an_english_api(app: Starlette, asker: User) -> None:
+    await _as_dutch_member(asker)
+    fields = {"board": "account-billing", "title": "Short", "body": "Long enough body text here."}
+
+    async def post_form() -> httpx.Response:
+        async with factories.browser(app, asker) as c:
+            return await c.post("/questions/new", data=factories.form(c, **fields))
+
+    async def post_api() -> httpx.Response:
+        async with await factories.api(app, asker) as c:
+            return await c.post("/api/v1/questions", json=fields)
+
+    # A server runs every request in a task (and so a context) of its own; httpx' ASGI transport
+    # runs the app in the caller's task, where the locale of one request would outlive it.
+    html = await asyncio.create_task(post_form())
+    assert html.status_code == 400
+    assert "Titel moet minstens 10 tekens lang zijn." in html.text
+    assert "Er is een probleem" in html.text
+
+    api = await asyncio.create_task(post_api())
+    assert api.status_code == 400
+    assert api.json()["error"]["message"] == "title: Title must be at least 10 characters."

@@ -20,6 +20,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import DoesNotExist, IntegrityError, ValidationError
 
+from forum import pagecache
 from forum.actions.boards import ensure_default_boards
 from forum.api import acceptance as api_acceptance
 from forum.api import accounts as api_accounts
@@ -103,8 +104,12 @@ class SecurityMiddleware:
                 new_token = self.auth.new_csrf_token()
                 scope.setdefault("state", {})["csrf_token"] = new_token
 
+        writes = scope["method"] not in ("GET", "HEAD", "OPTIONS")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                if writes and message["status"] < 400:
+                    pagecache.clear()  # visitors see this process's writes at once
                 headers = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
                 if new_token:
@@ -281,6 +286,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await apply_migrations(config)
             await ensure_default_boards()
             await ensure_system_accounts()
+            pagecache.clear()
         except BaseException:
             await orm.close_orm()
             raise

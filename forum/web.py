@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from babel.dates import format_datetime
+from babel.dates import get_month_names
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -22,31 +23,57 @@ from forum.settings import ROOT
 FLASH_COOKIE = "pd_flash"
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
+# Templates are read once per process: no stat() of every template file on every render.
+templates.env.auto_reload = False
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+# List pages format dozens of times per request: the locale's words are looked up once.
+@cache
+def _month_names(locale: str) -> dict[int, str]:
+    return dict(get_month_names("abbreviated", locale=locale))
 
 
 def _when(value: datetime | None) -> str:
     """An absolute time in UTC, in the words of the current locale: "27 Nov 2026, 14:03 UTC"."""
     if not value:
         return ""
-    return format_datetime(value, "d MMM y, HH:mm 'UTC'", tzinfo=UTC, locale=current_locale())
+    value = value.astimezone(UTC)
+    month = _month_names(current_locale())[value.month]
+    return f"{value.day} {month} {value.year}, {value:%H:%M} UTC"
+
+
+@cache
+def _ago_text(locale: str, unit: str, n: int) -> str:
+    if unit == "day":
+        return ngettext("%(num)d day ago", "%(num)d days ago", n) % {"num": n}
+    if unit == "hour":
+        return ngettext("%(num)d hour ago", "%(num)d hours ago", n) % {"num": n}
+    if unit == "minute":
+        return ngettext("%(num)d minute ago", "%(num)d minutes ago", n) % {"num": n}
+    return gettext("just now")
 
 
 def _ago(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
     seconds = int(((now or datetime.now(value.tzinfo)) - value).total_seconds())
-    if seconds >= 86400:
-        n = seconds // 86400
-        return ngettext("%(num)d day ago", "%(num)d days ago", n) % {"num": n}
-    if seconds >= 3600:
-        n = seconds // 3600
-        return ngettext("%(num)d hour ago", "%(num)d hours ago", n) % {"num": n}
-    if seconds >= 60:
-        n = seconds // 60
-        return ngettext("%(num)d minute ago", "%(num)d minutes ago", n) % {"num": n}
-    return gettext("just now")
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            return _ago_text(current_locale(), unit, seconds // size)
+    return _ago_text(current_locale(), "now", 0)
+
+
+@cache
+def state_badges(locale: str) -> dict[str, str]:
+    """The state badges of question lists, translated once per locale."""
+    return {
+        "unanswered": gettext("Unanswered"),
+        "answered": gettext("Answered"),
+        "solved": "✓ " + gettext("Solved"),
+        "locked": gettext("Locked"),
+    }
 
 
 templates.env.filters["when"] = _when
@@ -93,6 +120,7 @@ async def render(
             flash = None
     ctx = {
         "locale": current_locale(),
+        "state_badges": state_badges(current_locale()),
         "user": user,
         "is_moderator": is_moderator(user),
         "csrf_token": csrf_token(request),

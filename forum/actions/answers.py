@@ -42,12 +42,13 @@ async def do_create_answer(
 ) -> Answer:
     now = resolve(now)
     by_other = int(acting_user.id != question.author_id)  # type: ignore[attr-defined]
+    html = render_markdown(body)  # before the transaction: SQLite holds its lock until commit
     async with in_transaction():
         answer = await Answer.create(
             question=question,
             author=acting_user,
             body=body,
-            body_html=render_markdown(body),
+            body_html=html,
             is_staff=is_moderator(acting_user),
             created_at=now,
             updated_at=now,

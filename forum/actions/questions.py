@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import F
+from tortoise.expressions import Case, F, When
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
@@ -23,34 +23,19 @@ TITLE = (10, 200)
 BODY = (20, 20_000)
 
 
-def derive_state(
-    *, locked: bool, accepted_answer_id: int | None, other_answer_count: int
-) -> QuestionState:
-    if locked:
-        return QuestionState.LOCKED
-    if accepted_answer_id is not None:
-        return QuestionState.SOLVED
-    if other_answer_count > 0:
-        return QuestionState.ANSWERED
-    return QuestionState.UNANSWERED
+# The one definition of a question's state, evaluated by the database on the row itself.
+DERIVED_STATE = Case(
+    When(locked_at__isnull=False, then=QuestionState.LOCKED.value),
+    When(accepted_answer_id__isnull=False, then=QuestionState.SOLVED.value),
+    When(other_answer_count__gt=0, then=QuestionState.ANSWERED.value),
+    default=QuestionState.UNANSWERED.value,
+)
 
 
-async def refresh_state(question_id: int) -> QuestionState:
-    """Recompute and store the state; call inside the transaction that changed the facts."""
-    # A model fetch, not .values(): Tortoise drops FOR UPDATE from .values() queries.
-    row = (
-        await Question.filter(id=question_id)
-        .select_for_update()
-        .only("id", "locked_at", "accepted_answer_id", "other_answer_count")
-        .get()
-    )
-    state = derive_state(
-        locked=row.locked_at is not None,
-        accepted_answer_id=row.accepted_answer_id,
-        other_answer_count=row.other_answer_count,
-    )
-    await Question.filter(id=question_id).update(state=state)
-    return state
+async def refresh_state(question_id: int) -> None:
+    """Recompute and store the state in one statement; call inside the transaction that changed
+    the facts (locked, accepted answer, answers by others)."""
+    await Question.filter(id=question_id).update(state=DERIVED_STATE)
 
 
 def _validate(errors: v.Errors, *, title: Any, body: Any) -> tuple[str, str]:

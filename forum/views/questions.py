@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum import pagecache
 from forum.actions.questions import check_create_question, check_edit_question
 from forum.auth import form_text, read_form
 from forum.clock import utcnow
@@ -43,11 +44,13 @@ async def list_context(request: Request, board: Board | None = None) -> dict[str
     return {"page": page, "state": state, "sort": sort, "states": LIST_STATES, "sorts": SORTS}
 
 
+@pagecache.for_visitors
 async def questions(request: Request) -> Response:
     context = await list_context(request)
     return await render(request, "forum/questions_list.html", {"board": None, **context})
 
 
+@pagecache.for_visitors
 async def detail(request: Request) -> Response:
     user = await viewer(request)
     page = await get_question_page(request.path_params["id"], user)

@@ -1,0 +1,67 @@
+from starlette.applications import Starlette
+
+from forum import pagecache
+from forum.models import User
+from tests import factories
+from tests.factories import QueryCounter
+
+
+async def test_visitors_get_the_cached_page_without_queries(app: Starlette, asker: User) -> None:
+    await factories.make_question(asker, board="ideas", title="A cached question title")
+    async with factories.browser(app) as visitor:
+        first = await visitor.get("/boards/ideas")
+        with QueryCounter() as counter:
+            second = await visitor.get("/boards/ideas")
+    assert second.text == first.text and "A cached question title" in second.text
+    assert counter.statements == []
+
+
+async def test_a_write_through_the_site_clears_the_cache_at_once(
+    app: Starlette, asker: User
+) -> None:
+    async with factories.browser(app) as visitor, factories.browser(app, asker) as author:
+        assert "Brand new question" not in (await visitor.get("/boards/ideas")).text
+        r = await author.post(
+            "/questions/new",
+            data=factories.form(
+                author,
+                board="ideas",
+                title="Brand new question here",
+                body="A body that is long enough to post.",
+                tags="",
+            ),
+        )
+        assert r.status_code == 303
+        assert "Brand new question here" in (await visitor.get("/boards/ideas")).text
+
+
+async def test_cached_pages_hold_nothing_personal(app: Starlette, asker: User) -> None:
+    q = await factories.make_question(asker)
+    async with factories.browser(app) as visitor:
+        for url in ("/", "/boards/account-billing", "/questions", f"/questions/{q.id}"):
+            html = (await visitor.get(url)).text
+            assert visitor.cookies["pd_csrf"] not in html and "csrf_token" not in html, url
+
+
+async def test_logged_in_members_are_never_served_from_the_cache(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    q = await factories.make_question(asker)
+    await factories.make_answer(q, helper)
+    async with factories.browser(app) as visitor, factories.browser(app, asker) as member:
+        await visitor.get(f"/questions/{q.id}")
+        page = await member.get(f"/questions/{q.id}")
+    assert "Give kudos" in page.text and "Accept this answer" in page.text
+
+
+async def test_languages_are_cached_apart(app: Starlette) -> None:
+    async with factories.browser(app) as visitor:
+        english = await visitor.get("/", headers={"accept-language": "en"})
+        dutch = await visitor.get("/", headers={"accept-language": "nl"})
+    assert '<html lang="en">' in english.text and '<html lang="nl">' in dutch.text
+
+
+def test_clear_empties_the_cache() -> None:
+    pagecache._entries[("/", "", "en")] = (0.0, b"x")
+    pagecache.clear()
+    assert not pagecache._entries

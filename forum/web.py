@@ -19,6 +19,7 @@ from forum.i18n import current_locale, gettext, negotiate, ngettext, use_locale
 from forum.models import User
 from forum.permissions import is_moderator
 from forum.settings import ROOT
+from rewards.permissions import can_manage_ledger
 
 FLASH_COOKIE = "pd_flash"
 
@@ -123,6 +124,7 @@ async def render(
         "state_badges": state_badges(current_locale()),
         "user": user,
         "is_moderator": is_moderator(user),
+        "can_manage_ledger": can_manage_ledger(user),
         "csrf_token": csrf_token(request),
         "flash": flash,
         **(context or {}),

@@ -90,7 +90,7 @@ class Transfer(Model):
     class Meta:
         table = "ledger_transfers"
         indexes = [
-            Index(fields=("member_id", "id"), name="transfer_member"),
+            Index(fields=("member_id", "created_at", "id"), name="transfer_member"),
             Index(fields=("member_id", "kind", "created_at"), name="transfer_member_kind_day"),
             Index(fields=("ref",), name="transfer_ref"),
             Index(fields=("debit_id", "amount"), name="transfer_debit_amount"),

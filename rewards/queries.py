@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.expressions import Q
 
 from forum.models import User
 from forum.queries import Page, decode_cursor, encode_cursor
@@ -45,10 +46,12 @@ async def list_entries(member: User, *, cursor: str | None = None, limit: int = 
         return Page(items=[], next_cursor=None)
     query = Transfer.filter(member_id=member.id)
     if cursor:
-        _, last_id = decode_cursor(cursor)
-        query = query.filter(id__lt=last_id)
+        moment, last_id = decode_cursor(cursor)
+        before: dict[str, Any] = {"created_at__lt": moment}
+        tie: dict[str, Any] = {"created_at": moment, "id__lt": last_id}
+        query = query.filter(Q(**before) | Q(**tie))
     rows = (
-        await query.order_by("-id")
+        await query.order_by("-created_at", "-id")
         .limit(limit + 1)
         .values(
             "id",

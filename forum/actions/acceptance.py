@@ -20,7 +20,12 @@ from forum.i18n import gettext as _
 from forum.models import Acceptance, Answer, Question, User
 from forum.permissions import can_accept, can_clear_acceptance, require
 from forum.settings import Settings
-from rewards.actions.awards import award_acceptance, reverse_acceptance
+from rewards.actions.awards import (
+    ACCEPT_CHANGED,
+    ACCEPT_CLEARED,
+    award_acceptance,
+    reverse_acceptance,
+)
 
 
 async def check_accept_answer(
@@ -61,9 +66,7 @@ async def do_accept_answer(
             standing = await Acceptance.get_or_none(active_question_id=question.id)
             if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
                 return standing
-            await _clear_standing(
-                question, acting_user=acting_user, now=now, reason="Accepted answer changed"
-            )
+            await _clear_standing(question, acting_user=acting_user, now=now, reason=ACCEPT_CHANGED)
             acceptance = await Acceptance.create(
                 question=question,
                 answer=answer,
@@ -92,7 +95,7 @@ async def do_clear_acceptance(
     async with in_transaction():
         await _lock_question(question)
         cleared = await _clear_standing(
-            question, acting_user=acting_user, now=now, reason="Accepted answer cleared"
+            question, acting_user=acting_user, now=now, reason=ACCEPT_CLEARED
         )
         if not cleared:
             raise NotFound(_("This question has no accepted answer."))

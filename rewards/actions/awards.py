@@ -23,6 +23,12 @@ from rewards.actions.transfers import (
 from rewards.models import Transfer, TransferKind
 from rewards.permissions import earns_points
 
+# System reasons are stored in English and translated when shown (templates/rewards/_entries.html).
+CAPPED = "Daily kudos cap reached"
+KUDOS_WITHDRAWN = "Kudos withdrawn"
+ACCEPT_CHANGED = "Accepted answer changed"
+ACCEPT_CLEARED = "Accepted answer cleared"
+
 
 async def award_acceptance(
     acceptance: Acceptance, question: Question, answer: Answer, *, now: datetime
@@ -48,7 +54,6 @@ async def award_acceptance(
                 now=now,
                 question_id=question.id,
                 answer_id=answer.id,
-                reason="Your answer was accepted",
             )
         )
     accepted_by_asker = acceptance.accepted_by_id == asker_id  # type: ignore[attr-defined]
@@ -66,7 +71,6 @@ async def award_acceptance(
                 now=now,
                 question_id=question.id,
                 answer_id=answer.id,
-                reason="You accepted an answer to your question",
             )
         )
     return written
@@ -101,14 +105,12 @@ async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfe
         now=now,
         question_id=answer.question_id,  # type: ignore[attr-defined]
         answer_id=answer.id,
-        reason="Kudos on your answer"
-        if amount == rules.points_kudos
-        else "Kudos on your answer (daily kudos cap reached)",
+        reason="" if amount == rules.points_kudos else CAPPED,
     )
 
 
 async def reverse_kudos(kudos: Kudos, *, actor: User, now: datetime) -> list[Transfer]:
-    return await _reverse_ref(f"kudos:{kudos.id}", reason="Kudos withdrawn", actor=actor, now=now)
+    return await _reverse_ref(f"kudos:{kudos.id}", reason=KUDOS_WITHDRAWN, actor=actor, now=now)
 
 
 async def kudos_points_on_day(receiver: User, moment: datetime) -> int:

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('actor', fields.ForeignKeyField('forum.User', source_field='actor_id', null=True, db_constraint=True, to_field='id', related_name='ledger_actions', on_delete=OnDelete.RESTRICT)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'ledger_transfers', 'app': 'rewards', 'indexes': [Index(fields=['member_id', 'id'], name='transfer_member'), Index(fields=['member_id', 'kind', 'created_at'], name='transfer_member_kind_day'), Index(fields=['ref'], name='transfer_ref'), Index(fields=['debit_id', 'amount'], name='transfer_debit_amount'), Index(fields=['credit_id', 'amount'], name='transfer_credit_amount')], 'pk_attr': 'id'},
+            options={'table': 'ledger_transfers', 'app': 'rewards', 'indexes': [Index(fields=['member_id', 'created_at', 'id'], name='transfer_member'), Index(fields=['member_id', 'kind', 'created_at'], name='transfer_member_kind_day'), Index(fields=['ref'], name='transfer_ref'), Index(fields=['debit_id', 'amount'], name='transfer_debit_amount'), Index(fields=['credit_id', 'amount'], name='transfer_credit_amount')], 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise import Tortoise
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from forum.models import User
 from forum.queries import Page, decode_cursor, encode_cursor
-from rewards.models import AWARD_KINDS, REVERSAL_KINDS, AccountKind, LedgerAccount, Transfer
+from rewards.models import REVERSAL_KINDS, LedgerAccount, Transfer
 from rewards.models import TransferKind as K
-
-_MEMBER, _POOL = AccountKind.MEMBER, AccountKind.POOL
-# Which (from, to) account kinds each transfer kind may move points between: points enter
-# circulation only from the pool, so no conversion or rounding can create them.
-ALLOWED_MOVES: dict[str, set[tuple[str, str]]] = {
-    **{k.value: {(_POOL, _MEMBER)} for k in AWARD_KINDS},
-    K.ADJUSTMENT.value: {(_POOL, _MEMBER), (_MEMBER, _POOL)},
-    **{k.value: {(_MEMBER, _POOL), (_POOL, _MEMBER)} for k in REVERSAL_KINDS},
-}
 
 
 @dataclass(frozen=True)
@@ -114,64 +104,118 @@ class Reconciliation:
         return not self.problems
 
 
+# Per-account sums from the covering indexes (credit_id, amount) and (debit_id, amount): an
+# account's balance is what it received minus what it gave. The pool's own debits are most of
+# the table, so they are not summed: since every transfer adds to one account what it takes from
+# another, the pool's sum is exactly what all transfers moved into it minus what they moved out
+# of every other account. Only disagreeing accounts come back, plus summary rows, so the work
+# stays in the database: two index scans, one of them over the few non-pool debits.
+_BALANCES_SQL = """
+WITH p AS MATERIALIZED (SELECT id FROM ledger_accounts WHERE key = 'pool'),
+c AS MATERIALIZED (
+    SELECT credit_id AS id, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS n
+    FROM ledger_transfers GROUP BY credit_id
+), d AS MATERIALIZED (
+    SELECT debit_id AS id, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS n
+    FROM ledger_transfers WHERE debit_id < (SELECT id FROM p) GROUP BY debit_id
+    UNION ALL
+    SELECT debit_id AS id, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS n
+    FROM ledger_transfers WHERE debit_id > (SELECT id FROM p) GROUP BY debit_id
+)
+SELECT a.key AS key, a.balance AS cached,
+       COALESCE(c.total, 0) - COALESCE(d.total, 0) AS computed
+FROM ledger_accounts a LEFT JOIN c ON c.id = a.id LEFT JOIN d ON d.id = a.id
+WHERE a.key <> 'pool' AND a.balance <> COALESCE(c.total, 0) - COALESCE(d.total, 0)
+UNION ALL
+SELECT 'pool', (SELECT balance FROM ledger_accounts WHERE key = 'pool'),
+       (SELECT COALESCE(SUM(total), 0) FROM c WHERE id = (SELECT id FROM p))
+       - (SELECT COALESCE(SUM(total), 0) FROM c) + (SELECT COALESCE(SUM(total), 0) FROM d)
+UNION ALL
+SELECT '*pool-counts*', (SELECT COALESCE(SUM(n), 0) FROM c WHERE id = (SELECT id FROM p)),
+       (SELECT COALESCE(SUM(n), 0) FROM d)
+UNION ALL
+SELECT '*totals*', (SELECT COUNT(*) FROM ledger_accounts), (SELECT COALESCE(SUM(n), 0) FROM c)
+UNION ALL
+SELECT '*sum*', (SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts), 0
+"""
+# Driven by the unique index on reverses_id: reads the reversals only, then each original by
+# its primary key. PostgreSQL would rather hash the whole table for the originals, so it gets a
+# LATERAL lookup (OFFSET 0 keeps it a per-row index probe); SQLite probes by itself.
+_REVERSALS_SQL = """
+SELECT r.id AS id, r.reverses_id AS original
+FROM ledger_transfers r JOIN ledger_transfers o ON o.id = r.reverses_id
+WHERE r.reverses_id IS NOT NULL AND (
+       r.amount <> o.amount OR r.debit_id <> o.credit_id OR r.credit_id <> o.debit_id
+       OR o.reverses_id IS NOT NULL)
+"""
+_REVERSALS_SQL_POSTGRES = """
+SELECT r.id AS id, r.reverses_id AS original
+FROM ledger_transfers r CROSS JOIN LATERAL (
+    SELECT amount, debit_id, credit_id, reverses_id FROM ledger_transfers
+    WHERE id = r.reverses_id OFFSET 0
+) o
+WHERE r.reverses_id IS NOT NULL AND (
+       r.amount <> o.amount OR r.debit_id <> o.credit_id OR r.credit_id <> o.debit_id
+       OR o.reverses_id IS NOT NULL)
+"""
+# What flows back into the pool: few rows, read through the (credit_id, amount) index.
+_INTO_POOL_SQL = """
+SELECT t.kind AS kind, COUNT(*) AS n FROM ledger_transfers t
+JOIN ledger_accounts a ON a.id = t.credit_id
+WHERE a.key = 'pool' GROUP BY t.kind
+"""
+_INTO_POOL_KINDS = {K.ADJUSTMENT.value, *(k.value for k in REVERSAL_KINDS)}
+
+
 async def reconcile() -> Reconciliation:
     """Check PRODUCT.md §2's five invariants over the whole ledger, reporting every problem.
 
-    One grouped scan of the transfers gives every account's sum and every kind of move; the
-    reversal check reads only the reversals (through the unique index on `reverses_id`).
+    1. Cached balances sum to zero. 2. Each cached balance equals its transfers' sum.
+    3. Keys are unique and 4. an original is reversed at most once: UNIQUE constraints, plus a
+    check that each reversal mirrors its original exactly. 5. Points enter and leave circulation
+    only through the pool: every transfer has the pool on exactly one side, and nothing but
+    adjustments and reversals flows back into it. The database itself refuses non-positive
+    amounts and reversal kinds without an original (migration rewards.0002).
     """
-    conn = Tortoise.get_connection("default")
     result = Reconciliation()
-    accounts = {
-        row["id"]: row for row in await LedgerAccount.all().values("id", "key", "kind", "balance")
-    }
-    result.accounts = len(accounts)
-    _, groups = await conn.execute_query(
-        "SELECT debit_id, credit_id, kind, reverses_id IS NULL AS original, SUM(amount) AS total,"
-        " COUNT(*) AS n, MIN(amount) AS smallest FROM ledger_transfers"
-        " GROUP BY debit_id, credit_id, kind, reverses_id IS NULL"
-    )
-    computed: dict[int, int] = defaultdict(int)
-    for g in groups:
-        debit, credit, kind = g["debit_id"], g["credit_id"], g["kind"]
-        result.transfers += int(g["n"])
-        computed[debit] -= int(g["total"])
-        computed[credit] += int(g["total"])
-        if int(g["smallest"]) <= 0:
-            result.problems.append(f"{kind} transfers with a non-positive amount exist")
-        move = (accounts[debit]["kind"], accounts[credit]["kind"])
-        if move not in ALLOWED_MOVES.get(kind, set()):
-            result.problems.append(
-                f"{g['n']} {kind} transfer(s) from {accounts[debit]['key']} to "
-                f"{accounts[credit]['key']}: points created or moved where no rule allows it"
-            )
-        is_reversal_kind = kind in {k.value for k in REVERSAL_KINDS}
-        if is_reversal_kind == bool(g["original"]):
-            result.problems.append(
-                f"{g['n']} {kind} transfer(s) "
-                + (
-                    "reference no original"
-                    if is_reversal_kind
-                    else "claim to reverse another transfer"
-                )
-            )
-    total_cached = sum(int(a["balance"]) for a in accounts.values())
-    if total_cached != 0:
-        result.problems.append(f"account balances sum to {total_cached}, not 0")
-    for account_id, account in accounts.items():
-        if int(account["balance"]) != computed.get(account_id, 0):
-            result.problems.append(
-                f"account {account['key']} caches {account['balance']} but its transfers sum "
-                f"to {computed.get(account_id, 0)}"
-            )
-    _, bad_reversals = await conn.execute_query(
-        "SELECT r.id, r.reverses_id FROM ledger_transfers r"
-        " JOIN ledger_transfers o ON o.id = r.reverses_id"
-        " WHERE r.amount <> o.amount OR r.debit_id <> o.credit_id OR r.credit_id <> o.debit_id"
-        " OR o.reverses_id IS NOT NULL"
-    )
-    for row in bad_reversals:
-        result.problems.append(
-            f"transfer {row['id']} does not exactly reverse transfer {row['reverses_id']}"
+    async with in_transaction() as conn:
+        postgres = conn.capabilities.dialect == "postgres"
+        if postgres:
+            # The per-account sums are 100k-row joins: keep them in memory, off the disk.
+            await conn.execute_script("SET LOCAL work_mem = '64MB'")
+        _, rows = await conn.execute_query(_BALANCES_SQL)
+        _, reversals = await conn.execute_query(
+            _REVERSALS_SQL_POSTGRES if postgres else _REVERSALS_SQL
         )
+        _, inflows = await conn.execute_query(_INTO_POOL_SQL)
+    summary = {row["key"]: row for row in rows if str(row["key"]).startswith("*")}
+    result.accounts = int(summary["*totals*"]["cached"])
+    result.transfers = int(summary["*totals*"]["computed"])
+    for row in rows:
+        if not str(row["key"]).startswith("*") and int(row["cached"]) != int(row["computed"]):
+            result.problems.append(
+                f"account {row['key']} caches {row['cached']} but its transfers sum "
+                f"to {row['computed']}"
+            )
+    total = int(summary["*sum*"]["cached"])
+    if total != 0:
+        result.problems.append(f"account balances sum to {total}, not 0")
+    # Every debit of a non-pool account must go to the pool: pool credits == non-pool debits.
+    into_pool, from_others = (
+        int(v) for v in (summary["*pool-counts*"]["cached"], summary["*pool-counts*"]["computed"])
+    )
+    if into_pool != from_others:
+        result.problems.append(
+            f"{abs(from_others - into_pool)} transfer(s) move points without the pool: "
+            "points created or moved where no rule allows it"
+        )
+    for row in reversals:
+        result.problems.append(
+            f"transfer {row['id']} does not exactly reverse transfer {row['original']}"
+        )
+    for row in inflows:
+        if row["kind"] not in _INTO_POOL_KINDS:
+            result.problems.append(
+                f"{row['n']} {row['kind']} transfer(s) take points back into the pool"
+            )
     return result

@@ -34,46 +34,39 @@ async def award_acceptance(
     acceptance: Acceptance, question: Question, answer: Answer, *, now: datetime
 ) -> list[Transfer]:
     rules = get_settings()
-    pool = await lock_ledger()
-    answerer = await User.get(id=answer.author_id)  # type: ignore[attr-defined]
     asker_id: int = question.author_id  # type: ignore[attr-defined]
-    if answerer.id == asker_id:
+    if answer.author_id == asker_id:  # type: ignore[attr-defined]
         return []  # accepting your own answer earns nothing
     ref = f"acceptance:{acceptance.id}"
-    written = []
+    awards = []  # (member, points, kind, role): everything is read before the ledger is locked
+    answerer = await User.get(id=answer.author_id)  # type: ignore[attr-defined]
     if earns_points(answerer) and rules.points_accept_answerer > 0:
-        written.append(
-            await post_transfer(
-                debit=pool,
-                credit=await member_account(answerer),
-                amount=rules.points_accept_answerer,
-                kind=TransferKind.ACCEPT_ANSWERER,
-                key=f"{ref}:answerer",
-                ref=ref,
-                member=answerer,
-                now=now,
-                question_id=question.id,
-                answer_id=answer.id,
-            )
+        awards.append(
+            (answerer, rules.points_accept_answerer, TransferKind.ACCEPT_ANSWERER, "answerer")
         )
-    accepted_by_asker = acceptance.accepted_by_id == asker_id  # type: ignore[attr-defined]
     asker = await User.get(id=asker_id)
+    accepted_by_asker = acceptance.accepted_by_id == asker_id  # type: ignore[attr-defined]
     if accepted_by_asker and earns_points(asker) and rules.points_accept_asker > 0:
-        written.append(
-            await post_transfer(
-                debit=pool,
-                credit=await member_account(asker),
-                amount=rules.points_accept_asker,
-                kind=TransferKind.ACCEPT_ASKER,
-                key=f"{ref}:asker",
-                ref=ref,
-                member=asker,
-                now=now,
-                question_id=question.id,
-                answer_id=answer.id,
-            )
+        awards.append((asker, rules.points_accept_asker, TransferKind.ACCEPT_ASKER, "asker"))
+    accounts = [await member_account(member) for member, *_ in awards]
+    if not awards:
+        return []
+    pool = await lock_ledger()  # held to commit: taken as late as possible
+    return [
+        await post_transfer(
+            debit=pool,
+            credit=account,
+            amount=points,
+            kind=kind,
+            key=f"{ref}:{role}",
+            ref=ref,
+            member=member,
+            now=now,
+            question_id=question.id,
+            answer_id=answer.id,
         )
-    return written
+        for (member, points, kind, role), account in zip(awards, accounts, strict=True)
+    ]
 
 
 async def reverse_acceptance(
@@ -85,10 +78,12 @@ async def reverse_acceptance(
 async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfer | None:
     """Award the kudos within what is left of the receiver's daily cap (possibly nothing)."""
     rules = get_settings()
-    pool = await lock_ledger()
     receiver = await User.get(id=answer.author_id)  # type: ignore[attr-defined]
     if not earns_points(receiver) or rules.points_kudos <= 0:
         return None
+    account = await member_account(receiver)
+    # The cap is read under the ledger lock, so concurrent kudos for one member queue here.
+    pool = await lock_ledger()
     room = rules.kudos_daily_cap - await kudos_points_on_day(receiver, now)
     amount = min(rules.points_kudos, room)
     if amount <= 0:
@@ -96,7 +91,7 @@ async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfe
     ref = f"kudos:{kudos.id}"
     return await post_transfer(
         debit=pool,
-        credit=await member_account(receiver),
+        credit=account,
         amount=amount,
         kind=TransferKind.KUDOS,
         key=ref,

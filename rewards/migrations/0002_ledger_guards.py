@@ -1,17 +1,20 @@
 """The database itself keeps the ledger append-only and creates the system accounts.
 
-PostgreSQL: CHECK constraints refuse a non-positive amount and a transfer from an account to
-itself; a trigger refuses UPDATE and DELETE. SQLite cannot add a CHECK to an existing table, so
-triggers refuse all four there.
+PostgreSQL: CHECK constraints refuse a non-positive amount, a transfer from an account to itself
+and a reversal kind without its original (or an original kind with one); a trigger refuses UPDATE
+and DELETE. SQLite cannot add a CHECK to an existing table, so triggers refuse all of it there.
 """
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+REVERSAL_KINDS = "('reversal', 'fraud_reversal')"
 POSTGRES_UP = [
     "ALTER TABLE ledger_transfers ADD CONSTRAINT transfer_amount_positive CHECK (amount > 0)",
     "ALTER TABLE ledger_transfers ADD CONSTRAINT transfer_two_accounts"
     " CHECK (debit_id <> credit_id)",
+    "ALTER TABLE ledger_transfers ADD CONSTRAINT transfer_reversal_has_original"
+    f" CHECK ((kind IN {REVERSAL_KINDS}) = (reverses_id IS NOT NULL))",
     """
     CREATE OR REPLACE FUNCTION ledger_transfers_append_only() RETURNS trigger AS $$
     BEGIN
@@ -29,6 +32,7 @@ POSTGRES_UP = [
 POSTGRES_DOWN = [
     "ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS transfer_amount_positive",
     "ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS transfer_two_accounts",
+    "ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS transfer_reversal_has_original",
     "DROP TRIGGER IF EXISTS ledger_transfers_no_update_delete ON ledger_transfers",
     "DROP FUNCTION IF EXISTS ledger_transfers_append_only()",
 ]
@@ -51,12 +55,18 @@ SQLITE_UP = [
     WHEN NEW.debit_id = NEW.credit_id
     BEGIN SELECT RAISE(ABORT, 'ledger_transfers needs two different accounts'); END
     """,
+    f"""
+    CREATE TRIGGER ledger_transfers_reversal_has_original BEFORE INSERT ON ledger_transfers
+    WHEN (NEW.kind IN {REVERSAL_KINDS}) <> (NEW.reverses_id IS NOT NULL)
+    BEGIN SELECT RAISE(ABORT, 'a reversal needs its original, and only a reversal has one'); END
+    """,
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS ledger_transfers_no_update",
     "DROP TRIGGER IF EXISTS ledger_transfers_no_delete",
     "DROP TRIGGER IF EXISTS ledger_transfers_positive",
     "DROP TRIGGER IF EXISTS ledger_transfers_two_accounts",
+    "DROP TRIGGER IF EXISTS ledger_transfers_reversal_has_original",
 ]
 SYSTEM_ACCOUNTS = [
     ("pool", "pool"),

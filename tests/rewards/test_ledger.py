@@ -278,3 +278,75 @@ async def test_api_adjustment_and_fraud_reversal(
         )
         assert r.status_code == 404
     assert await balance(asker) == 30
+
+
+async def test_database_refuses_a_reversal_without_its_original(asker: User) -> None:
+    pool, account = await system_account("pool"), await member_account(asker)
+    with pytest.raises((IntegrityError, OperationalError)):
+        await Transfer.create(
+            debit=account,
+            credit=pool,
+            amount=5,
+            kind=TransferKind.REVERSAL,
+            key="orphan",
+            ref="x",
+            created_at=T0,
+        )
+
+
+async def test_reconcile_reports_points_moved_without_the_pool(asker: User, helper: User) -> None:
+    giver, taker = await member_account(asker), await member_account(helper)
+    await Transfer.create(
+        debit=giver,
+        credit=taker,
+        amount=7,
+        kind=TransferKind.ADJUSTMENT,
+        key="sideways",
+        ref="sideways",
+        created_at=T0,
+    )
+    await LedgerAccount.filter(id=giver.id).update(balance=-7)
+    await LedgerAccount.filter(id=taker.id).update(balance=7)
+    result = await reconcile()
+    assert result.problems == [
+        "1 transfer(s) move points without the pool: points created or moved where no rule "
+        "allows it"
+    ]
+
+
+async def test_reconcile_reports_a_reversal_that_does_not_mirror_its_original(
+    asker: User,
+) -> None:
+    original = await _award(asker)
+    pool, account = await system_account("pool"), await member_account(asker)
+    bad = await Transfer.create(
+        debit=account,
+        credit=pool,
+        amount=30,
+        kind=TransferKind.REVERSAL,
+        key="short",
+        ref="x",
+        reverses=original,
+        created_at=T0,
+    )
+    await LedgerAccount.filter(id=account.id).update(balance=10)
+    await LedgerAccount.filter(id=pool.id).update(balance=-10)
+    result = await reconcile()
+    assert result.problems == [f"transfer {bad.id} does not exactly reverse transfer {original.id}"]
+
+
+async def test_reconcile_reports_an_award_flowing_back_into_the_pool(asker: User) -> None:
+    pool, account = await system_account("pool"), await member_account(asker)
+    await Transfer.create(
+        debit=account,
+        credit=pool,
+        amount=3,
+        kind=TransferKind.KUDOS,
+        key="backwards",
+        ref="x",
+        created_at=T0,
+    )
+    await LedgerAccount.filter(id=account.id).update(balance=-3)
+    await LedgerAccount.filter(id=pool.id).update(balance=3)
+    result = await reconcile()
+    assert result.problems == ["1 kudos transfer(s) take points back into the pool"]

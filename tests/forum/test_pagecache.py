@@ -65,3 +65,22 @@ def test_clear_empties_the_cache() -> None:
     pagecache._entries[("/", "", "en")] = (0.0, b"x")
     pagecache.clear()
     assert not pagecache._entries
+
+
+async def test_an_expired_page_is_rendered_once_while_others_get_the_old_copy(
+    app: Starlette, asker: User
+) -> None:
+    await factories.make_question(asker, board="ideas", title="The first question here")
+    async with factories.browser(app) as visitor:
+        await visitor.get("/boards/ideas")
+        for key, (_, body) in list(pagecache._entries.items()):
+            pagecache._entries[key] = (0.0, body)  # expired
+        key = next(iter(pagecache._entries))
+        pagecache._rendering.add(key)  # another request is rendering it right now
+        with QueryCounter() as counter:
+            stale = await visitor.get("/boards/ideas")
+        assert "The first question here" in stale.text and counter.statements == []
+        pagecache._rendering.discard(key)
+        with QueryCounter() as counter:
+            await visitor.get("/boards/ideas")
+        assert counter.statements

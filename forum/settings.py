@@ -135,6 +135,11 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
             # fsync per write, which is most of a write's time on SQLite.
             joiner = "&" if "?" in database_url else "?"
             database_url = f"{database_url}{joiner}synchronous=NORMAL"
+    if database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        if "maxsize=" not in database_url:
+            # asyncpg's default of 5 connections queues a worker's concurrent writes.
+            joiner = "&" if "?" in database_url else "?"
+            database_url = f"{database_url}{joiner}minsize=1&maxsize=10"
     return {
         "connections": {"default": database_url},
         "apps": {

@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
-from forum.actions.questions import refresh_state
+from forum.actions.questions import derived_state
 from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
@@ -57,8 +57,8 @@ async def do_create_answer(
             answer_count=F("answer_count") + 1,
             other_answer_count=F("other_answer_count") + by_other,
             last_activity_at=now,
+            state=derived_state(new_answers_by_others=by_other),
         )
-        await refresh_state(question.id)
     return answer
 
 

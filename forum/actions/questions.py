@@ -23,19 +23,24 @@ TITLE = (10, 200)
 BODY = (20, 20_000)
 
 
-# The one definition of a question's state, evaluated by the database on the row itself.
-DERIVED_STATE = Case(
-    When(locked_at__isnull=False, then=QuestionState.LOCKED.value),
-    When(accepted_answer_id__isnull=False, then=QuestionState.SOLVED.value),
-    When(other_answer_count__gt=0, then=QuestionState.ANSWERED.value),
-    default=QuestionState.UNANSWERED.value,
-)
+def derived_state(new_answers_by_others: int = 0) -> Case:
+    """The one definition of a question's state, evaluated by the database on the row itself.
+
+    An UPDATE's expressions see the row as it was, so an update that also adds answers by others
+    passes how many it adds.
+    """
+    return Case(
+        When(locked_at__isnull=False, then=QuestionState.LOCKED.value),
+        When(accepted_answer_id__isnull=False, then=QuestionState.SOLVED.value),
+        When(other_answer_count__gt=-new_answers_by_others, then=QuestionState.ANSWERED.value),
+        default=QuestionState.UNANSWERED.value,
+    )
 
 
 async def refresh_state(question_id: int) -> None:
     """Recompute and store the state in one statement; call inside the transaction that changed
     the facts (locked, accepted answer, answers by others)."""
-    await Question.filter(id=question_id).update(state=DERIVED_STATE)
+    await Question.filter(id=question_id).update(state=derived_state())
 
 
 def _validate(errors: v.Errors, *, title: Any, body: Any) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 
 from forum.errors import NotFound, ValidationFailed
 from forum.models import Answer, Board, Kudos, Question, QuestionState, Revision, User
-from forum.validation import SLUG_RE, is_id, is_number
+from forum.validation import SLUG_RE, USERNAME_RE, is_id, is_number
 
 LIST_STATES = ("unanswered", "answered", "solved", "locked")
 SORTS = {"newest": "created_at", "active": "last_activity_at"}
@@ -60,6 +60,13 @@ def parse_limit(value: str | None, default: int = 20) -> int:
     if not is_number(value) or len(value) > 3 or not 1 <= int(value) <= MAX_LIMIT:
         raise ValidationFailed({"limit": f"limit must be a whole number from 1 to {MAX_LIMIT}."})
     return int(value)
+
+
+async def find_user(username: object) -> User | None:
+    """The account with this username, in any case; None for a name that cannot exist."""
+    if not isinstance(username, str) or not USERNAME_RE.fullmatch(username.strip()):
+        return None
+    return await User.get_or_none(username_key=username.strip().lower())
 
 
 async def list_boards() -> list[dict[str, Any]]:

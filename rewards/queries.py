@@ -8,8 +8,9 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from forum.errors import ValidationFailed
 from forum.models import User
-from forum.queries import Page, decode_cursor, encode_cursor
+from forum.queries import Page, decode_cursor, encode_cursor, find_user
 from rewards.models import REVERSAL_KINDS, LedgerAccount, Transfer
 from rewards.models import TransferKind as K
 
@@ -19,6 +20,14 @@ class Points:
     balance: int
     reserved: int
     paid: int
+
+
+async def get_member(username: object) -> User:
+    """The member a finance form or request names, or a 400 on the `member` field."""
+    member = await find_user(username)
+    if member is None:
+        raise ValidationFailed({"member": "member must be the username of an existing member."})
+    return member
 
 
 async def get_points(member: User) -> Points:

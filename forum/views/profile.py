@@ -11,6 +11,7 @@ from forum.actions.profile import check_update_profile
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
+from forum.models import User
 from forum.web import redirect, render, require_viewer
 
 FIELDS = ("display_name", "locale", "payout_method", "payout_address")
@@ -18,9 +19,7 @@ FIELDS = ("display_name", "locale", "payout_method", "payout_address")
 
 async def profile(request: Request) -> Response:
     user = await require_viewer(request)
-    form = {k: str(getattr(user, k)) for k in FIELDS}
-    form["payout_method"] = user.payout_method.value
-    return await _render(request, form, {})
+    return await _render(request, _current(user), {})
 
 
 async def update(request: Request) -> Response:
@@ -38,9 +37,16 @@ async def create_token(request: Request) -> Response:
     user = await require_viewer(request)
     await read_form(request)
     token = await do_create_api_token(user)
-    form = {k: str(getattr(user, k)) for k in FIELDS}
-    form["payout_method"] = user.payout_method.value
-    return await _render(request, form, {}, new_token=token)
+    return await _render(request, _current(user), {}, new_token=token)
+
+
+def _current(user: User) -> dict[str, str]:
+    return {
+        "display_name": user.display_name,
+        "locale": user.locale,
+        "payout_method": user.payout_method.value,
+        "payout_address": user.payout_address,
+    }
 
 
 async def _render(

@@ -16,7 +16,7 @@ from forum.permissions import require
 from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
 from rewards.models import Transfer
 from rewards.permissions import can_manage_ledger
-from rewards.queries import reconcile
+from rewards.queries import get_member, reconcile
 
 
 async def check(request: Request) -> Response:
@@ -37,7 +37,7 @@ async def adjust(request: Request) -> Response:
     actor = await require_api_user(request)
     require(can_manage_ledger(actor), "Only finance can adjust points.")
     data = await json_body(request)
-    member = await _member(data)
+    member = await get_member(data.get("member"))
     transfer = await check_post_adjustment(
         member,
         points=data.get("points"),
@@ -52,7 +52,7 @@ async def fraud_reversal(request: Request) -> Response:
     actor = await require_api_user(request)
     require(can_manage_ledger(actor), "Only finance can reverse awards.")
     data = await json_body(request)
-    member = await _member(data)
+    member = await get_member(data.get("member"))
     reversals = await check_fraud_reversal(
         member,
         reason=data.get("reason"),
@@ -74,14 +74,6 @@ def transfer_body(transfer: Transfer, member: User) -> dict[str, Any]:
         "reason": transfer.reason,
         "created_at": transfer.created_at,
     }
-
-
-async def _member(data: dict[str, Any]) -> User:
-    name = data.get("member")
-    member = await User.get_or_none(username_key=name.lower()) if isinstance(name, str) else None
-    if member is None:
-        raise ValidationFailed({"member": "member must be the username of an existing member."})
-    return member
 
 
 def _moment(data: dict[str, Any], name: str) -> datetime | None:

@@ -11,12 +11,12 @@ from starlette.routing import Route
 
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
-from forum.models import User
 from forum.permissions import require
+from forum.queries import find_user
 from forum.web import redirect, render, require_viewer
 from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
 from rewards.permissions import can_manage_ledger
-from rewards.queries import get_points, list_entries, reconcile
+from rewards.queries import get_member, get_points, list_entries, reconcile
 
 
 async def overview(request: Request) -> Response:
@@ -30,7 +30,7 @@ async def adjust(request: Request) -> Response:
     form = await read_form(request)
     values = {k: form_text(form, k) for k in ("member", "points", "reason")}
     try:
-        member = await _member(values["member"])
+        member = await get_member(values["member"])
         await check_post_adjustment(
             member, points=values["points"], reason=values["reason"], acting_user=actor
         )
@@ -46,7 +46,7 @@ async def fraud_reversal(request: Request) -> Response:
     form = await read_form(request)
     values = {k: form_text(form, k) for k in ("member", "question_id", "since", "until", "reason")}
     try:
-        member = await _member(values["member"])
+        member = await get_member(values["member"])
         reversals = await check_fraud_reversal(
             member,
             reason=values["reason"],
@@ -75,7 +75,7 @@ async def _render(
     context: dict[str, Any] = {"check": await reconcile(), "forms": forms, "errors": errors}
     name = request.query_params.get("member", "").strip()
     if name:
-        member = await User.get_or_none(username_key=name.lower())
+        member = await find_user(name)
         context["lookup"] = name
         if member is not None:
             context["member"] = member
@@ -84,13 +84,6 @@ async def _render(
                 member, cursor=request.query_params.get("cursor") or None
             )
     return await render(request, "rewards/ledger_overview.html", context, status_code=status_code)
-
-
-async def _member(username: str) -> User:
-    member = await User.get_or_none(username_key=username.strip().lower()) if username else None
-    if member is None:
-        raise ValidationFailed({"member": "member must be the username of an existing member."})
-    return member
 
 
 def _day(value: str, name: str) -> datetime | None:

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -350,3 +351,20 @@ async def test_reconcile_reports_an_award_flowing_back_into_the_pool(asker: User
     await LedgerAccount.filter(id=pool.id).update(balance=3)
     result = await reconcile()
     assert result.problems == ["1 kudos transfer(s) take points back into the pool"]
+
+
+async def test_api_finance_member_names_that_cannot_exist_are_400(
+    app: Starlette, finance: User
+) -> None:
+    async with await factories.api(app, finance) as c:
+        for name in ("\ud800x", "nul\u0000", "a" * 500, 42, None):
+            body = json.dumps({"member": name, "points": 5, "reason": "Bonus"})  # \ud800 escaped
+            r = await c.post(
+                "/api/v1/ledger/adjustments",
+                content=body,
+                headers={"content-type": "application/json"},
+            )
+            assert r.status_code == 400 and "member" in r.json()["error"]["message"], name
+    async with factories.browser(app, finance) as page:
+        r = await page.get("/finance/ledger", params={"member": "\u0000bad"})
+        assert r.status_code == 200 and "No member called" in r.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, date, datetime
 from typing import Any
 
 from forum.errors import ValidationFailed
@@ -106,3 +107,31 @@ def is_id(value: object) -> bool:
 def is_clean(value: str) -> bool:
     """Text without NUL, lone surrogates or control characters (what a database may refuse)."""
     return not _FORBIDDEN.search(value)
+
+
+def moment(errors: Errors, field: str, value: Any) -> datetime | None:
+    """An ISO 8601 time with a UTC offset (or a date, meaning its first UTC moment), in UTC and
+    within years both databases store; None when absent."""
+    if value in (None, ""):
+        return None
+    parsed: datetime | None = None
+    if isinstance(value, datetime):
+        parsed = value.astimezone(UTC) if value.tzinfo else None
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            if len(value) == 10:
+                day = date.fromisoformat(value)
+                parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            else:
+                parsed = datetime.fromisoformat(value)
+                parsed = parsed.astimezone(UTC) if parsed.tzinfo else None
+        except (ValueError, OverflowError):
+            parsed = None
+    if parsed is None or not 1970 <= parsed.year <= 9000:
+        errors.add(
+            field,
+            _("%(field)s must be a date (2026-11-27) or a time with a UTC offset.")
+            % {"field": field},
+        )
+        return None
+    return parsed

@@ -26,6 +26,7 @@ from rewards.actions.awards import (
     award_acceptance,
     reverse_acceptance,
 )
+from rewards.actions.transfers import open_accounts
 
 
 async def check_accept_answer(
@@ -66,6 +67,8 @@ async def do_accept_answer(
             standing = await Acceptance.get_or_none(active_question_id=question.id)
             if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
                 return standing
+            # Accounts first: none may be opened under the ledger lock (see open_accounts).
+            await open_accounts([answer.author_id, question.author_id])  # type: ignore[attr-defined]
             await _clear_standing(question, acting_user=acting_user, now=now, reason=ACCEPT_CHANGED)
             acceptance = await Acceptance.create(
                 question=question,

@@ -129,6 +129,8 @@ async def check_change_password(auth: Auth, user: User, *, current: object, new:
         await User.filter(id=user.id).update(
             password_hash=hashed, session_version=F("session_version") + 1
         )
+        # A new password ends every other way in: other sessions and every API token.
+        await ApiToken.filter(user_id=user.id).delete()
     await user.refresh_from_db()
     return user
 

@@ -73,12 +73,16 @@ async def check_edit_answer(
     if text == answer.body:
         return answer
     now = resolve(now)
+    html = render_markdown(text)
     async with in_transaction():
+        # Conditional on the text this edit started from (see check_edit_question).
+        changed = await Answer.filter(id=answer.id, body=answer.body).update(
+            body=text, body_html=html, updated_at=now
+        )
+        if changed != 1:
+            raise Conflict(_("Someone else edited this post at the same moment; reload."))
         await Revision.create(
             answer=answer, editor=acting_user, old_body=answer.body, created_at=now
-        )
-        await Answer.filter(id=answer.id).update(
-            body=text, body_html=render_markdown(text), updated_at=now
         )
         await Question.filter(id=answer.question_id).update(last_activity_at=now)  # type: ignore[attr-defined]
     await answer.refresh_from_db()

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
+from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.markdown import render_markdown
 from forum.models import Board, Question, QuestionState, Revision, User
@@ -134,20 +135,23 @@ async def check_edit_question(
     if new_title == question.title and new_body == question.body:
         return question
     now = resolve(now)
+    html = render_markdown(new_body)
     async with in_transaction():
+        # Conditional on the text this edit started from: of two edits at once, the second is
+        # refused instead of silently dropping the first from the history.
+        changed = await Question.filter(
+            id=question.id, title=question.title, body=question.body
+        ).update(
+            title=new_title, body=new_body, body_html=html, updated_at=now, last_activity_at=now
+        )
+        if changed != 1:
+            raise Conflict(_("Someone else edited this post at the same moment; reload."))
         await Revision.create(
             question=question,
             editor=acting_user,
             old_title=question.title,
             old_body=question.body,
             created_at=now,
-        )
-        await Question.filter(id=question.id).update(
-            title=new_title,
-            body=new_body,
-            body_html=render_markdown(new_body),
-            updated_at=now,
-            last_activity_at=now,
         )
     await question.refresh_from_db()
     return question

@@ -17,12 +17,15 @@ from forum.api.base import (
     require_api_user,
     user_ref,
 )
+from forum.errors import ValidationFailed
 from forum.permissions import access_question
 from forum.queries import get_board, get_question_page, list_questions, parse_limit
 
 
 async def list_(request: Request) -> Response:
     params = request.query_params
+    if params.get("q"):
+        raise ValidationFailed({"q": "full-text search is not available yet; list without q."})
     board = await get_board(params["board"]) if params.get("board") else None
     page = await list_questions(
         board=board,

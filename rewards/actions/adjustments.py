@@ -16,7 +16,7 @@ from forum.permissions import require
 from rewards.actions.transfers import lock_ledger, member_account, post_transfer, reverse_transfer
 from rewards.errors import NothingToReverse
 from rewards.models import AWARD_KINDS, Transfer, TransferKind
-from rewards.permissions import can_manage_ledger
+from rewards.permissions import can_adjust, can_manage_ledger
 
 MAX_ADJUSTMENT = 1_000_000
 
@@ -33,6 +33,10 @@ async def check_post_adjustment(
     """Positive points come from the pool, negative ones go back to it. A client-supplied `key`
     makes the request safe to retry."""
     require(can_manage_ledger(acting_user), "Only finance can adjust points.")
+    require(
+        can_adjust(acting_user, member),
+        "Only members' points can be adjusted, and never your own.",
+    )
     errors = v.Errors()
     if isinstance(points, str):
         digits = points.strip().removeprefix("-")
@@ -48,13 +52,13 @@ async def check_post_adjustment(
     reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
     key_text = ""
     if key not in (None, ""):
-        key_text = v.text(errors, "key", key, min_len=1, max_len=80, label="Key")
+        key_text = v.text(errors, "key", key, min_len=1, max_len=60, label="Key")
     errors.raise_if_any()
     now = resolve(now)
     ref = f"adjustment:{key_text or uuid.uuid4().hex}"
     async with in_transaction():
+        account = await member_account(member)  # before the lock: see open_accounts
         pool = await lock_ledger()
-        account = await member_account(member)
         debit, credit = (pool, account) if points > 0 else (account, pool)
         return await post_transfer(
             debit=debit,
@@ -76,14 +80,15 @@ async def check_fraud_reversal(
     reason: Any,
     acting_user: User,
     question_id: Any = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Any = None,
+    until: Any = None,
     now: datetime | None = None,
 ) -> list[Transfer]:
     """Reverse the member's not yet reversed awards for one question or a time range."""
     require(can_manage_ledger(acting_user), "Only finance can reverse awards.")
     errors = v.Errors()
     reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
+    since, until = v.moment(errors, "since", since), v.moment(errors, "until", until)
     filters: dict[str, Any] = {"member_id": member.id, "kind__in": list(AWARD_KINDS)}
     if question_id not in (None, ""):
         filters["question_id"] = v.int_id(errors, "question_id", question_id)

@@ -47,14 +47,26 @@ async def system_account(key: str) -> LedgerAccount:
     return await LedgerAccount.get(key=key)
 
 
+async def open_accounts(user_ids: list[int]) -> None:
+    """Open these members' accounts if they have none (concurrent openers get the same rows).
+
+    Call before `lock_ledger()`: opening is an insert, and an insert that waits for another
+    transaction's insert of the same account while holding the pool lock deadlocks with it.
+    """
+    await LedgerAccount.bulk_create(
+        [
+            LedgerAccount(key=f"member:{uid}", kind=AccountKind.MEMBER, user_id=uid)
+            for uid in sorted(set(user_ids))
+        ],
+        ignore_conflicts=True,
+    )
+
+
 async def member_account(user: User) -> LedgerAccount:
-    """The member's account, opened on first use (concurrent openers both get the same row)."""
+    """The member's account, opened on first use (before any ledger lock, see open_accounts)."""
     account = await LedgerAccount.get_or_none(user_id=user.id)
     if account is None:
-        await LedgerAccount.bulk_create(
-            [LedgerAccount(key=f"member:{user.id}", kind=AccountKind.MEMBER, user_id=user.id)],
-            ignore_conflicts=True,
-        )
+        await open_accounts([user.id])
         account = await LedgerAccount.get(user_id=user.id)
     return account
 

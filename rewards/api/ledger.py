@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -10,7 +9,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum.api.base import json_body, ok, require_api_user
-from forum.errors import ValidationFailed
 from forum.models import User
 from forum.permissions import require
 from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
@@ -58,8 +56,8 @@ async def fraud_reversal(request: Request) -> Response:
         reason=data.get("reason"),
         acting_user=actor,
         question_id=data.get("question_id"),
-        since=_moment(data, "since"),
-        until=_moment(data, "until"),
+        since=data.get("since"),
+        until=data.get("until"),
     )
     return ok({"reversals": [transfer_body(t, member) for t in reversals]}, status_code=201)
 
@@ -74,19 +72,6 @@ def transfer_body(transfer: Transfer, member: User) -> dict[str, Any]:
         "reason": transfer.reason,
         "created_at": transfer.created_at,
     }
-
-
-def _moment(data: dict[str, Any], name: str) -> datetime | None:
-    value = data.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValidationFailed({name: f"{name} must be an ISO 8601 time with a UTC offset."})
-    return moment
 
 
 routes = [

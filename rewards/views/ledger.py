@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -52,8 +51,8 @@ async def fraud_reversal(request: Request) -> Response:
             reason=values["reason"],
             acting_user=actor,
             question_id=values["question_id"] or None,
-            since=_day(values["since"], "since"),
-            until=_day(values["until"], "until"),
+            since=values["since"],
+            until=values["until"],
         )
     except ValidationFailed as exc:
         return await _render(request, {"fraud": values}, exc.errors, status_code=400)
@@ -84,16 +83,6 @@ async def _render(
                 member, cursor=request.query_params.get("cursor") or None
             )
     return await render(request, "rewards/ledger_overview.html", context, status_code=status_code)
-
-
-def _day(value: str, name: str) -> datetime | None:
-    """A date from the form's date picker, as the start of that UTC day."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise ValidationFailed({name: f"{name} must be a date like 2026-11-27."}) from exc
 
 
 routes = [

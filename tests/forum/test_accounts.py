@@ -206,3 +206,13 @@ async def test_html_api_token_is_shown_once(app: Starlette, asker: User) -> None
         r = await c.post("/account/tokens", data=factories.form(c))
     assert r.status_code == 200 and "pd_" in r.text
     assert await ApiToken.filter(user_id=asker.id).count() == 1
+
+
+async def test_password_change_revokes_every_api_token(
+    app: Starlette, auth: Auth, asker: User
+) -> None:
+    async with await factories.api(app, asker) as c:
+        assert (await c.get("/api/v1/me")).status_code == 200
+        await check_change_password(auth, asker, current=PASSWORD, new="a brand new password")
+        assert (await c.get("/api/v1/me")).status_code == 401
+    assert await ApiToken.filter(user_id=asker.id).count() == 0

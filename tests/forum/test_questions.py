@@ -4,7 +4,7 @@ import pytest
 from starlette.applications import Starlette
 
 from forum.actions.questions import check_create_question, check_edit_question
-from forum.errors import Forbidden, ValidationFailed
+from forum.errors import Conflict, Forbidden, ValidationFailed
 from forum.models import Question, Revision, User
 from tests import factories
 from tests.factories import T0
@@ -157,3 +157,20 @@ async def test_html_edit_and_history_page(app: Starlette, asker: User) -> None:
         assert r.status_code == 303
         history = await c.get(f"/questions/{q.id}/revisions")
     assert history.status_code == 200 and "How do I top up my SIM?" in history.text
+
+
+async def test_an_edit_based_on_stale_text_is_refused_and_history_kept(
+    asker: User, staff: User
+) -> None:
+    q = await factories.make_question(asker)
+    stale = await Question.get(id=q.id)
+    await check_edit_question(q, acting_user=asker, title="The author's new title")
+    with pytest.raises(Conflict):
+        await check_edit_question(stale, acting_user=staff, title="The moderator's new title")
+    assert (await Question.get(id=q.id)).title == "The author's new title"
+    assert await Revision.filter(question_id=q.id).count() == 1
+
+
+async def test_api_search_parameter_is_refused_until_search_exists(client) -> None:  # type: ignore[no-untyped-def]
+    r = await client.get("/api/v1/questions", params={"q": "roaming"})
+    assert r.status_code == 400 and "q" in r.json()["error"]["message"]

@@ -368,3 +368,44 @@ async def test_api_finance_member_names_that_cannot_exist_are_400(
     async with factories.browser(app, finance) as page:
         r = await page.get("/finance/ledger", params={"member": "\u0000bad"})
         assert r.status_code == 200 and "No member called" in r.text
+
+
+async def test_finance_cannot_adjust_their_own_or_a_non_earning_account(
+    finance: User, finance2: User, staff: User
+) -> None:
+    for target in (finance, finance2, staff):
+        with pytest.raises(Forbidden):
+            await check_post_adjustment(target, points=500, reason="Bonus", acting_user=finance)
+    assert await Transfer.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    "since", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2026-11-27T10:00"]
+)
+async def test_api_fraud_reversal_times_out_of_range_or_without_offset_are_400(
+    app: Starlette, finance: User, asker: User, since: str
+) -> None:
+    async with await factories.api(app, finance) as c:
+        r = await c.post(
+            "/api/v1/ledger/fraud-reversals",
+            json={
+                "member": "asker",
+                "reason": "Fraud ring",
+                "since": since,
+                "until": "2026-12-01T00:00:00+00:00",
+            },
+        )
+    assert r.status_code == 400 and "since" in r.json()["error"]["message"]
+
+
+async def test_fraud_reversal_reads_a_date_as_its_first_utc_moment(
+    asker: User, helper: User, finance: User
+) -> None:
+    q = await factories.make_question(asker)
+    a = await factories.make_answer(q, helper)
+    late = await factories.make_user("late")
+    await do_give_kudos(a, acting_user=late, now=T0.replace(hour=23, minute=30))
+    await check_fraud_reversal(
+        helper, reason="Ring", acting_user=finance, since="2026-11-01", until="2026-11-02"
+    )
+    assert await balance(helper) == 0

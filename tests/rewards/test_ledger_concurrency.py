@@ -86,3 +86,29 @@ async def test_concurrent_adjustments_lose_no_update(asker: User, finance: User)
     )
     assert await balance(asker) == sum(amounts)
     await assert_reconciles()
+
+
+async def test_first_points_of_members_from_three_sides_at_once_do_not_deadlock(
+    settings: Settings, asker: User, other_member: User, finance: User
+) -> None:
+    """Members without a ledger account get kudos, a changed accept and an adjustment at once:
+    each path opens the account, and none may do it while holding the ledger lock."""
+    work = []
+    expected = {}
+    for i in range(6):
+        member = await factories.make_user(f"new{i}")
+        fan = await factories.make_user(f"fan{i}")
+        q = await factories.make_question(asker, title=f"Question number {i} for the race")
+        first = await factories.make_answer(q, other_member)
+        second = await factories.make_answer(q, member)
+        await check_accept_answer(settings, q, first.id, acting_user=asker)
+        work += [
+            check_accept_answer(settings, q, second.id, acting_user=asker),
+            check_post_adjustment(member, points=7, reason="Welcome", acting_user=finance),
+            do_give_kudos(second, acting_user=fan),
+        ]
+        expected[member.id] = member
+    await asyncio.gather(*work)
+    for member in expected.values():
+        assert await balance(member) == 100 + 7 + 10
+    await assert_reconciles()

@@ -147,26 +147,6 @@ SELECT '*totals*', (SELECT COUNT(*) FROM ledger_accounts), (SELECT COALESCE(SUM(
 UNION ALL
 SELECT '*sum*', (SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts), 0
 """
-# Driven by the unique index on reverses_id: reads the reversals only, then each original by
-# its primary key. PostgreSQL would rather hash the whole table for the originals, so it gets a
-# LATERAL lookup (OFFSET 0 keeps it a per-row index probe); SQLite probes by itself.
-_REVERSALS_SQL = """
-SELECT r.id AS id, r.reverses_id AS original
-FROM ledger_transfers r JOIN ledger_transfers o ON o.id = r.reverses_id
-WHERE r.reverses_id IS NOT NULL AND (
-       r.amount <> o.amount OR r.debit_id <> o.credit_id OR r.credit_id <> o.debit_id
-       OR o.reverses_id IS NOT NULL)
-"""
-_REVERSALS_SQL_POSTGRES = """
-SELECT r.id AS id, r.reverses_id AS original
-FROM ledger_transfers r CROSS JOIN LATERAL (
-    SELECT amount, debit_id, credit_id, reverses_id FROM ledger_transfers
-    WHERE id = r.reverses_id OFFSET 0
-) o
-WHERE r.reverses_id IS NOT NULL AND (
-       r.amount <> o.amount OR r.debit_id <> o.credit_id OR r.credit_id <> o.debit_id
-       OR o.reverses_id IS NOT NULL)
-"""
 # What flows back into the pool: few rows, read through the (credit_id, amount) index.
 _INTO_POOL_SQL = """
 SELECT t.kind AS kind, COUNT(*) AS n FROM ledger_transfers t
@@ -180,22 +160,18 @@ async def reconcile() -> Reconciliation:
     """Check PRODUCT.md §2's five invariants over the whole ledger, reporting every problem.
 
     1. Cached balances sum to zero. 2. Each cached balance equals its transfers' sum.
-    3. Keys are unique and 4. an original is reversed at most once: UNIQUE constraints, plus a
-    check that each reversal mirrors its original exactly. 5. Points enter and leave circulation
-    only through the pool: every transfer has the pool on exactly one side, and nothing but
-    adjustments and reversals flows back into it. The database itself refuses non-positive
-    amounts and reversal kinds without an original (migration rewards.0002).
+    3. Keys are unique and 4. an original is reversed at most once, by an exact mirror of it:
+    the database enforces both on every insert (UNIQUE constraints and the checks of migration
+    rewards.0002, which also refuse non-positive amounts), so there is nothing left to scan.
+    5. Points enter and leave circulation only through the pool: every transfer has the pool on
+    exactly one side, and nothing but adjustments and reversals flows back into it.
     """
     result = Reconciliation()
     async with in_transaction() as conn:
-        postgres = conn.capabilities.dialect == "postgres"
-        if postgres:
+        if conn.capabilities.dialect == "postgres":
             # The per-account sums are 100k-row joins: keep them in memory, off the disk.
             await conn.execute_script("SET LOCAL work_mem = '64MB'")
         _, rows = await conn.execute_query(_BALANCES_SQL)
-        _, reversals = await conn.execute_query(
-            _REVERSALS_SQL_POSTGRES if postgres else _REVERSALS_SQL
-        )
         _, inflows = await conn.execute_query(_INTO_POOL_SQL)
     summary = {row["key"]: row for row in rows if str(row["key"]).startswith("*")}
     result.accounts = int(summary["*totals*"]["cached"])
@@ -217,10 +193,6 @@ async def reconcile() -> Reconciliation:
         result.problems.append(
             f"{abs(from_others - into_pool)} transfer(s) move points without the pool: "
             "points created or moved where no rule allows it"
-        )
-    for row in reversals:
-        result.problems.append(
-            f"transfer {row['id']} does not exactly reverse transfer {row['original']}"
         )
     for row in inflows:
         if row["kind"] not in _INTO_POOL_KINDS:

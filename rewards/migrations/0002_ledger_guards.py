@@ -1,8 +1,10 @@
 """The database itself keeps the ledger append-only and creates the system accounts.
 
-PostgreSQL: CHECK constraints refuse a non-positive amount, a transfer from an account to itself
-and a reversal kind without its original (or an original kind with one); a trigger refuses UPDATE
-and DELETE. SQLite cannot add a CHECK to an existing table, so triggers refuse all of it there.
+PostgreSQL: CHECK constraints refuse a non-positive amount, a transfer from an account to
+itself, and a reversal kind without its original (or an original kind with one); triggers refuse
+UPDATE and DELETE, and a reversal that does not exactly mirror its original (same amount,
+accounts swapped, the original no reversal itself). SQLite cannot add a CHECK to an existing
+table, so triggers refuse all of it there.
 """
 
 from tortoise import migrations
@@ -29,7 +31,30 @@ POSTGRES_UP = [
     FOR EACH ROW EXECUTE FUNCTION ledger_transfers_append_only()
     """,
 ]
+POSTGRES_UP += [
+    """
+    CREATE OR REPLACE FUNCTION ledger_transfers_mirror_original() RETURNS trigger AS $$
+    BEGIN
+        IF NEW.reverses_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM ledger_transfers o
+            WHERE o.id = NEW.reverses_id AND o.reverses_id IS NULL AND o.amount = NEW.amount
+              AND o.debit_id = NEW.credit_id AND o.credit_id = NEW.debit_id
+        ) THEN
+            RAISE EXCEPTION 'a reversal must mirror its original, which is no reversal itself'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER ledger_transfers_mirror BEFORE INSERT ON ledger_transfers
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfers_mirror_original()
+    """,
+]
 POSTGRES_DOWN = [
+    "DROP TRIGGER IF EXISTS ledger_transfers_mirror ON ledger_transfers",
+    "DROP FUNCTION IF EXISTS ledger_transfers_mirror_original()",
     "ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS transfer_amount_positive",
     "ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS transfer_two_accounts",
     "ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS transfer_reversal_has_original",
@@ -61,7 +86,19 @@ SQLITE_UP = [
     BEGIN SELECT RAISE(ABORT, 'a reversal needs its original, and only a reversal has one'); END
     """,
 ]
+SQLITE_UP += [
+    """
+    CREATE TRIGGER ledger_transfers_mirror BEFORE INSERT ON ledger_transfers
+    WHEN NEW.reverses_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM ledger_transfers o
+        WHERE o.id = NEW.reverses_id AND o.reverses_id IS NULL AND o.amount = NEW.amount
+          AND o.debit_id = NEW.credit_id AND o.credit_id = NEW.debit_id
+    )
+    BEGIN SELECT RAISE(ABORT, 'a reversal must mirror its original'); END
+    """,
+]
 SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS ledger_transfers_mirror",
     "DROP TRIGGER IF EXISTS ledger_transfers_no_update",
     "DROP TRIGGER IF EXISTS ledger_transfers_no_delete",
     "DROP TRIGGER IF EXISTS ledger_transfers_positive",

@@ -315,25 +315,29 @@ async def test_reconcile_reports_points_moved_without_the_pool(asker: User, help
     ]
 
 
-async def test_reconcile_reports_a_reversal_that_does_not_mirror_its_original(
-    asker: User,
+@pytest.mark.parametrize("change", ["amount", "accounts", "reversal of a reversal"])
+async def test_database_refuses_a_reversal_that_does_not_mirror_its_original(
+    asker: User, change: str
 ) -> None:
     original = await _award(asker)
     pool, account = await system_account("pool"), await member_account(asker)
-    bad = await Transfer.create(
-        debit=account,
-        credit=pool,
-        amount=30,
-        kind=TransferKind.REVERSAL,
-        key="short",
-        ref="x",
-        reverses=original,
-        created_at=T0,
-    )
-    await LedgerAccount.filter(id=account.id).update(balance=10)
-    await LedgerAccount.filter(id=pool.id).update(balance=-10)
-    result = await reconcile()
-    assert result.problems == [f"transfer {bad.id} does not exactly reverse transfer {original.id}"]
+    target = original
+    if change == "reversal of a reversal":
+        target = await reverse_transfer(original, kind=TransferKind.REVERSAL, reason="x", now=T0)
+    debit, credit = (pool, account) if change != "amount" else (account, pool)
+    # Each case breaks exactly one rule: the amount, the swap, or "the original is no reversal".
+    with pytest.raises((IntegrityError, OperationalError)):
+        await Transfer.create(
+            debit=debit,
+            credit=credit,
+            amount=30 if change == "amount" else 40,
+            kind=TransferKind.REVERSAL,
+            key="bad",
+            ref="x",
+            reverses=target,
+            created_at=T0,
+        )
+    await assert_reconciles()
 
 
 async def test_reconcile_reports_an_award_flowing_back_into_the_pool(asker: User) -> None:

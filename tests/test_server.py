@@ -79,7 +79,7 @@ def test_run_py_serve_boots_seeds_the_demo_and_serves_pages_and_api(tmp_path: Pa
         "PYTHONUNBUFFERED": "1",
     }
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter and run.py
+        proc = subprocess.Popen(
             [sys.executable, str(ROOT / "run.py"), "serve", "--port", str(port)],
             cwd=ROOT,
             env=env,

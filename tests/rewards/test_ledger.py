@@ -413,3 +413,14 @@ async def test_fraud_reversal_reads_a_date_as_its_first_utc_moment(
         helper, reason="Ring", acting_user=finance, since="2026-11-01", until="2026-11-02"
     )
     assert await balance(helper) == 0
+
+
+async def test_api_ledger_check_reports_problems_with_ok_false(
+    app: Starlette, finance: User, asker: User
+) -> None:
+    await _award(asker)
+    await LedgerAccount.filter(user_id=asker.id).update(balance=41)
+    async with await factories.api(app, finance) as c:
+        body = (await c.get("/api/v1/ledger/check")).json()
+    assert body["ok"] is False and body["transfers"] == 1
+    assert "account member:" in body["problems"][0] and "caches 41" in body["problems"][0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.core import negotiate_locale
@@ -52,6 +52,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(_current.get()).ungettext(singular, plural, n)
 
 
+@lru_cache(maxsize=512)
 def negotiate(accept_language: str) -> str:
     """The best of our locales for an Accept-Language header."""
     wanted = []

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from forum.errors import NotFound, ValidationFailed
 from forum.models import Answer, Board, Kudos, Question, QuestionState, Revision, User
@@ -103,16 +104,28 @@ async def list_questions(
         query = query.filter(board_id=board.id)
     if state:
         query = query.filter(state=QuestionState(state))
+    return await keyset_page(
+        query, column, cursor=cursor, limit=limit, fields=_LIST_COLUMNS, joined=_LIST_JOINED
+    )
+
+
+async def keyset_page(
+    query: QuerySet[Any],
+    column: str,
+    *,
+    cursor: str | None,
+    limit: int,
+    fields: tuple[str, ...],
+    joined: dict[str, str],
+) -> Page:
+    """Rows newest first by (column, id), after the cursor: page 1,000 costs what page 1 costs.
+    One row more than asked for tells whether there is a next page."""
     if cursor:
         moment, row_id = decode_cursor(cursor)
         before: dict[str, Any] = {f"{column}__lt": moment}
         tie: dict[str, Any] = {column: moment, "id__lt": row_id}
         query = query.filter(Q(**before) | Q(**tie))
-    rows = (
-        await query.order_by(f"-{column}", "-id")
-        .limit(limit + 1)
-        .values(*_LIST_COLUMNS, **_LIST_JOINED)
-    )
+    rows = await query.order_by(f"-{column}", "-id").limit(limit + 1).values(*fields, **joined)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

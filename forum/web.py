@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from forum.auth import CSRF_COOKIE, auth_of
 from forum.errors import NotAuthenticated
-from forum.i18n import current_locale, gettext, negotiate, ngettext, use_locale
+from forum.i18n import current_locale, gettext, ngettext, use_locale
 from forum.models import User
 from forum.permissions import is_moderator
 from forum.settings import ROOT
@@ -86,8 +86,9 @@ async def viewer(request: Request) -> User | None:
     if "viewer" not in request.state._state:
         user = await auth_of(request).session_user(request)
         request.state.viewer = user
-        # Messages of this request (pages, form errors, flashes) speak the viewer's language.
-        use_locale(user.locale if user else negotiate(request.headers.get("accept-language", "")))
+        if user is not None:
+            # The middleware chose the browser's language; a member's own choice overrides it.
+            use_locale(user.locale)
     viewer_user: User | None = request.state.viewer
     return viewer_user
 

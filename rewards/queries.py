@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from forum.errors import ValidationFailed
 from forum.models import User
-from forum.queries import Page, decode_cursor, encode_cursor, find_user
+from forum.queries import Page, find_user, keyset_page
 from rewards.models import REVERSAL_KINDS, LedgerAccount, Transfer
 from rewards.models import TransferKind as K
 
@@ -43,37 +42,23 @@ async def list_entries(member: User, *, cursor: str | None = None, limit: int = 
     account_id = await LedgerAccount.filter(user_id=member.id).values_list("id", flat=True)
     if not account_id:
         return Page(items=[], next_cursor=None)
-    query = Transfer.filter(member_id=member.id)
-    if cursor:
-        moment, last_id = decode_cursor(cursor)
-        before: dict[str, Any] = {"created_at__lt": moment}
-        tie: dict[str, Any] = {"created_at": moment, "id__lt": last_id}
-        query = query.filter(Q(**before) | Q(**tie))
-    rows = (
-        await query.order_by("-created_at", "-id")
-        .limit(limit + 1)
-        .values(
-            "id",
-            "kind",
-            "amount",
-            "credit_id",
-            "ref",
-            "reverses_id",
-            "question_id",
-            "answer_id",
-            "reason",
-            "created_at",
-            reverses_kind="reverses__kind",
-            reverses_reason="reverses__reason",
-            actor_username="actor__username",
-        )
+    page = await keyset_page(
+        Transfer.filter(member_id=member.id),
+        "created_at",
+        cursor=cursor,
+        limit=limit,
+        fields=_ENTRY_COLUMNS,
+        joined=_ENTRY_JOINED,
     )
-    items = [_entry(row, int(account_id[0])) for row in rows[:limit]]  # type: ignore[call-overload]
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = encode_cursor(last["created_at"], last["id"])
-    return Page(items=items, next_cursor=next_cursor)
+    items = [_entry(row, int(account_id[0])) for row in page.items]  # type: ignore[call-overload]
+    return Page(items=items, next_cursor=page.next_cursor)
+
+
+_ENTRY_COLUMNS = (
+    "id", "kind", "amount", "credit_id", "ref", "reverses_id", "question_id", "answer_id",
+    "reason", "created_at",
+)  # fmt: skip
+_ENTRY_JOINED = {"reverses_kind": "reverses__kind", "actor_username": "actor__username"}
 
 
 def _entry(row: dict[str, Any], account_id: int) -> dict[str, Any]:

@@ -6,7 +6,10 @@ import argparse
 import asyncio
 import getpass
 import sys
+from collections.abc import Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from forum.actions.accounts import check_register
 from forum.actions.boards import ensure_default_boards
@@ -16,6 +19,8 @@ from forum.errors import ForumError
 from forum.models import Role, User
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
 from forum.settings import Settings, load_settings, tortoise_config
+from rewards.actions.payouts import check_close_period
+from rewards.payout_queries import get_summary, money
 from rewards.queries import Reconciliation, reconcile
 
 
@@ -118,8 +123,13 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             )
             return f"Created {user.role.value} {user.username} (id {user.id})."
 
+    return _print_result(run())
+
+
+def _print_result(task: Coroutine[Any, Any, str]) -> int:
+    """Run a command's task and print what it says, or the domain error that stopped it."""
     try:
-        print(asyncio.run(run()))
+        print(asyncio.run(task))
     except ForumError as exc:
         print(f"Error: {exc.message}")
         return 1
@@ -137,6 +147,29 @@ def cmd_check_ledger(args: argparse.Namespace) -> int:
     verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"
     print(f"Ledger: {result.accounts} accounts, {result.transfers} transfers: {verdict}.")
     return 0 if result.ok else 1
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO moment: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cmd_close_period(args: argparse.Namespace) -> int:
+    async def run() -> str:
+        async with connected(tortoise_config(load_settings().database_url)):
+            batch, created = await check_close_period(args.period, now=args.now)
+            summary = await get_summary(batch)
+            verb = "Closed" if created else "Already closed:"
+            return (
+                f"{verb} {batch.period}: batch {batch.id}, {summary.line_count} line(s), "
+                f"{summary.held_count} held, {summary.total_points} points, "
+                f"{money(summary.total_cents)} {batch.currency}."
+            )
+
+    return _print_result(run())
 
 
 def parser() -> argparse.ArgumentParser:
@@ -164,6 +197,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check-ledger", help="reconcile the points ledger; exit 1 on a problem"
     ).set_defaults(func=cmd_check_ledger)
+    close = sub.add_parser("close-period", help="the payout close, as the scheduler runs it")
+    close.add_argument("period", help="e.g. 2026-11, or 2026-H2 with semiannual periods")
+    close.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
+    close.set_defaults(func=cmd_close_period)
     return p
 
 

@@ -34,6 +34,7 @@ from forum.auth import CSRF_COOKIE, Auth
 from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
 from forum.i18n import DEFAULT_LOCALE, negotiate, use_locale
+from forum.scheduler import start_scheduler
 from forum.settings import (
     ROOT,
     Settings,
@@ -46,8 +47,10 @@ from forum.views import acceptance, accounts, answers, boards, kudos, profile, q
 from forum.web import login_url, redirect, render, safe_next
 from rewards.actions.transfers import ensure_system_accounts
 from rewards.api import ledger as api_ledger
+from rewards.api import payouts as api_payouts
 from rewards.api import points as api_points
-from rewards.views import ledger, points
+from rewards.api import statements as api_statements
+from rewards.views import ledger, payouts, points, reports
 
 log = logging.getLogger("peerdesk")
 
@@ -232,6 +235,8 @@ def api_routes() -> list[Any]:
         *api_acceptance.routes,
         *api_points.routes,
         *api_ledger.routes,
+        *api_payouts.routes,
+        *api_statements.routes,
         *api_openapi.routes,
     ]
 
@@ -247,6 +252,8 @@ def html_routes() -> list[Any]:
         *profile.routes,
         *points.routes,
         *ledger.routes,
+        *payouts.routes,
+        *reports.routes,
     ]
 
 
@@ -290,9 +297,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except BaseException:
             await orm.close_orm()
             raise
+        scheduler = start_scheduler() if settings.scheduler else None
+        app.state.scheduler = scheduler
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             await orm.close_orm()
 
     routes = [

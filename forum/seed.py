@@ -17,12 +17,19 @@ from forum.actions.acceptance import do_accept_answer
 from forum.actions.accounts import do_create_user
 from forum.actions.answers import do_create_answer
 from forum.actions.kudos import do_give_kudos
+from forum.actions.profile import check_update_profile
 from forum.actions.questions import do_create_question
 from forum.auth import Auth
 from forum.clock import utcnow
 from forum.errors import ForumError
 from forum.markdown import render_markdown
 from forum.models import Answer, Board, Question, QuestionState, Role, User
+from forum.settings import get_settings
+from rewards.actions.payout_approvals import check_approve_batch
+from rewards.actions.payout_payments import check_mark_paid
+from rewards.jobs import close_finished_periods
+from rewards.models import BatchState, PayoutBatch
+from rewards.periods import period_of, previous
 
 DEMO_PASSWORD = "peerdesk-demo"  # printed on the console with the demo logins
 
@@ -218,7 +225,79 @@ async def seed_demo(
                 acting_user=asker,
                 now=min(chosen.created_at + timedelta(hours=5), now),
             )
+    await _demo_suspect(auth, rng, members, boards, password_hash, now=now)
+    await _demo_payouts(members, finance, now=now)
     return [(u.username, u.role.value) for u in [admin, *staff, *finance, *members[:3]]]
+
+
+async def _demo_suspect(
+    auth: Auth,
+    rng: random.Random,
+    members: list[User],
+    boards: list[Board],
+    password_hash: str,
+    *,
+    now: datetime,
+) -> None:
+    """A brand-new account whose answers were accepted within a minute in the last finished
+    period: the close holds its line, so finance has a fraud signal to review."""
+    last = previous(period_of(now, get_settings().payout_period), get_settings().payout_period)
+    joined = last.cutoff - timedelta(days=12)
+    suspect = await do_create_user(
+        auth,
+        username="zoe.newbie",
+        email="zoe.newbie@example.com",
+        password="",
+        role=Role.MEMBER,
+        address="198.51.100.23",
+        password_hash=password_hash,
+        now=joined,
+    )
+    for k, asker in enumerate(rng.sample(members, 6)):
+        asked = joined + timedelta(days=k + 1, hours=rng.randrange(8, 20))
+        title, body = rng.choice(_EN_TOPICS)
+        question = await do_create_question(
+            acting_user=asker,
+            board=rng.choice(boards),
+            title=f"{title} ({rng.choice(_DEVICES)})",
+            body=body,
+            tags=[],
+            language="en",
+            now=asked,
+        )
+        answer = await do_create_answer(
+            question,
+            acting_user=suspect,
+            body=rng.choice(_EN_ANSWERS),
+            now=asked + timedelta(minutes=7),
+        )
+        await do_accept_answer(
+            question, answer, acting_user=asker, now=asked + timedelta(minutes=7, seconds=40)
+        )
+
+
+_DEMO_PAYOUT_CHOICES = [
+    ("cash", "NL91 ABNA 0417 1643 00"),
+    ("charity", "Red Cross"),
+    ("charity", "KWF Kankerbestrijding"),
+]
+
+
+async def _demo_payouts(members: list[User], finance: list[User], *, now: datetime) -> None:
+    """Some members paid in cash or to a charity; every finished period closed, and all but the
+    newest approved by both finance officers and paid, so the newest waits for review."""
+    settings = get_settings()
+    for member, (method, address) in zip(members[1::4], _DEMO_PAYOUT_CHOICES * 4, strict=False):
+        await check_update_profile(settings, member, payout_method=method, payout_address=address)
+    await close_finished_periods(now)
+    batches = await PayoutBatch.all().order_by("cutoff")
+    for batch in batches[:-1]:
+        for officer in finance:
+            if batch.state == BatchState.REVIEW:
+                batch = await check_approve_batch(batch, acting_user=officer, now=now)
+        await check_mark_paid(
+            batch, reference=f"DEMO-{batch.period}", acting_user=finance[-1], now=now
+        )
 
 
 def _progress(label: str, done: int, total: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,16 @@ def _env() -> dict[str, str]:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+def _decimal(value: str, name: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a decimal number, got {value!r}") from None
+    if not number.is_finite() or number <= 0:
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return number
 
 
 def _secret_key(given: str) -> str:
@@ -76,7 +87,27 @@ class Settings:
     points_accept_asker: int = 5
     points_kudos: int = 10
     kudos_daily_cap: int = 200
+    # Payouts (PRODUCT.md §3): "monthly" or "semiannual" periods, the value of a point, the
+    # threshold of each method in points, and the batch amount (cents) that needs two approvers.
+    payout_period: str = "monthly"
+    currency: str = "EUR"
+    point_value: Decimal = Decimal("0.01")
+    threshold_cash: int = 1000
+    threshold_credit: int = 100
+    threshold_charity: int = 100
+    two_approver_cents: int = 100_000
+    # The report's deflection estimate: what one staff contact would have cost.
+    staff_contact_cost: Decimal = Decimal("8.01")
+    # Fraud signals: a "very new" account and what it may earn in a period before it is held.
+    fraud_new_account_days: int = 30
+    fraud_new_account_points: int = 500
+    fraud_fast_accept_seconds: int = 60
+    # Members per transaction of the close and of mark-paid.
+    payout_chunk: int = 1000
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def threshold(self, method: str) -> int:
+        return int(getattr(self, f"threshold_{method}"))
 
     @property
     def is_sqlite(self) -> bool:
@@ -116,7 +147,20 @@ def load_settings(**overrides: Any) -> Settings:
         "points_accept_asker": int(env.get("PEERDESK_POINTS_ACCEPT_ASKER", "5")),
         "points_kudos": int(env.get("PEERDESK_POINTS_KUDOS", "10")),
         "kudos_daily_cap": int(env.get("PEERDESK_KUDOS_DAILY_CAP", "200")),
+        "payout_period": env.get("PEERDESK_PAYOUT_PERIOD", "monthly"),
+        "currency": env.get("PEERDESK_CURRENCY", "EUR"),
+        "point_value": _decimal(env.get("PEERDESK_POINT_VALUE", "0.01"), "PEERDESK_POINT_VALUE"),
+        "threshold_cash": int(env.get("PEERDESK_THRESHOLD_CASH", "1000")),
+        "threshold_credit": int(env.get("PEERDESK_THRESHOLD_CREDIT", "100")),
+        "threshold_charity": int(env.get("PEERDESK_THRESHOLD_CHARITY", "100")),
+        "two_approver_cents": int(env.get("PEERDESK_TWO_APPROVER_CENTS", "100000")),
+        "payout_chunk": max(1, int(env.get("PEERDESK_PAYOUT_CHUNK", "1000"))),
+        "staff_contact_cost": _decimal(
+            env.get("PEERDESK_STAFF_CONTACT_COST", "8.01"), "PEERDESK_STAFF_CONTACT_COST"
+        ),
     }
+    if values.get("payout_period", "monthly") not in ("monthly", "semiannual"):
+        raise ValueError("PEERDESK_PAYOUT_PERIOD must be monthly or semiannual")
     values.update(overrides)
     if not values["secret_key"]:
         values["secret_key"] = _secret_key("")

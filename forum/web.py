@@ -19,7 +19,8 @@ from forum.i18n import current_locale, gettext, ngettext, use_locale
 from forum.models import User
 from forum.permissions import is_moderator
 from forum.settings import ROOT
-from rewards.permissions import can_manage_ledger
+from rewards.payout_queries import money
+from rewards.permissions import can_manage_ledger, can_manage_payouts
 
 FLASH_COOKIE = "pd_flash"
 
@@ -79,6 +80,7 @@ def state_badges(locale: str) -> dict[str, str]:
 
 templates.env.filters["when"] = _when
 templates.env.filters["ago"] = _ago
+templates.env.filters["money"] = money
 
 
 async def viewer(request: Request) -> User | None:
@@ -126,6 +128,7 @@ async def render(
         "user": user,
         "is_moderator": is_moderator(user),
         "can_manage_ledger": can_manage_ledger(user),
+        "can_manage_payouts": can_manage_payouts(user),
         "csrf_token": csrf_token(request),
         "flash": flash,
         **(context or {}),
@@ -134,6 +137,15 @@ async def render(
     if raw:
         response.delete_cookie(FLASH_COOKIE)
     return response
+
+
+def download(text: str, filename: str, media_type: str = "text/csv") -> Response:
+    """A file the browser saves rather than shows."""
+    return Response(
+        text,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def redirect(

@@ -33,6 +33,12 @@ class TransferKind(StrEnum):
     ADJUSTMENT = "adjustment"
     REVERSAL = "reversal"
     FRAUD_REVERSAL = "fraud_reversal"
+    # Payouts (rewards/actions/payouts.py): member -> payout:reserved at the close, back to the
+    # member on reject/defer/return, to the pool on forfeit, to payout:paid once paid.
+    PAYOUT_RESERVE = "payout_reserve"
+    PAYOUT_RELEASE = "payout_release"
+    PAYOUT_FORFEIT = "payout_forfeit"
+    PAYOUT_PAID = "payout_paid"
 
 
 # Kinds that issue points from the pool to a member: what a fraud reversal takes back.
@@ -93,6 +99,132 @@ class Transfer(Model):
             Index(fields=("member_id", "created_at", "id"), name="transfer_member"),
             Index(fields=("member_id", "kind", "created_at"), name="transfer_member_kind_day"),
             Index(fields=("ref",), name="transfer_ref"),
+            Index(fields=("created_at",), name="transfer_created"),
             Index(fields=("debit_id", "amount"), name="transfer_debit_amount"),
             Index(fields=("credit_id", "amount"), name="transfer_credit_amount"),
         ]
+
+
+class BatchState(StrEnum):
+    CLOSING = "closing"  # the close is writing lines (a crashed close resumes it)
+    REVIEW = "review"  # finance reviews lines and approves
+    APPROVED = "approved"  # enough valid approvals: export, then mark paid
+    PAYING = "paying"  # mark-paid is moving lines (a crashed run resumes it)
+    PAID = "paid"
+
+
+class LineState(StrEnum):
+    PENDING = "pending"  # to be paid once the batch is approved
+    HELD = "held"  # never exported or paid until released
+    REJECTED = "rejected"  # points back to the member
+    FORFEITED = "forfeited"  # fraud confirmed: points back to the pool
+    DEFERRED = "deferred"  # points back to the member, next period's line starts held
+    PAID = "paid"
+    RETURNED = "returned"  # the payment failed or came back: points back to the member
+
+
+class PayoutBatch(Model):
+    """One per period (UNIQUE period: the close's claim, whoever runs it)."""
+
+    id = fields.IntField(primary_key=True)
+    period = fields.CharField(max_length=10, unique=True)
+    starts_at = fields.DatetimeField()
+    cutoff = fields.DatetimeField()
+    state = fields.CharEnumField(BatchState, max_length=10, default=BatchState.CLOSING)
+    currency = fields.CharField(max_length=3)
+    # Cents per point as a fraction, so that amounts are exact integer arithmetic in SQL.
+    cents_num = fields.BigIntField()
+    cents_den = fields.BigIntField()
+    # Bumped by every line change: approvals are bound to the version they approved.
+    version = fields.IntField(default=1)
+    paid_reference = fields.CharField(max_length=120, default="")
+    created_at = fields.DatetimeField()
+    closed_at = fields.DatetimeField(null=True)
+    paid_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "payout_batches"
+
+
+class PayoutLine(Model):
+    id = fields.IntField(primary_key=True)
+    batch: fields.ForeignKeyRelation[PayoutBatch] = fields.ForeignKeyField(
+        "rewards.PayoutBatch", related_name="lines", on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="payout_lines", on_delete=fields.RESTRICT
+    )
+    points = fields.BigIntField()
+    cents = fields.BigIntField()
+    # The member's choice at the close, kept with the line.
+    method = fields.CharField(max_length=10)
+    address = fields.CharField(max_length=200, default="")
+    state = fields.CharEnumField(LineState, max_length=10, default=LineState.PENDING)
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="payout_decisions", null=True, on_delete=fields.RESTRICT
+    )
+    reason = fields.CharField(max_length=500, default="")
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "payout_lines"
+        unique_together = (("batch", "member"),)
+        indexes = [
+            Index(fields=("batch_id", "state", "method"), name="payout_line_state"),
+            Index(fields=("member_id", "batch_id"), name="payout_line_member"),
+        ]
+
+
+class PayoutSignal(Model):
+    """Why the close held a line, with the evidence finance reads (PRODUCT.md §3)."""
+
+    id = fields.IntField(primary_key=True)
+    line: fields.ForeignKeyRelation[PayoutLine] = fields.ForeignKeyField(
+        "rewards.PayoutLine", related_name="signals", on_delete=fields.RESTRICT
+    )
+    code = fields.CharField(max_length=30)
+    detail = fields.CharField(max_length=500)
+
+    class Meta:
+        table = "payout_signals"
+        unique_together = (("line", "code"),)
+
+
+class PayoutDecision(Model):
+    """The audit of every review decision, approval, export and payment."""
+
+    id = fields.IntField(primary_key=True)
+    batch: fields.ForeignKeyRelation[PayoutBatch] = fields.ForeignKeyField(
+        "rewards.PayoutBatch", related_name="decisions", on_delete=fields.RESTRICT
+    )
+    line: fields.ForeignKeyNullableRelation[PayoutLine] = fields.ForeignKeyField(
+        "rewards.PayoutLine", related_name="decisions", null=True, on_delete=fields.RESTRICT
+    )
+    action = fields.CharField(max_length=20)
+    actor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="payout_audit", on_delete=fields.RESTRICT
+    )
+    reason = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "payout_decisions"
+        indexes = [Index(fields=("batch_id", "created_at"), name="payout_decision_batch")]
+
+
+class PayoutApproval(Model):
+    """An approval counts only while the batch is at the version it approved."""
+
+    id = fields.IntField(primary_key=True)
+    batch: fields.ForeignKeyRelation[PayoutBatch] = fields.ForeignKeyField(
+        "rewards.PayoutBatch", related_name="approvals", on_delete=fields.RESTRICT
+    )
+    approver: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="payout_approvals", on_delete=fields.RESTRICT
+    )
+    version = fields.IntField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "payout_approvals"
+        unique_together = (("batch", "approver", "version"),)

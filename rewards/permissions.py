@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from forum.errors import NotFound
 from forum.models import Role, User
+from forum.permissions import require
+from forum.validation import is_id
+from rewards.models import PayoutBatch, PayoutLine
 
 LEDGER_ROLES = (Role.FINANCE, Role.ADMIN)
 
@@ -24,3 +28,27 @@ def can_adjust(actor: User | None, member: User) -> bool:
 
 def can_see_points(viewer: User | None, member: User) -> bool:
     return viewer is not None and (viewer.id == member.id or can_manage_ledger(viewer))
+
+
+def can_manage_payouts(user: User | None) -> bool:
+    """Payout batches are finance's alone: review, approve, export, mark paid, report."""
+    return user is not None and user.role == Role.FINANCE and user.suspended_at is None
+
+
+def require_payouts(user: User | None) -> User:
+    require(can_manage_payouts(user), "Only finance can work on payouts.")
+    return user  # type: ignore[return-value]
+
+
+async def access_batch(batch_id: object) -> PayoutBatch:
+    batch = await PayoutBatch.get_or_none(id=batch_id) if is_id(batch_id) else None
+    if batch is None:
+        raise NotFound(f"Payout batch {batch_id} does not exist.")
+    return batch
+
+
+async def access_line(batch: PayoutBatch, line_id: object) -> PayoutLine:
+    line = await PayoutLine.get_or_none(id=line_id, batch_id=batch.id) if is_id(line_id) else None
+    if line is None:
+        raise NotFound(f"Line {line_id} is not in payout batch {batch.id}.")
+    return line

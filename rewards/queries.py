@@ -131,6 +131,12 @@ UNION ALL
 SELECT '*totals*', (SELECT COUNT(*) FROM ledger_accounts), (SELECT COALESCE(SUM(n), 0) FROM c)
 UNION ALL
 SELECT '*sum*', (SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts), 0
+UNION ALL
+SELECT '*member-payouts*',
+       (SELECT COALESCE(SUM(reserved), 0) FROM ledger_accounts)
+       - (SELECT balance FROM ledger_accounts WHERE key = 'payout:reserved'),
+       (SELECT COALESCE(SUM(paid), 0) FROM ledger_accounts)
+       - (SELECT balance FROM ledger_accounts WHERE key = 'payout:paid')
 """
 # What flows back into the pool: few rows, read through the (credit_id, amount) index.
 _INTO_POOL_SQL = """
@@ -138,7 +144,34 @@ SELECT t.kind AS kind, COUNT(*) AS n FROM ledger_transfers t
 JOIN ledger_accounts a ON a.id = t.credit_id
 WHERE a.key = 'pool' GROUP BY t.kind
 """
-_INTO_POOL_KINDS = {K.ADJUSTMENT.value, *(k.value for k in REVERSAL_KINDS)}
+_INTO_POOL_KINDS = {
+    K.ADJUSTMENT.value,
+    K.PAYOUT_FORFEIT.value,
+    *(k.value for k in REVERSAL_KINDS),
+}
+# Payout moves, read through the same indexes for the two payout accounts only: each kind of
+# move has its one pair of account kinds.
+_PAYOUTS = "(SELECT id FROM ledger_accounts WHERE key IN ('payout:reserved', 'payout:paid'))"
+_PAYOUT_MOVES_SQL = f"""
+SELECT t.kind AS kind, da.kind AS debit, ca.kind AS credit, COUNT(*) AS n
+FROM ledger_transfers t
+JOIN ledger_accounts da ON da.id = t.debit_id JOIN ledger_accounts ca ON ca.id = t.credit_id
+WHERE t.debit_id IN {_PAYOUTS}
+GROUP BY t.kind, da.kind, ca.kind
+UNION ALL
+SELECT t.kind AS kind, da.kind AS debit, ca.kind AS credit, COUNT(*) AS n
+FROM ledger_transfers t
+JOIN ledger_accounts da ON da.id = t.debit_id JOIN ledger_accounts ca ON ca.id = t.credit_id
+WHERE t.credit_id IN {_PAYOUTS} AND t.debit_id NOT IN {_PAYOUTS}
+GROUP BY t.kind, da.kind, ca.kind
+"""
+_PAYOUT_MOVES = {
+    (K.PAYOUT_RESERVE.value, "member", "payout:reserved"),
+    (K.PAYOUT_RELEASE.value, "payout:reserved", "member"),
+    (K.PAYOUT_FORFEIT.value, "payout:reserved", "pool"),
+    (K.PAYOUT_PAID.value, "payout:reserved", "payout:paid"),
+    (K.PAYOUT_RELEASE.value, "payout:paid", "member"),
+}
 
 
 async def reconcile() -> Reconciliation:
@@ -158,6 +191,7 @@ async def reconcile() -> Reconciliation:
             await conn.execute_script("SET LOCAL work_mem = '64MB'")
         _, rows = await conn.execute_query(_BALANCES_SQL)
         _, inflows = await conn.execute_query(_INTO_POOL_SQL)
+        _, payout_moves = await conn.execute_query(_PAYOUT_MOVES_SQL)
     summary = {row["key"]: row for row in rows if str(row["key"]).startswith("*")}
     result.accounts = int(summary["*totals*"]["cached"])
     result.transfers = int(summary["*totals*"]["computed"])
@@ -170,10 +204,29 @@ async def reconcile() -> Reconciliation:
     total = int(summary["*sum*"]["cached"])
     if total != 0:
         result.problems.append(f"account balances sum to {total}, not 0")
-    # Every debit of a non-pool account must go to the pool: pool credits == non-pool debits.
+    # Every debit of a non-pool account goes to the pool, except the payout moves checked below:
+    # pool credits - forfeits == non-pool debits - payout moves.
     into_pool, from_others = (
         int(v) for v in (summary["*pool-counts*"]["cached"], summary["*pool-counts*"]["computed"])
     )
+    forfeits = moves = 0
+    for row in payout_moves:
+        move = (str(row["kind"]), str(row["debit"]), str(row["credit"]))
+        moves += int(row["n"])
+        forfeits += int(row["n"]) if move[2] == "pool" else 0
+        if move not in _PAYOUT_MOVES:
+            result.problems.append(
+                f"{row['n']} {move[0]} transfer(s) move points from {move[1]} to {move[2]}, "
+                "which no payout rule allows"
+            )
+    for column, key in (("cached", "payout:reserved"), ("computed", "payout:paid")):
+        gap = int(summary["*member-payouts*"][column] or 0)
+        if gap:
+            result.problems.append(
+                f"members' {key.removeprefix('payout:')} points differ from {key} by {gap}"
+            )
+    into_pool -= forfeits
+    from_others -= moves
     if into_pool != from_others:
         result.problems.append(
             f"{abs(from_others - into_pool)} transfer(s) move points without the pool: "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -52,14 +53,21 @@ def settings() -> Settings:
     return make_settings()
 
 
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[Starlette]:
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[Starlette]:
+    """The app inside its lifespan, on an empty database with the default boards."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         # Truncate at the start, not the end, so a crashed test cannot poison the next one.
         await truncate_all()
         await ensure_default_boards()
         await ensure_system_accounts()
+        yield app
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    async with running_app(settings) as app:
         yield app
 
 

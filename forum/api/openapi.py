@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -130,6 +131,75 @@ def _list_of(item: dict[str, Any]) -> dict[str, Any]:
 
 def _obj(**props: Any) -> dict[str, Any]:
     return {"type": "object", "properties": props}
+
+
+_BATCH = _obj(
+    id=INT,
+    period=STR,
+    state=STR,
+    starts_at=TIME,
+    cutoff=TIME,
+    total_points=INT,
+    total_amount=STR,
+    payable_amount=STR,
+    currency=STR,
+    line_count=INT,
+    held_count=INT,
+    approvals={"type": "array", "items": STR},
+    approvals_required=INT,
+    paid_reference=NULLABLE_STR,
+    paid_at={"type": ["string", "null"], "format": "date-time"},
+)
+_LINE = _obj(
+    id=INT,
+    member=STR,
+    points=INT,
+    amount=STR,
+    method=STR,
+    address=STR,
+    state=STR,
+    signals={"type": "array", "items": _obj(code=STR, detail=STR)},
+    decided_by=NULLABLE_STR,
+    reason=STR,
+    decided_at={"type": ["string", "null"], "format": "date-time"},
+)
+_BATCH_WITH_LINES = {
+    "type": "object",
+    "properties": {
+        **_BATCH["properties"],
+        "lines": {"type": "array", "items": _LINE},
+        "next_after": {"type": ["integer", "null"]},
+    },
+}
+_STATEMENT = _obj(
+    period=STR,
+    state=STR,
+    earned=INT,
+    reversed=INT,
+    reversals={"type": "array", "items": _obj(kind=STR, amount=INT, reason=STR, created_at=TIME)},
+    line_state=NULLABLE_STR,
+    points=INT,
+    paid=INT,
+    method=NULLABLE_STR,
+    amount=NULLABLE_STR,
+    currency=STR,
+)
+_REPORT = _obj(
+    period=STR,
+    state=STR,
+    currency=STR,
+    points=_obj(
+        issued=INT, reversed=INT, paid=INT, held=INT, forfeited=INT, pending=INT, returned=INT
+    ),
+    by_method={"type": "array", "items": _obj(method=STR, lines=INT, points=INT, amount=STR)},
+    top_earners={"type": "array", "items": _obj(member=STR, points=INT)},
+    community_solved_questions=INT,
+    staff_solved_questions=INT,
+    payout_cost=STR,
+    cost_per_solved_question=NULLABLE_STR,
+    staff_contact_cost=STR,
+    deflection_estimate=STR,
+)
 
 
 # (method, path, summary, who, request body schema or None, success status, response schema)
@@ -329,10 +399,97 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         201,
         _obj(reversals={"type": "array", "items": _TRANSFER}),
     ),
+    (
+        "get",
+        "/me/statements",
+        "Your payout statement per period: earned, reversed, paid, method, amount",
+        "member",
+        None,
+        200,
+        _obj(items={"type": "array", "items": _STATEMENT}),
+    ),
+    (
+        "post",
+        "/payouts/close",
+        "Close a finished period: 201 with its new batch, 200 with the existing one",
+        "finance",
+        _obj(period=STR),
+        201,
+        _BATCH,
+    ),
+    (
+        "get",
+        "/payouts",
+        "Payout batches, newest period first",
+        "finance",
+        None,
+        200,
+        _obj(items={"type": "array", "items": _BATCH}),
+    ),
+    (
+        "get",
+        "/payouts/{id}",
+        "A batch with a page of its lines (filters: state, method)",
+        "finance",
+        None,
+        200,
+        _BATCH_WITH_LINES,
+    ),
+    (
+        "post",
+        "/payouts/{id}/lines/{line_id}/{action}",
+        "Decide a line: hold, release, reject, forfeit, defer, or return a paid line",
+        "finance",
+        _obj(reason=STR),
+        200,
+        _LINE,
+    ),
+    (
+        "post",
+        "/payouts/{id}/approve",
+        "Approve the batch (maker-checker)",
+        "finance",
+        None,
+        200,
+        _obj(state=STR, approvals={"type": "array", "items": STR}, approvals_required=INT),
+    ),
+    (
+        "get",
+        "/payouts/{id}/export",
+        "CSV of one method's approved, unheld lines (text/csv)",
+        "finance",
+        None,
+        200,
+        STR,
+    ),
+    (
+        "post",
+        "/payouts/{id}/paid",
+        "Mark the approved batch paid",
+        "finance",
+        _obj(reference=STR),
+        200,
+        _BATCH,
+    ),
+    (
+        "get",
+        "/reports/periods/{period}",
+        "The period's cost and deflection report",
+        "finance",
+        None,
+        200,
+        _REPORT,
+    ),
     ("get", "/openapi.json", "This document", "anyone", None, 200, {"type": "object"}),
 ]
 
 _QUERY_PARAMS = {
+    ("get", "/payouts/{id}"): [
+        ("state", "pending | held | rejected | forfeited | deferred | paid | returned"),
+        ("method", "cash | credit | charity"),
+        ("after", "next_after of the previous page"),
+    ],
+    ("get", "/payouts/{id}/export"): [("method", "cash | credit | charity")],
     ("get", "/me/points"): [("limit", "1–100, default 20"), ("cursor", "next_cursor")],
     ("get", "/questions"): [
         ("board", "Board slug"),
@@ -363,11 +520,10 @@ def build_document() -> dict[str, Any]:
         }
         if who != "anyone":
             op["security"] = [{"bearer": []}]
-        params = (
-            [{"name": "id", "in": "path", "required": True, "schema": INT}]
-            if "{id}" in path
-            else []
-        )
+        params = [
+            {"name": n, "in": "path", "required": True, "schema": INT if n.endswith("id") else STR}
+            for n in re.findall(r"{(\w+)}", path)
+        ]
         params += [
             {"name": n, "in": "query", "required": False, "description": d, "schema": STR}
             for n, d in _QUERY_PARAMS.get((method, path), [])

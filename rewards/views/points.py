@@ -1,4 +1,5 @@
-"""Pages: a member's "My points" (balance, reserved, paid and every entry, newest first)."""
+"""Pages: a member's "My points": balance, reserved, paid, statements per period and every
+entry, newest first."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum.clock import utcnow
 from forum.web import render, require_viewer
+from rewards.payout_queries import list_statements
 from rewards.queries import get_points, list_entries
 
 
@@ -16,7 +19,12 @@ async def my_points(request: Request) -> Response:
     return await render(
         request,
         "rewards/points_list.html",
-        {"points": await get_points(user), "page": page, "member": user},
+        {
+            "points": await get_points(user),
+            "page": page,
+            "member": user,
+            "statements": await list_statements(user, now=utcnow()),
+        },
     )
 
 

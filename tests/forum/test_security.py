@@ -40,7 +40,7 @@ async def test_every_html_form_post_needs_the_csrf_token(
     q = await factories.make_question(asker)
     answer = await factories.make_answer(q, await factories.make_user("someone"))
     target = answer.id if path.startswith("/answers/") else q.id
-    url = path.replace("{id:int}", str(target))
+    url = re.sub(r"{\w+:int}", str(target), path)
     async with factories.browser(app, asker) as c:
         r = await c.post(url, data={"title": "Changed title by forgery", "body": "x" * 30})
         assert r.status_code == 403, url

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from forum.models import User
+from rewards.actions.adjustments import check_post_adjustment
 from rewards.models import LedgerAccount, Transfer
 from rewards.queries import reconcile
 
@@ -30,3 +33,10 @@ async def kinds(user: User) -> list[tuple[str, int]]:
 async def assert_reconciles() -> None:
     result = await reconcile()
     assert result.ok, result.problems
+
+
+async def grant(member: User, points: int, finance: User, at: datetime) -> None:
+    """Points for a member at a moment, through finance's adjustment action."""
+    await check_post_adjustment(
+        member, points=points, reason="Test grant", acting_user=finance, now=at
+    )

@@ -14,17 +14,14 @@ import pytest
 from starlette.applications import Starlette
 
 from forum.actions.acceptance import check_accept_answer
-from forum.actions.boards import ensure_default_boards
 from forum.actions.kudos import do_give_kudos
-from forum.app import create_app
 from forum.errors import Conflict
 from forum.models import Acceptance, Answer, Kudos, User
 from forum.settings import Settings
 from rewards.actions.adjustments import check_post_adjustment
-from rewards.actions.transfers import ensure_system_accounts
 from rewards.models import Transfer
 from tests import factories
-from tests.conftest import IS_POSTGRES, TEST_DB_URL, truncate_all
+from tests.conftest import IS_POSTGRES, TEST_DB_URL, running_app
 from tests.rewards.helpers import assert_reconciles, balance
 
 pytestmark = pytest.mark.skipif(
@@ -36,11 +33,7 @@ pytestmark = pytest.mark.skipif(
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
     joiner = "&" if "?" in TEST_DB_URL else "?"
     pooled = replace(settings, database_url=f"{TEST_DB_URL}{joiner}minsize=1&maxsize=30")
-    app = create_app(pooled)
-    async with app.router.lifespan_context(app):
-        await truncate_all()
-        await ensure_default_boards()
-        await ensure_system_accounts()
+    async with running_app(pooled) as app:
         yield app
 
 

@@ -1,0 +1,293 @@
+"""Fraud signals (PRODUCT.md §3): at the close, hold each line that looks wrong, with evidence.
+
+Each signal is one query over the period's facts, limited to the members who have a line, that
+returns only the members it flags, so the work stays in the database and the memory small.
+Signals are written once (UNIQUE(line, code)) while the batch is closing; finance then decides.
+
+- serial_kudos: one giver gave ≥ 50 % of the member's kudos points in the period, ≥ 10 kudos.
+- reciprocal_accepts: two members each accepted ≥ 3 of the other's answers in the period.
+- shared_signup_address: an asker who accepted the member's answer signed up from the same
+  address.
+- new_account: the account is under `fraud_new_account_days` old at the cut-off and earned more
+  than `fraud_new_account_points` in the period.
+- fast_accept: an answer of the member was accepted within `fraud_fast_accept_seconds`.
+- suspended: the member is suspended. deferred: finance deferred their previous line.
+- missing_address: cash or charity chosen, but no payout address or charity given.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from forum.settings import get_settings
+from rewards.models import AWARD_KINDS, LineState, PayoutBatch
+from rewards.sql import execute, insert_rows, is_postgres, rows
+
+SERIAL_KUDOS_MIN = 10
+_PAGE = 5000  # rows per statement: well under the databases' 32,766 parameters
+RECIPROCAL_MIN = 3
+
+_IN_BATCH = "IN (SELECT member_id FROM payout_lines WHERE batch_id = ?)"
+_UNREVERSED = "NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.reverses_id = t.id)"
+
+_SERIAL_KUDOS = f"""
+SELECT t.member_id AS member_id, g.username AS giver, COUNT(*) AS n,
+       CAST(SUM(t.amount) AS BIGINT) AS points
+FROM ledger_transfers t
+JOIN kudos k ON k.id = CAST(SUBSTR(t.ref, 7) AS INTEGER)
+JOIN users g ON g.id = k.giver_id
+WHERE t.kind = 'kudos' AND t.created_at >= ? AND t.created_at < ? AND {_UNREVERSED}
+  AND t.member_id {_IN_BATCH}
+GROUP BY t.member_id, g.username
+HAVING COUNT(*) >= ?
+"""
+_KUDOS_TOTAL = f"""
+SELECT CAST(COALESCE(SUM(t.amount), 0) AS BIGINT) AS points FROM ledger_transfers t
+WHERE t.member_id = ? AND t.kind = 'kudos' AND t.created_at >= ? AND t.created_at < ?
+  AND {_UNREVERSED}
+"""
+# Standing acceptances made in the period, by who accepted whose answer.
+_ACCEPT_PAIRS = """
+SELECT a.accepted_by_id AS acceptor, an.author_id AS answerer, COUNT(*) AS n
+FROM acceptances a JOIN answers an ON an.id = a.answer_id
+WHERE a.created_at >= ? AND a.created_at < ? AND a.cleared_at IS NULL
+  AND a.accepted_by_id <> an.author_id
+GROUP BY a.accepted_by_id, an.author_id
+HAVING COUNT(*) >= ?
+"""
+_SHARED_ADDRESS = f"""
+SELECT an.author_id AS member_id, u.username AS asker, m.signup_address AS address,
+       COUNT(*) AS n
+FROM acceptances a JOIN answers an ON an.id = a.answer_id
+JOIN users u ON u.id = a.accepted_by_id JOIN users m ON m.id = an.author_id
+WHERE a.created_at >= ? AND a.created_at < ? AND a.accepted_by_id <> an.author_id
+  AND m.signup_address <> '' AND u.signup_address = m.signup_address
+  AND an.author_id {_IN_BATCH}
+GROUP BY an.author_id, u.username, m.signup_address
+"""
+_AWARDS = ", ".join(f"'{k.value}'" for k in AWARD_KINDS)
+_NEW_ACCOUNTS = f"""
+SELECT l.member_id AS member_id, u.created_at AS created_at,
+       (SELECT CAST(COALESCE(SUM(t.amount), 0) AS BIGINT) FROM ledger_transfers t
+        WHERE t.member_id = l.member_id AND t.kind IN ({_AWARDS})
+          AND t.created_at >= ? AND t.created_at < ?) AS earned
+FROM payout_lines l JOIN users u ON u.id = l.member_id
+WHERE l.batch_id = ? AND u.created_at > ?
+"""
+_SECONDS = {
+    "sqlite": "(julianday(a.created_at) - julianday(an.created_at)) * 86400.0",
+    "postgres": "EXTRACT(EPOCH FROM (a.created_at - an.created_at))",
+}
+_FAST_ACCEPT = f"""
+SELECT an.author_id AS member_id, an.id AS answer_id, an.question_id AS question_id,
+       {{seconds}} AS seconds
+FROM acceptances a JOIN answers an ON an.id = a.answer_id
+WHERE a.created_at >= ? AND a.created_at < ? AND a.accepted_by_id <> an.author_id
+  AND {{seconds}} < ? AND an.author_id {_IN_BATCH}
+ORDER BY an.author_id, an.id
+"""
+_SUSPENDED = f"SELECT id AS member_id FROM users WHERE suspended_at IS NOT NULL AND id {_IN_BATCH}"
+_DEFERRED = f"""
+SELECT l.member_id AS member_id, b.period AS period, l.reason AS reason
+FROM payout_lines l JOIN payout_batches b ON b.id = l.batch_id
+WHERE l.state = 'deferred' AND b.cutoff < ? AND l.member_id {_IN_BATCH}
+  AND b.cutoff = (SELECT MAX(b2.cutoff) FROM payout_lines l2
+                  JOIN payout_batches b2 ON b2.id = l2.batch_id
+                  WHERE l2.member_id = l.member_id AND b2.cutoff < ?)
+"""
+_MISSING_ADDRESS = """
+SELECT member_id, method FROM payout_lines
+WHERE batch_id = ? AND method IN ('cash', 'charity') AND address = ''
+"""
+
+
+async def flag_batch(conn: BaseDBAsyncClient, batch: PayoutBatch, *, now: datetime) -> int:
+    """Write every signal of the batch's period and hold the flagged lines; the lines held."""
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    for detect in (
+        _serial_kudos,
+        _reciprocal_accepts,
+        _shared_signup_address,
+        _new_account,
+        _fast_accept,
+        _suspended,
+        _deferred,
+        _missing_address,
+    ):
+        for member_id, code, detail in await detect(conn, batch):
+            found[member_id].setdefault(code, detail[:500])
+    if not found:
+        return 0
+    members = sorted(found)
+    line_ids: dict[int, int] = {}
+    for start in range(0, len(members), _PAGE):
+        page = members[start : start + _PAGE]
+        for r in await rows(
+            conn,
+            "SELECT id, member_id FROM payout_lines WHERE batch_id = ? AND member_id IN "
+            f"({', '.join(['?'] * len(page))})",
+            [batch.id, *page],
+        ):
+            line_ids[int(r["member_id"])] = int(r["id"])
+    # A signal can name someone without a line (e.g. the other side of a reciprocal pair).
+    signals = [
+        (line_ids[member], code, detail)
+        for member in members
+        if member in line_ids
+        for code, detail in sorted(found[member].items())
+    ]
+    for start in range(0, len(signals), _PAGE):
+        await insert_rows(
+            conn, "payout_signals", ("line_id", "code", "detail"), signals[start : start + _PAGE]
+        )
+    return await execute(conn, _HOLD, [LineState.HELD.value, HELD_BY_CLOSE, now, batch.id])
+
+
+HELD_BY_CLOSE = "Held by the close: see its signals."
+_HOLD = """
+UPDATE payout_lines SET state = ?, reason = ?, decided_at = ?
+WHERE batch_id = ? AND state = 'pending'
+  AND EXISTS (SELECT 1 FROM payout_signals s WHERE s.line_id = payout_lines.id)
+"""
+Flag = tuple[int, str, str]
+
+
+def _window(batch: PayoutBatch) -> list[Any]:
+    return [batch.starts_at, batch.cutoff]
+
+
+async def _serial_kudos(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    flags = []
+    for row in await rows(conn, _SERIAL_KUDOS, [*_window(batch), batch.id, SERIAL_KUDOS_MIN]):
+        member = int(row["member_id"])
+        total = await rows(conn, _KUDOS_TOTAL, [member, *_window(batch)])
+        points, all_points = int(row["points"]), int(total[0]["points"])
+        if all_points and points * 2 >= all_points:
+            share = round(100 * points / all_points)
+            flags.append(
+                (
+                    member,
+                    "serial_kudos",
+                    f"{row['giver']} gave {row['n']} kudos worth {points} of the member's "
+                    f"{all_points} kudos points in {batch.period} ({share} %).",
+                )
+            )
+    return flags
+
+
+async def _reciprocal_accepts(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    pairs = {
+        (int(r["acceptor"]), int(r["answerer"])): int(r["n"])
+        for r in await rows(conn, _ACCEPT_PAIRS, [*_window(batch), RECIPROCAL_MIN])
+    }
+    flags = []
+    for (acceptor, answerer), n in pairs.items():
+        back = pairs.get((answerer, acceptor))
+        if back is not None:
+            names = await _usernames(conn, [acceptor])
+            flags.append(
+                (
+                    answerer,
+                    "reciprocal_accepts",
+                    f"{names[acceptor]} accepted {n} of the member's answers and the member "
+                    f"accepted {back} of theirs in {batch.period}.",
+                )
+            )
+    return flags
+
+
+async def _shared_signup_address(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    return [
+        (
+            int(r["member_id"]),
+            "shared_signup_address",
+            f"Signed up from {r['address']}, like {r['asker']}, who accepted {r['n']} of the "
+            f"member's answers in {batch.period}.",
+        )
+        for r in await rows(conn, _SHARED_ADDRESS, [*_window(batch), batch.id])
+    ]
+
+
+async def _new_account(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    settings = get_settings()
+    young = batch.cutoff - timedelta(days=settings.fraud_new_account_days)
+    flags = []
+    for r in await rows(conn, _NEW_ACCOUNTS, [*_window(batch), batch.id, young]):
+        earned = int(r["earned"])
+        if earned > settings.fraud_new_account_points:
+            created = r["created_at"]
+            if isinstance(created, str):
+                created = datetime.fromisoformat(created)
+            days = (batch.cutoff - created).days
+            flags.append(
+                (
+                    int(r["member_id"]),
+                    "new_account",
+                    f"Account {days} day(s) old at the cut-off earned {earned} points in "
+                    f"{batch.period} (limit {settings.fraud_new_account_points}).",
+                )
+            )
+    return flags
+
+
+async def _fast_accept(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    limit = get_settings().fraud_fast_accept_seconds
+    seconds = _SECONDS["postgres" if is_postgres(conn) else "sqlite"]
+    sql = _FAST_ACCEPT.format(seconds=seconds)
+    by_member: dict[int, list[str]] = defaultdict(list)
+    for r in await rows(conn, sql, [*_window(batch), limit, batch.id]):
+        by_member[int(r["member_id"])].append(
+            f"answer {r['answer_id']} (question {r['question_id']}) after "
+            f"{max(0, round(float(r['seconds'])))} s"
+        )
+    return [
+        (
+            member,
+            "fast_accept",
+            f"Accepted within {limit} s of posting: "
+            + "; ".join(found[:10])
+            + (f"; and {len(found) - 10} more" if len(found) > 10 else "")
+            + ".",
+        )
+        for member, found in by_member.items()
+    ]
+
+
+async def _suspended(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    return [
+        (int(r["member_id"]), "suspended", "The member is suspended.")
+        for r in await rows(conn, _SUSPENDED, [batch.id])
+    ]
+
+
+async def _deferred(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    return [
+        (
+            int(r["member_id"]),
+            "deferred",
+            f"Finance deferred this member's line in {r['period']}: {r['reason']}",
+        )
+        for r in await rows(conn, _DEFERRED, [batch.cutoff, batch.id, batch.cutoff])
+    ]
+
+
+async def _missing_address(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+    return [
+        (
+            int(r["member_id"]),
+            "missing_address",
+            f"The member chose {r['method']} but gave no payout address or charity.",
+        )
+        for r in await rows(conn, _MISSING_ADDRESS, [batch.id])
+    ]
+
+
+async def _usernames(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, str]:
+    found = await rows(
+        conn, f"SELECT id, username FROM users WHERE id IN ({', '.join(['?'] * len(ids))})", ids
+    )
+    return {int(r["id"]): str(r["username"]) for r in found}

@@ -1,0 +1,78 @@
+"""Maker-checker approval of a payout batch (PRODUCT.md §3).
+
+Invariants: only finance approves; nobody approves a batch they are paid by; one approval per
+person per version of the batch (UNIQUE(batch, approver, version): a repeat is a 409); a batch
+whose payable amount is over `two_approver_cents` needs two different approvers; an approval
+counts only while the batch is at the version it approved (payout_lines bumps it on any change).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
+
+from forum.clock import resolve
+from forum.errors import Conflict, Forbidden
+from forum.models import User
+from forum.settings import get_settings
+from rewards.models import (
+    BatchState,
+    LineState,
+    PayoutApproval,
+    PayoutBatch,
+    PayoutDecision,
+    PayoutLine,
+)
+from rewards.permissions import require_payouts
+
+
+async def required_approvals(batch: PayoutBatch) -> int:
+    payable = await payable_cents(batch)
+    return 2 if payable > get_settings().two_approver_cents else 1
+
+
+async def payable_cents(batch: PayoutBatch) -> int:
+    total = (
+        await PayoutLine.filter(batch_id=batch.id, state=LineState.PENDING)
+        .annotate(total=Sum("cents"))
+        .first()
+        .values("total")
+    )
+    return int(total["total"] or 0) if total else 0
+
+
+async def valid_approvers(batch: PayoutBatch) -> list[int]:
+    return await PayoutApproval.filter(batch_id=batch.id, version=batch.version).values_list(
+        "approver_id", flat=True
+    )  # type: ignore[return-value]
+
+
+async def check_approve_batch(
+    batch: PayoutBatch, *, acting_user: User | None, now: datetime | None = None
+) -> PayoutBatch:
+    approver = require_payouts(acting_user)
+    now = resolve(now)
+    async with in_transaction():
+        locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
+        if locked.state not in (BatchState.REVIEW, BatchState.APPROVED):
+            raise Conflict(f"A {locked.state.value} batch cannot be approved.")
+        if await PayoutLine.filter(batch_id=batch.id, member_id=approver.id).exists():
+            raise Forbidden("You are paid by this batch: another finance officer must approve it.")
+        try:
+            async with in_transaction():
+                await PayoutApproval.create(
+                    batch=locked, approver=approver, version=locked.version, created_at=now
+                )
+        except IntegrityError:
+            raise Conflict("You have already approved this version of the batch.") from None
+        approved = len(await valid_approvers(locked)) >= await required_approvals(locked)
+        state = BatchState.APPROVED if approved else BatchState.REVIEW
+        await PayoutBatch.filter(id=batch.id).update(state=state)
+        await PayoutDecision.create(
+            batch=locked, action="approve", actor=approver, reason="", created_at=now
+        )
+    await batch.refresh_from_db()
+    return batch

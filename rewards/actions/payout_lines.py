@@ -1,0 +1,136 @@
+"""Finance's decisions on one payout line: hold, release, reject, forfeit, defer, and return.
+
+Invariants: every decision names a reason and writes an audit row; a line changes state with a
+conditional update (two finance officers deciding at once: one wins, the other gets a 409); a
+decision that moves points writes its ledger transfer (idempotency key `payout-line:<id>:<action>`)
+in the same transaction; any change to a line bumps the batch's version, which voids the
+approvals given so far and sends an approved batch back to review.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.clock import resolve
+from forum.errors import Conflict
+from forum.models import User
+from rewards.actions.transfers import lock_ledger, post_transfer, system_account
+from rewards.models import (
+    BatchState,
+    LedgerAccount,
+    LineState,
+    PayoutBatch,
+    PayoutDecision,
+    PayoutLine,
+    TransferKind,
+)
+from rewards.permissions import require_payouts
+
+S = LineState
+# action: (the states it starts from, the state it leaves, where the points go)
+TRANSITIONS: dict[str, tuple[tuple[LineState, ...], LineState, str | None]] = {
+    "hold": ((S.PENDING,), S.HELD, None),
+    "release": ((S.HELD,), S.PENDING, None),
+    "reject": ((S.PENDING, S.HELD), S.REJECTED, "member"),
+    "forfeit": ((S.PENDING, S.HELD), S.FORFEITED, "pool"),
+    "defer": ((S.PENDING, S.HELD), S.DEFERRED, "member"),
+    "return": ((S.PAID,), S.RETURNED, "member"),
+}
+LINE_ACTIONS = tuple(TRANSITIONS)
+# Which actions each batch state allows: once paid, only held lines are settled and paid lines
+# returned.
+_ALLOWED = {
+    BatchState.REVIEW: {"hold", "release", "reject", "forfeit", "defer"},
+    BatchState.APPROVED: {"hold", "release", "reject", "forfeit", "defer"},
+    BatchState.PAID: {"reject", "forfeit", "defer", "return"},
+}
+
+
+async def check_decide_line(
+    batch: PayoutBatch,
+    line: PayoutLine,
+    action: Any,
+    *,
+    reason: Any,
+    acting_user: User | None,
+    now: datetime | None = None,
+) -> PayoutLine:
+    actor = require_payouts(acting_user)
+    errors = v.Errors()
+    action_name = v.choice(errors, "action", action, LINE_ACTIONS, "Action")
+    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
+    errors.raise_if_any()
+    return await do_decide_line(
+        batch, line, action_name, reason=reason_text, acting_user=actor, now=now
+    )
+
+
+async def do_decide_line(
+    batch: PayoutBatch,
+    line: PayoutLine,
+    action: str,
+    *,
+    reason: str,
+    acting_user: User,
+    now: datetime | None = None,
+) -> PayoutLine:
+    now = resolve(now)
+    sources, target, destination = TRANSITIONS[action]
+    async with in_transaction():
+        locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
+        if action not in _ALLOWED.get(locked.state, set()):
+            raise Conflict(f"A {locked.state.value} batch does not allow {action}.")
+        changed = await PayoutLine.filter(id=line.id, state__in=sources).update(
+            state=target, decided_by=acting_user, reason=reason, decided_at=now
+        )
+        if changed != 1:
+            current = await PayoutLine.get(id=line.id)
+            raise Conflict(f"Line {line.id} is {current.state.value}: it cannot be {target.value}.")
+        if destination is not None:
+            await _move_points(locked, line, action, destination, reason, acting_user, now)
+        if locked.state != BatchState.PAID:
+            await PayoutBatch.filter(id=batch.id).update(
+                version=F("version") + 1, state=BatchState.REVIEW
+            )
+        await PayoutDecision.create(
+            batch=locked, line=line, action=action, actor=acting_user, reason=reason, created_at=now
+        )
+    await line.refresh_from_db()
+    return line
+
+
+async def _move_points(
+    batch: PayoutBatch,
+    line: PayoutLine,
+    action: str,
+    destination: str,
+    reason: str,
+    actor: User,
+    now: datetime,
+) -> None:
+    member = await User.get(id=line.member_id)  # type: ignore[attr-defined]
+    account = await LedgerAccount.get(user_id=member.id)
+    await lock_ledger()
+    source_key, column = (
+        ("payout:paid", "paid") if action == "return" else ("payout:reserved", "reserved")
+    )
+    source = await system_account(source_key)
+    credit = account if destination == "member" else await system_account("pool")
+    await post_transfer(
+        debit=source,
+        credit=credit,
+        amount=line.points,
+        kind=TransferKind.PAYOUT_FORFEIT if destination == "pool" else TransferKind.PAYOUT_RELEASE,
+        key=f"payout-line:{line.id}:{action}",
+        ref=f"payout:{batch.period}",
+        member=member,
+        now=now,
+        reason=reason,
+        actor=actor,
+    )
+    await LedgerAccount.filter(id=account.id).update(**{column: F(column) - line.points})

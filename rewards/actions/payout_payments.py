@@ -1,0 +1,129 @@
+"""Marking an approved batch paid: its pending lines move payout:reserved -> payout:paid.
+
+Invariants: only an approved batch is paid (409 before); the claim is a conditional update
+APPROVED -> PAYING, so two clicks pay once; lines are paid in chunks, each one transaction of
+line states, transfers (key `payout-line:<id>:paid`) and balances, so a crash leaves a PAYING
+batch that the next call finishes; held lines are never paid and stay held for a decision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.clock import resolve
+from forum.errors import Conflict
+from forum.models import User
+from forum.settings import get_settings
+from rewards.actions.payouts import lock_ledger_reserved
+from rewards.actions.transfers import system_account
+from rewards.models import BatchState, PayoutBatch, PayoutDecision, TransferKind
+from rewards.permissions import require_payouts
+from rewards.sql import bind, execute, in_list, insert_rows, rows
+
+_TRANSFER_COLUMNS = (
+    "debit_id", "credit_id", "amount", "kind", "key", "ref", "member_id", "reason", "actor_id",
+    "created_at",
+)  # fmt: skip
+_NEXT_LINES = """
+SELECT l.id AS id, l.member_id AS member_id, l.points AS points, a.id AS account_id
+FROM payout_lines l JOIN ledger_accounts a ON a.user_id = l.member_id
+WHERE l.batch_id = ? AND l.state = 'pending' ORDER BY l.id LIMIT ?
+"""
+_MOVE_MEMBER = "UPDATE ledger_accounts SET reserved = reserved - ?, paid = paid + ? WHERE id = ?"
+
+
+async def check_mark_paid(
+    batch: PayoutBatch,
+    *,
+    reference: Any,
+    acting_user: User | None,
+    now: datetime | None = None,
+) -> PayoutBatch:
+    actor = require_payouts(acting_user)
+    errors = v.Errors()
+    ref = v.text(errors, "reference", reference, min_len=1, max_len=120, label="Reference")
+    errors.raise_if_any()
+    now = resolve(now)
+    claimed = await PayoutBatch.filter(id=batch.id, state=BatchState.APPROVED).update(
+        state=BatchState.PAYING, paid_reference=ref
+    )
+    if not claimed:
+        await batch.refresh_from_db()
+        if batch.state == BatchState.PAID and batch.paid_reference == ref:
+            return batch  # a replay of the same payment
+        if batch.state != BatchState.PAYING:
+            raise Conflict(f"A {batch.state.value} batch cannot be marked paid: approve it first.")
+    chunk = get_settings().payout_chunk
+    while await try_pay_one_chunk(batch, actor=actor, now=now, chunk=chunk):
+        pass
+    async with in_transaction():
+        finished = await PayoutBatch.filter(id=batch.id, state=BatchState.PAYING).update(
+            state=BatchState.PAID, paid_at=now
+        )
+        if finished:
+            fresh = await PayoutBatch.get(id=batch.id)
+            await PayoutDecision.create(
+                batch=batch, action="paid", actor=actor, reason=fresh.paid_reference, created_at=now
+            )
+    await batch.refresh_from_db()
+    return batch
+
+
+async def try_pay_one_chunk(
+    batch: PayoutBatch, *, actor: User, now: datetime, chunk: int = 1000
+) -> int:
+    """Pay the next pending lines of a PAYING batch; how many (0: none left)."""
+    async with in_transaction() as conn:
+        locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
+        if locked.state != BatchState.PAYING:
+            return 0
+        reserved = await lock_ledger_reserved()
+        paid = await system_account("payout:paid")
+        lines = await rows(conn, _NEXT_LINES, [batch.id, chunk])
+        if not lines:
+            return 0
+        ids = [int(line["id"]) for line in lines]
+        await execute(
+            conn,
+            f"UPDATE payout_lines SET state = 'paid', decided_by_id = ?, decided_at = ? "
+            f"WHERE state = 'pending' AND id IN {in_list(len(ids))}",
+            [actor.id, now, *ids],
+        )
+        await insert_rows(
+            conn,
+            "ledger_transfers",
+            _TRANSFER_COLUMNS,
+            [
+                (
+                    reserved.id,
+                    paid.id,
+                    line["points"],
+                    TransferKind.PAYOUT_PAID.value,
+                    f"payout-line:{line['id']}:paid",
+                    f"payout:{locked.period}",
+                    line["member_id"],
+                    locked.paid_reference,
+                    actor.id,
+                    now,
+                )
+                for line in lines
+            ],
+        )
+        await conn.execute_many(
+            bind(conn, _MOVE_MEMBER),
+            [[line["points"], line["points"], line["account_id"]] for line in lines],
+        )
+        total = sum(int(line["points"]) for line in lines)
+        await execute(
+            conn,
+            "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?",
+            [-total, reserved.id],
+        )
+        await execute(
+            conn, "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?", [total, paid.id]
+        )
+    return len(lines)

@@ -1,0 +1,37 @@
+"""Scheduler entry points for rewards: the payout close. Every job is safe to run in any number
+of processes at once; the actions make it exactly-once in the database."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from forum.clock import resolve
+from forum.settings import get_settings
+from rewards.actions.payouts import do_close_period
+from rewards.models import BatchState, PayoutBatch, Transfer
+from rewards.periods import finished_periods
+
+log = logging.getLogger("peerdesk.jobs")
+
+
+async def close_finished_periods(now: datetime | None = None) -> list[str]:
+    """Close, oldest first, every finished period since the ledger's first entry that has no
+    finished batch: the nightly run, and the catch-up after downtime. The closed labels."""
+    now = resolve(now)
+    first = await Transfer.all().order_by("created_at").first().values_list("created_at", flat=True)
+    if first is None:
+        return []
+    periods = finished_periods(now, get_settings().payout_period, since=first)  # type: ignore[arg-type]
+    done = set(
+        await PayoutBatch.filter(period__in=[p.label for p in periods])
+        .exclude(state=BatchState.CLOSING)
+        .values_list("period", flat=True)
+    )
+    closed = []
+    for period in periods:
+        if period.label not in done:
+            batch, _ = await do_close_period(period, now=now)
+            log.info("payout period %s closed: batch %s", period.label, batch.id)
+            closed.append(period.label)
+    return closed

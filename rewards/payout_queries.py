@@ -1,0 +1,297 @@
+"""Payout reads: batches with their totals, a batch's lines, the CSV export, members' statements
+and finance's period report. No writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tortoise import Tortoise
+
+from forum import validation as v
+from forum.errors import Conflict
+from forum.models import User
+from forum.settings import get_settings
+from rewards.models import (
+    BatchState,
+    LedgerAccount,
+    LineState,
+    PayoutApproval,
+    PayoutBatch,
+    PayoutDecision,
+    PayoutLine,
+    PayoutSignal,
+)
+from rewards.periods import Period, parse_period, period_of
+from rewards.sql import rows
+
+LINE_PAGE = 100
+METHODS = ("cash", "credit", "charity")
+# Lines whose points are (or will be) paid out by the batch.
+PAYOUT_STATES = (LineState.PENDING, LineState.HELD, LineState.PAID)
+
+
+def money(cents: int) -> str:
+    """Cents as the decimal amount the API and the CSV show, e.g. 1234 -> "12.34"."""
+    return str((Decimal(int(cents)) / 100).quantize(Decimal("0.01")))
+
+
+@dataclass
+class BatchSummary:
+    batch: PayoutBatch
+    line_count: int = 0
+    held_count: int = 0
+    total_points: int = 0
+    total_cents: int = 0
+    payable_cents: int = 0
+    approvers: tuple[str, ...] = ()
+    approvals_required: int = 1
+
+
+_TOTALS = f"""
+SELECT batch_id, COUNT(*) AS line_count,
+       SUM(CASE WHEN state = 'held' THEN 1 ELSE 0 END) AS held_count,
+       SUM(CASE WHEN state IN {tuple(s.value for s in PAYOUT_STATES)} THEN points ELSE 0 END)
+           AS total_points,
+       SUM(CASE WHEN state IN {tuple(s.value for s in PAYOUT_STATES)} THEN cents ELSE 0 END)
+           AS total_cents,
+       SUM(CASE WHEN state = 'pending' THEN cents ELSE 0 END) AS payable_cents
+FROM payout_lines WHERE batch_id IN ({{ids}}) GROUP BY batch_id
+"""
+
+
+async def summarize(batches: list[PayoutBatch]) -> list[BatchSummary]:
+    if not batches:
+        return []
+    conn = Tortoise.get_connection("default")
+    ids = [b.id for b in batches]
+    found = {
+        int(r["batch_id"]): r
+        for r in await rows(conn, _TOTALS.format(ids=", ".join(["?"] * len(ids))), ids)
+    }
+    approvals = await PayoutApproval.filter(batch_id__in=ids).values(
+        "batch_id", "version", "approver__username"
+    )
+    two = get_settings().two_approver_cents
+    result = []
+    for batch in batches:
+        r = found.get(batch.id, {})
+        payable = int(r.get("payable_cents") or 0)
+        result.append(
+            BatchSummary(
+                batch=batch,
+                line_count=int(r.get("line_count") or 0),
+                held_count=int(r.get("held_count") or 0),
+                total_points=int(r.get("total_points") or 0),
+                total_cents=int(r.get("total_cents") or 0),
+                payable_cents=payable,
+                approvers=tuple(
+                    a["approver__username"]
+                    for a in approvals
+                    if a["batch_id"] == batch.id and a["version"] == batch.version
+                ),
+                approvals_required=2 if payable > two else 1,
+            )
+        )
+    return result
+
+
+async def list_batches() -> list[BatchSummary]:
+    return await summarize(await PayoutBatch.all().order_by("-cutoff"))
+
+
+async def get_summary(batch: PayoutBatch) -> BatchSummary:
+    return (await summarize([batch]))[0]
+
+
+@dataclass
+class LinePage:
+    items: list[dict[str, Any]]
+    next_after: int | None
+
+
+async def list_lines(
+    batch: PayoutBatch, *, state: Any = None, method: Any = None, after: Any = None
+) -> LinePage:
+    """A page of the batch's lines in member order, with their signals; filters are optional."""
+    errors = v.Errors()
+    filters: dict[str, Any] = {"batch_id": batch.id}
+    if state not in (None, ""):
+        filters["state"] = v.choice(errors, "state", state, tuple(LineState), "State")
+    if method not in (None, ""):
+        filters["method"] = v.choice(errors, "method", method, METHODS, "Method")
+    if after not in (None, ""):
+        filters["id__gt"] = v.int_id(errors, "after", after)
+    errors.raise_if_any()
+    lines = await _line_rows(filters, LINE_PAGE + 1)
+    more = len(lines) > LINE_PAGE
+    lines = lines[:LINE_PAGE]
+    return LinePage(items=lines, next_after=lines[-1]["id"] if more else None)
+
+
+async def list_decisions(batch: PayoutBatch, limit: int = 50) -> list[dict[str, Any]]:
+    """The batch's audit trail, newest first: decisions, approvals and the payment."""
+    return (
+        await PayoutDecision.filter(batch_id=batch.id)
+        .order_by("-created_at", "-id")
+        .limit(limit)
+        .values(
+            "action",
+            "line_id",
+            "reason",
+            "created_at",
+            actor="actor__username",
+            member="line__member__username",
+        )
+    )
+
+
+async def get_line(batch: PayoutBatch, line_id: int) -> dict[str, Any]:
+    return (await _line_rows({"batch_id": batch.id, "id": line_id}, 1))[0]
+
+
+async def _line_rows(filters: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    lines = (
+        await PayoutLine.filter(**filters)
+        .order_by("id")
+        .limit(limit)
+        .values(
+            "id",
+            "member_id",
+            "points",
+            "cents",
+            "method",
+            "address",
+            "state",
+            "reason",
+            "decided_at",
+            member="member__username",
+            decided_by="decided_by__username",
+        )
+    )
+    signals = await PayoutSignal.filter(line_id__in=[line["id"] for line in lines]).values(
+        "line_id", "code", "detail"
+    )
+    for line in lines:
+        line["amount"] = money(line["cents"])
+        line["signals"] = [
+            {"code": s["code"], "detail": s["detail"]}
+            for s in signals
+            if s["line_id"] == line["id"]
+        ]
+    return lines
+
+
+async def export_csv(batch: PayoutBatch, method: Any) -> str:
+    """One payout method's approved, unheld lines as the CSV its payer reads (409 before
+    approval). Cash: a mass-payout file; credit: what the billing system credits; charity:
+    the total per charity."""
+    errors = v.Errors()
+    chosen = v.choice(errors, "method", method, METHODS, "Method")
+    errors.raise_if_any()
+    if batch.state not in (BatchState.APPROVED, BatchState.PAYING, BatchState.PAID):
+        raise Conflict(f"A {batch.state.value} batch cannot be exported: approve it first.")
+    state = LineState.PENDING if batch.state == BatchState.APPROVED else LineState.PAID
+    lines = (
+        PayoutLine.filter(batch_id=batch.id, method=chosen, state=state)
+        .order_by("id")
+        .values_list("id", "member_id", "cents", "address")
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    currency = batch.currency
+    if chosen == "charity":
+        totals: dict[str, list[int]] = {}
+        for _, _, cents, address in await lines:
+            entry = totals.setdefault(str(address), [0, 0])
+            entry[0] += int(cents)
+            entry[1] += 1
+        writer.writerow(["charity", "amount", "currency", "donors"])
+        for charity, (cents, donors) in sorted(totals.items()):
+            writer.writerow([_cell(charity), money(cents), currency, donors])
+    elif chosen == "cash":
+        writer.writerow(["recipient", "amount", "currency", "member_reference", "line"])
+        for line_id, member_id, cents, address in await lines:
+            writer.writerow([_cell(address), money(cents), currency, f"PD-{member_id}", line_id])
+    else:
+        writer.writerow(["member_reference", "amount", "currency", "line"])
+        for line_id, member_id, cents, _ in await lines:
+            writer.writerow([f"PD-{member_id}", money(cents), currency, line_id])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Member-typed text never starts a spreadsheet formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# A member's points in a period: earned from the pool, and taken back to it (with why).
+_MEMBER_PERIOD = """
+SELECT CAST(COALESCE(SUM(CASE WHEN t.credit_id = ? THEN t.amount ELSE 0 END), 0) AS BIGINT)
+           AS earned,
+       CAST(COALESCE(SUM(CASE WHEN t.debit_id = ? THEN t.amount ELSE 0 END), 0) AS BIGINT)
+           AS reversed
+FROM ledger_transfers t
+WHERE t.member_id = ? AND t.created_at >= ? AND t.created_at < ? AND t.kind NOT LIKE 'payout%'
+"""
+_MEMBER_REVERSALS = """
+SELECT t.kind AS kind, t.amount AS amount, t.reason AS reason, t.created_at AS created_at
+FROM ledger_transfers t
+WHERE t.member_id = ? AND t.debit_id = ? AND t.created_at >= ? AND t.created_at < ?
+  AND t.kind NOT LIKE 'payout%'
+ORDER BY t.created_at DESC LIMIT 20
+"""
+
+
+async def list_statements(member: User, *, now: Any, limit: int = 12) -> list[dict[str, Any]]:
+    """Per period, newest first: the open period, then each closed one."""
+    settings = get_settings()
+    conn = Tortoise.get_connection("default")
+    account = await _account_id(member)
+    batches = await PayoutBatch.all().order_by("-cutoff").limit(limit)
+    periods: list[tuple[Period, PayoutBatch | None]] = []
+    current = period_of(now, settings.payout_period)
+    if not any(b.period == current.label for b in batches):
+        periods.append((current, None))
+    periods += [(parse_period(b.period, settings.payout_period), b) for b in batches]
+    lines = {
+        line["batch_id"]: line
+        for line in await PayoutLine.filter(
+            member_id=member.id, batch_id__in=[b.id for b in batches]
+        ).values("batch_id", "points", "cents", "method", "state", "reason")
+    }
+    result = []
+    for period, batch in periods:
+        window = [period.starts_at, period.cutoff]
+        sums = (await rows(conn, _MEMBER_PERIOD, [account, account, member.id, *window]))[0]
+        reversals = await rows(conn, _MEMBER_REVERSALS, [member.id, account, *window])
+        line = lines.get(batch.id) if batch else None
+        result.append(
+            {
+                "period": period.label,
+                "starts_at": period.starts_at,
+                "cutoff": period.cutoff,
+                "state": batch.state.value if batch else "open",
+                "earned": int(sums["earned"] or 0),
+                "reversed": int(sums["reversed"] or 0),
+                "reversals": reversals,
+                "line_state": line["state"].value if line else None,
+                "paid": int(line["points"]) if line and line["state"] == LineState.PAID else 0,
+                "points": int(line["points"]) if line else 0,
+                "method": line["method"] if line else None,
+                "amount": money(line["cents"]) if line else None,
+                "currency": batch.currency if batch else settings.currency,
+                "paid_at": batch.paid_at
+                if batch and line and line["state"] == LineState.PAID
+                else None,
+            }
+        )
+    return result
+
+
+async def _account_id(member: User) -> int:
+    account = await LedgerAccount.get_or_none(user_id=member.id)
+    return account.id if account else 0

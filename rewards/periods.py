@@ -1,0 +1,83 @@
+"""Payout periods (PRODUCT.md §3): monthly ("2026-11") or semiannual, giffgaff's 1 Dec to 31 May
+("2027-H1") and 1 Jun to 30 Nov ("2026-H2"). A period runs from 00:00 UTC on its first day to 00:00
+UTC on the first day after it, its cut-off."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from forum.errors import ValidationFailed
+
+MONTHLY = "monthly"
+SEMIANNUAL = "semiannual"
+_MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+_HALF_RE = re.compile(r"(\d{4})-H([12])")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    starts_at: datetime
+    cutoff: datetime
+
+    def finished(self, now: datetime) -> bool:
+        return now >= self.cutoff
+
+
+def _first(year: int, month: int) -> datetime:
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+def _month(year: int, month: int) -> Period:
+    return Period(f"{year:04d}-{month:02d}", _first(year, month), _first(year, month + 1))
+
+
+def _half(year: int, half: int) -> Period:
+    if half == 1:
+        return Period(f"{year:04d}-H1", _first(year - 1, 12), _first(year, 6))
+    return Period(f"{year:04d}-H2", _first(year, 6), _first(year, 12))
+
+
+def parse_period(label: object, kind: str) -> Period:
+    """The period a label names in this installation's kind of periods, or a 400 on `period`."""
+    text = label.strip() if isinstance(label, str) else ""
+    if kind == MONTHLY and (m := _MONTH_RE.fullmatch(text)):
+        year, month = int(m[1]), int(m[2])
+        if 2000 <= year <= 9998 and 1 <= month <= 12:
+            return _month(year, month)
+    if kind == SEMIANNUAL and (m := _HALF_RE.fullmatch(text)):
+        year = int(m[1])
+        if 2000 <= year <= 9998:
+            return _half(year, int(m[2]))
+    example = (
+        "2026-11" if kind == MONTHLY else "2026-H2 (1 Jun to 30 Nov) or 2027-H1 (1 Dec to 31 May)"
+    )
+    raise ValidationFailed({"period": f"period must be a {kind} period such as {example}."})
+
+
+def period_of(moment: datetime, kind: str) -> Period:
+    """The period that contains `moment`."""
+    moment = moment.astimezone(UTC)
+    if kind == MONTHLY:
+        return _month(moment.year, moment.month)
+    if moment.month == 12:
+        return _half(moment.year + 1, 1)
+    return _half(moment.year, 1 if moment.month < 6 else 2)
+
+
+def previous(period: Period, kind: str) -> Period:
+    return period_of(period.starts_at - timedelta(seconds=1), kind)
+
+
+def finished_periods(now: datetime, kind: str, *, since: datetime) -> list[Period]:
+    """Every finished period from the one containing `since` up to the last one before `now`,
+    oldest first."""
+    periods = []
+    period = previous(period_of(now, kind), kind)
+    while period.cutoff > since:
+        periods.append(period)
+        period = previous(period, kind)
+    return periods[::-1]

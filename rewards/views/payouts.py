@@ -1,0 +1,139 @@
+"""Pages for finance: the batches, one batch's lines and decisions, approval, export, payment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.auth import form_text, read_form
+from forum.errors import ValidationFailed
+from forum.web import download, redirect, render, require_viewer
+from rewards.actions.payout_approvals import check_approve_batch
+from rewards.actions.payout_lines import LINE_ACTIONS, check_decide_line
+from rewards.actions.payout_payments import check_mark_paid
+from rewards.actions.payouts import check_close_period
+from rewards.models import LineState
+from rewards.payout_queries import (
+    METHODS,
+    export_csv,
+    get_summary,
+    list_batches,
+    list_decisions,
+    list_lines,
+)
+from rewards.permissions import access_batch, access_line, require_payouts
+
+
+async def index(request: Request) -> Response:
+    return await _render_index(request, {}, {})
+
+
+async def close(request: Request) -> Response:
+    require_payouts(await require_viewer(request))
+    form = await read_form(request)
+    period = form_text(form, "period")
+    try:
+        batch, created = await check_close_period(period)
+    except ValidationFailed as exc:
+        return await _render_index(request, {"period": period}, exc.errors, status_code=400)
+    message = f"Closed {batch.period}." if created else f"{batch.period} was already closed."
+    return redirect(request, f"/finance/payouts/{batch.id}", message=message)
+
+
+async def show(request: Request) -> Response:
+    return await _render_batch(request, {}, status_code=200)
+
+
+async def decide(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    batch = await access_batch(request.path_params["id"])
+    line = await access_line(batch, request.path_params["line_id"])
+    action, reason = form_text(form, "action"), form_text(form, "reason")
+    try:
+        await check_decide_line(batch, line, action, reason=reason, acting_user=user)
+    except ValidationFailed as exc:
+        failed = {"line": line.id, "action": action, "reason": reason, "errors": exc.errors}
+        return await _render_batch(request, failed, status_code=400)
+    return redirect(request, _back(request, line.id), message=f"Line {line.id}: {action} done.")
+
+
+async def approve(request: Request) -> Response:
+    user = await require_viewer(request)
+    await read_form(request)
+    batch = await access_batch(request.path_params["id"])
+    batch = await check_approve_batch(batch, acting_user=user)
+    done = "approved" if batch.state.value == "approved" else "approval recorded; one more needed"
+    return redirect(
+        request, f"/finance/payouts/{batch.id}", message=f"Batch {batch.period}: {done}."
+    )
+
+
+async def paid(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    batch = await access_batch(request.path_params["id"])
+    reference = form_text(form, "reference")
+    try:
+        batch = await check_mark_paid(batch, reference=reference, acting_user=user)
+    except ValidationFailed as exc:
+        failed = {"paid": {"reference": reference}, "errors": exc.errors}
+        return await _render_batch(request, failed, status_code=400)
+    return redirect(request, f"/finance/payouts/{batch.id}", message=f"Batch {batch.period} paid.")
+
+
+async def export(request: Request) -> Response:
+    require_payouts(await require_viewer(request))
+    batch = await access_batch(request.path_params["id"])
+    method = request.query_params.get("method", "")
+    text = await export_csv(batch, method)
+    return download(text, f"peerdesk-{batch.period}-{method}.csv")
+
+
+def _back(request: Request, line_id: int) -> str:
+    """The batch page with the filters the decision was made under, at the line."""
+    query = request.url.query
+    return (
+        f"/finance/payouts/{request.path_params['id']}{'?' + query if query else ''}#line-{line_id}"
+    )
+
+
+async def _render_index(
+    request: Request, values: dict[str, str], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    require_payouts(await require_viewer(request))
+    context: dict[str, Any] = {"batches": await list_batches(), "values": values, "errors": errors}
+    return await render(request, "rewards/payouts_list.html", context, status_code=status_code)
+
+
+async def _render_batch(request: Request, failed: dict[str, Any], *, status_code: int) -> Response:
+    require_payouts(await require_viewer(request))
+    batch = await access_batch(request.path_params["id"])
+    params = request.query_params
+    filters = {k: params.get(k, "") for k in ("state", "method")}
+    page = await list_lines(batch, after=params.get("after"), **filters)
+    context = {
+        "summary": await get_summary(batch),
+        "page": page,
+        "filters": filters,
+        "states": [s.value for s in LineState],
+        "methods": METHODS,
+        "actions": LINE_ACTIONS,
+        "failed": failed,
+        "decisions": await list_decisions(batch),
+    }
+    return await render(request, "rewards/payouts_detail.html", context, status_code=status_code)
+
+
+routes = [
+    Route("/finance/payouts", index, methods=["GET"], name="payouts"),
+    Route("/finance/payouts/close", close, methods=["POST"]),
+    Route("/finance/payouts/{id:int}", show, methods=["GET"]),
+    Route("/finance/payouts/{id:int}/lines/{line_id:int}", decide, methods=["POST"]),
+    Route("/finance/payouts/{id:int}/approve", approve, methods=["POST"]),
+    Route("/finance/payouts/{id:int}/paid", paid, methods=["POST"]),
+    Route("/finance/payouts/{id:int}/export", export, methods=["GET"]),
+]

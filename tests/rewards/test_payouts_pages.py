@@ -1,0 +1,106 @@
+"""The finance payout pages and the member's statements, as a browser uses them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.applications import Starlette
+
+from forum.models import User
+from rewards.actions.payouts import do_close_period
+from rewards.models import BatchState, PayoutBatch, PayoutLine
+from rewards.periods import MONTHLY, parse_period
+from tests.factories import browser, form, make_user
+from tests.rewards.helpers import grant
+
+OCT = parse_period("2026-10", MONTHLY)
+IN_OCT = datetime(2026, 10, 10, tzinfo=UTC)
+AFTER = datetime(2026, 11, 1, 1, tzinfo=UTC)
+
+
+async def _batch(finance: User) -> tuple[PayoutBatch, User]:
+    ann = await make_user("ann")
+    ann.signup_address = "198.51.100.4"
+    await ann.save()
+    await grant(ann, 250, finance, IN_OCT)
+    batch, _ = await do_close_period(OCT, now=AFTER)
+    return batch, ann
+
+
+async def test_finance_works_a_batch_through_the_pages(
+    app: Starlette, finance: User, finance2: User
+) -> None:
+    batch, ann = await _batch(finance)
+    line = await PayoutLine.get(member_id=ann.id)
+    async with browser(app, finance) as page, browser(app, finance2) as other:
+        listing = await page.get("/finance/payouts")
+        assert listing.status_code == 200 and "2026-10" in listing.text and "2.50" in listing.text
+        detail = await page.get(f"/finance/payouts/{batch.id}")
+        assert detail.status_code == 200 and "ann" in detail.text and "2.50 EUR" in detail.text
+
+        no_reason = await page.post(
+            f"/finance/payouts/{batch.id}/lines/{line.id}",
+            data=form(page, action="hold", reason=""),
+        )
+        assert no_reason.status_code == 400 and "Reason" in no_reason.text
+        assert (await PayoutLine.get(id=line.id)).state.value == "pending"
+        held = await page.post(
+            f"/finance/payouts/{batch.id}/lines/{line.id}",
+            data=form(page, action="hold", reason="Checking"),
+        )
+        assert held.status_code == 303
+        assert (await PayoutLine.get(id=line.id)).state.value == "held"
+        filtered = await page.get(f"/finance/payouts/{batch.id}?state=held")
+        assert "Checking" in filtered.text
+        await page.post(
+            f"/finance/payouts/{batch.id}/lines/{line.id}",
+            data=form(page, action="release", reason="Fine"),
+        )
+
+        approved = await page.post(f"/finance/payouts/{batch.id}/approve", data=form(page))
+        assert approved.status_code == 303
+        history = (await page.get(f"/finance/payouts/{batch.id}")).text
+        assert (
+            "finance, approved the batch" in history and "finance, Hold (ann): Checking" in history
+        )
+        csv_file = await other.get(f"/finance/payouts/{batch.id}/export?method=credit")
+        assert (
+            csv_file.status_code == 200 and "PD-" in csv_file.text and "2.50,EUR" in csv_file.text
+        )
+        no_ref = await other.post(
+            f"/finance/payouts/{batch.id}/paid", data=form(other, reference="")
+        )
+        assert no_ref.status_code == 400 and "Reference" in no_ref.text
+        paid = await other.post(
+            f"/finance/payouts/{batch.id}/paid", data=form(other, reference="BANK-42")
+        )
+        assert paid.status_code == 303
+    assert (await PayoutBatch.get(id=batch.id)).state == BatchState.PAID
+    async with browser(app, ann) as member:
+        points = await member.get("/points")
+        assert "Your payout for 2026-10 was paid: 2.50 EUR" in points.text
+        assert "Statements" in points.text
+
+
+async def test_report_page_draws_its_charts(app: Starlette, finance: User) -> None:
+    await _batch(finance)
+    async with browser(app, finance) as page:
+        report = await page.get("/finance/reports/2026-10")
+        assert report.status_code == 200
+        assert "<svg" in report.text and "Deflection estimate" in report.text
+        bad = await page.get("/finance/reports/last-month")
+        assert bad.status_code == 400
+
+
+async def test_members_cannot_open_the_payout_pages(app: Starlette, asker: User) -> None:
+    async with browser(app, asker) as page:
+        assert (await page.get("/finance/payouts")).status_code == 403
+        refused = await page.post("/finance/payouts/close", data=form(page, period="2026-10"))
+        assert refused.status_code in (303, 403)
+    assert await PayoutBatch.all().count() == 0
+
+
+async def test_close_form_shows_the_period_error(app: Starlette, finance: User) -> None:
+    async with browser(app, finance) as page:
+        shown = await page.post("/finance/payouts/close", data=form(page, period="Oct"))
+        assert shown.status_code == 400 and "period must be a monthly period" in shown.text

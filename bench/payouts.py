@@ -10,8 +10,9 @@ For each database and each size (10,000 members / 100,000 transfers, then `--mem
 2. measures the floor: one raw SQL aggregate of every member's balance at the cut-off, returning
    the members at or over the lowest threshold (median of 3);
 3. closes October through the real action `rewards.actions.payouts.do_close_period` (lines,
-   reservations, fraud signals) and measures its wall time and the process's peak memory during
-   the close (VmHWM after resetting it, minus VmRSS before);
+   reservations, fraud signals) and measures its wall time, the process's peak memory during
+   the close (VmHWM after resetting it, minus VmRSS before) and the peak of Python's heap
+   (tracemalloc, started just before the close);
 4. checks the result: `reconcile()` is ok and every line's points are reserved.
 
 Target: the close within 3x the floor, and memory that does not grow with the members (the two
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -179,9 +181,12 @@ async def measure(db: str, url: str, members: int, transfers: int) -> dict[str, 
             eligible = len(rows)
         del rows
         rss_before = _reset_peak()
+        tracemalloc.start()
         t0 = time.perf_counter()
         batch, _ = await do_close_period(parse_period("2026-10", MONTHLY), now=CLOSE_AT)
         close_s = time.perf_counter() - t0
+        heap_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
         peak = _status("VmHWM") - rss_before
         lines = await PayoutLine.filter(batch_id=batch.id).count()
         reserves = await Transfer.filter(kind="payout_reserve").count()
@@ -202,6 +207,7 @@ async def measure(db: str, url: str, members: int, transfers: int) -> dict[str, 
         "close_ms": round(close_s * 1000, 1),
         "ratio": round(close_s / floor_s, 2),
         "peak_mb": round(peak / 2**20, 1),
+        "heap_peak_mb": round(heap_peak / 2**20, 2),
     }
 
 
@@ -259,14 +265,15 @@ def main() -> int:
     log("")
     log(
         "| database | members | transfers | lines (held) | floor ms | close ms | close / floor "
-        "| target | close peak memory MB |"
+        "| target | peak RSS growth MB | peak Python heap MB |"
     )
-    log("|---|---:|---:|---:|---:|---:|---:|:---:|---:|")
+    log("|---|---:|---:|---:|---:|---:|---:|:---:|---:|---:|")
     for r in results:
         met = "met" if r["ratio"] <= TARGET_RATIO else "**not met**"
         log(
             f"| {r['db']} | {r['members']:,} | {r['transfers']:,} | {r['lines']:,} ({r['held']:,})"
-            f" | {r['floor_ms']:,} | {r['close_ms']:,} | {r['ratio']}x | {met} | {r['peak_mb']} |"
+            f" | {r['floor_ms']:,} | {r['close_ms']:,} | {r['ratio']}x | {met} | {r['peak_mb']}"
+            f" | {r['heap_peak_mb']} |"
         )
     return 0
 

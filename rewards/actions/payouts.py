@@ -6,8 +6,8 @@ How exactly-once is built:
 - Lines are written in chunks, each chunk one transaction holding the batch's row lock: its lines
   (UNIQUE(batch, member)), their reservations (member -> payout:reserved, each with the
   idempotency key `payout:<batch>:<member>`) and the balance moves commit together or not at
-  all. A chunk picks only members who have no line in the batch yet, so a second closer, or a
-  rerun after a crash, continues where the last commit left off.
+  all. A member who has a line already is skipped (ON CONFLICT DO NOTHING on that UNIQUE), so
+  a second closer, or a rerun after a crash, continues where the last commit left off.
 - Signals and the step to REVIEW run only while the batch is CLOSING (a conditional update), so
   a finished batch is never touched again by a close.
 
@@ -28,18 +28,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum.clock import resolve
 from forum.errors import Conflict
-from forum.settings import Settings, get_settings
+from forum.settings import get_settings
 from rewards.actions.fraud_signals import flag_batch
 from rewards.actions.transfers import lock_ledger
-from rewards.models import BatchState, LedgerAccount, LineState, PayoutBatch, TransferKind
+from rewards.models import BatchState, LedgerAccount, PayoutBatch
 from rewards.periods import Period, parse_period
-from rewards.sql import bind, execute, insert_rows, rows
+from rewards.sql import bind, execute, is_postgres, rows
 
 # Tests kill a close in the middle: SIGKILL once this many lines are written, before their
 # chunk commits. Never set outside the fault-injection tests.
@@ -109,116 +108,126 @@ async def claim_batch(period: Period, now: datetime) -> tuple[PayoutBatch, bool]
         return await PayoutBatch.get(period=period.label), False
 
 
-_CANDIDATES = """
-SELECT a.id AS account_id, a.user_id AS member_id, a.balance AS balance,
-       u.payout_method AS method, u.payout_address AS address,
-       (SELECT COALESCE(SUM(CASE WHEN t.credit_id = a.id THEN t.amount ELSE -t.amount END), 0)
-        FROM ledger_transfers t
-        WHERE t.member_id = a.user_id AND t.created_at >= ? AND t.kind NOT LIKE 'payout%') AS moved
-FROM ledger_accounts a JOIN users u ON u.id = a.user_id
-WHERE a.kind = 'member' AND a.id > ? AND a.balance >= ?
-  AND NOT EXISTS (SELECT 1 FROM payout_lines l WHERE l.batch_id = ? AND l.member_id = a.user_id)
-ORDER BY a.id
-LIMIT ?
+# The next chunk ends at the `chunk`-th member account past the cursor that could qualify.
+_CHUNK_END = """
+SELECT id FROM ledger_accounts
+WHERE kind = 'member' AND id > ? AND balance >= ?
+ORDER BY id LIMIT 1 OFFSET ?
 """
-_MOVE_MEMBER = (
-    "UPDATE ledger_accounts SET balance = balance - ?, reserved = reserved + ? WHERE id = ?"
+_LAST_ACCOUNT = "SELECT MAX(id) AS id FROM ledger_accounts WHERE kind = 'member'"
+# Every line of the chunk in one statement: the balance at the cut-off is today's minus what
+# the member earned or lost since (payout moves excluded), never more than today's; cents are
+# rounded down and the points are the fewest that pay them (the same sums as `convert`). All
+# arithmetic stays in BIGINT: PostgreSQL's SUM(bigint) is NUMERIC, which would not round down.
+# A member who has a line already (a resumed close) is skipped by UNIQUE(batch, member).
+_LINES = """
+WITH c AS MATERIALIZED (
+    SELECT a.user_id AS member_id, u.payout_method AS method, u.payout_address AS address,
+           a.balance AS balance,
+           (SELECT CAST(COALESCE(SUM(CASE WHEN t.credit_id = a.id THEN t.amount
+                                          ELSE -t.amount END), 0) AS BIGINT)
+            FROM ledger_transfers t
+            WHERE t.member_id = a.user_id AND t.created_at >= ?
+              AND t.kind NOT LIKE 'payout%') AS moved
+    FROM ledger_accounts a JOIN users u ON u.id = a.user_id
+    WHERE a.kind = 'member' AND a.id > ? AND a.id <= ? AND a.balance >= CAST(? AS BIGINT)
+), b AS (
+    SELECT member_id, method, address,
+           CASE WHEN moved > 0 THEN balance - moved ELSE balance END AS eligible
+    FROM c
+), e AS (
+    SELECT member_id, method, address,
+           eligible * CAST(? AS BIGINT) / CAST(? AS BIGINT) AS cents
+    FROM b
+    WHERE eligible >= CASE method WHEN 'cash' THEN CAST(? AS BIGINT)
+                                  WHEN 'credit' THEN CAST(? AS BIGINT)
+                                  ELSE CAST(? AS BIGINT) END
 )
-_LINE_COLUMNS = ("batch_id", "member_id", "points", "cents", "method", "address", "state", "reason")
-_TRANSFER_COLUMNS = (
-    "debit_id", "credit_id", "amount", "kind", "key", "ref", "member_id", "reason", "created_at",
-)  # fmt: skip
+INSERT INTO payout_lines (batch_id, member_id, points, cents, method, address, state, reason)
+SELECT CAST(? AS INTEGER), member_id,
+       (cents * CAST(? AS BIGINT) + CAST(? AS BIGINT) - 1) / CAST(? AS BIGINT), cents, method,
+       address, 'pending', ''
+FROM e WHERE cents > 0
+ON CONFLICT (batch_id, member_id) DO NOTHING
+RETURNING id, points
+"""
+# This chunk's lines: the ids it just wrote, of this batch (the batch's row lock keeps any
+# other closer of the same batch out until this transaction ends).
+_CHUNK_LINES = """
+FROM payout_lines l JOIN ledger_accounts a ON a.user_id = l.member_id
+WHERE l.id >= ? AND l.id <= ? AND l.batch_id = ?
+"""
+_MOVE_MEMBERS = """
+UPDATE ledger_accounts
+SET balance = balance - (SELECT l.points FROM payout_lines l
+                         WHERE l.batch_id = ? AND l.member_id = ledger_accounts.user_id),
+    reserved = reserved + (SELECT l.points FROM payout_lines l
+                           WHERE l.batch_id = ? AND l.member_id = ledger_accounts.user_id)
+WHERE user_id IN (SELECT member_id FROM payout_lines WHERE id >= ? AND id <= ? AND batch_id = ?)
+"""
+_RESERVE = (
+    """
+INSERT INTO ledger_transfers
+    (debit_id, credit_id, amount, kind, key, ref, member_id, reason, created_at)
+SELECT a.id, CAST(? AS INTEGER), l.points, 'payout_reserve',
+       CAST(? AS TEXT) || CAST(l.member_id AS TEXT), CAST(? AS TEXT), l.member_id, '', {now}
+"""
+    + _CHUNK_LINES
+)
+# A bare parameter in a SELECT list has no type on PostgreSQL until it is cast; SQLite casts a
+# timestamp to a number, so it gets the parameter as it is.
+_NOW = {"postgres": "CAST(? AS TIMESTAMPTZ)", "sqlite": "?"}
 
 
 async def try_close_one_chunk(
     batch: PayoutBatch, *, now: datetime, after: int = 0, chunk: int = 1000
 ) -> int | None:
-    """Write lines and reservations for the next members (by account id, past `after`) who have
-    none in the batch yet. Returns the account id to continue after, or None when done."""
+    """Write the lines and reservations of the member accounts past `after`, up to the
+    `chunk`-th one that could qualify, skipping members who have a line in the batch already.
+    Returns the account id to continue after, or None when done."""
     settings = get_settings()
-    minimum = min(settings.threshold(m) for m in settings.payout_methods)
+    limits = [settings.threshold(m) for m in ("cash", "credit", "charity")]
+    minimum = min(limits)
+    num, den = batch.cents_num, batch.cents_den
+    key = f"payout:{batch.id}:"
     async with in_transaction() as conn:
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().first()
         if locked is None or locked.state != BatchState.CLOSING:
             return None
+        end = await rows(conn, _CHUNK_END, [after, minimum, chunk - 1])
+        if not end:
+            last = (await rows(conn, _LAST_ACCOUNT))[0]["id"]
+            if last is None or int(last) <= after:
+                return None
+            end = [{"id": last}]
+        upto = int(end[0]["id"])
+        if is_postgres(conn):
+            # A chunk lost to a crash of the database is written again by the next close; the
+            # step to REVIEW commits synchronously, which makes every chunk before it durable.
+            await conn.execute_script("SET LOCAL synchronous_commit TO OFF")
         reserved = await lock_ledger_reserved()
-        lines: list[tuple[Any, ...]] = []
-        transfers: list[tuple[Any, ...]] = []
-        moves: list[list[int]] = []
-        while len(lines) < chunk:
-            found = await rows(
-                conn, _CANDIDATES, [batch.cutoff, after, minimum, batch.id, chunk - len(lines)]
+        written = await conn.execute_query_dict(
+            bind(conn, _LINES),
+            [batch.cutoff, after, upto, minimum, num, den, *limits, batch.id, den, num, num],
+        )  # fmt: skip
+        _maybe_fault(len(written))
+        if written:
+            ids = [int(row["id"]) for row in written]
+            span = [min(ids), max(ids), batch.id]
+            await execute(conn, _MOVE_MEMBERS, [batch.id, batch.id, *span])
+            reserve = _RESERVE.format(now=_NOW["postgres" if is_postgres(conn) else "sqlite"])
+            await execute(conn, reserve, [reserved.id, key, f"payout:{batch.period}", now, *span])
+            await execute(
+                conn,
+                "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?",
+                [sum(int(row["points"]) for row in written), reserved.id],
             )
-            if not found:
-                break
-            after = int(found[-1]["account_id"])
-            for row in found:
-                line = _line(row, batch, settings)
-                if line is None:
-                    continue
-                member_id, points = line[1], line[2]
-                lines.append(line)
-                transfers.append(
-                    (
-                        row["account_id"],
-                        reserved.id,
-                        points,
-                        TransferKind.PAYOUT_RESERVE.value,
-                        f"payout:{batch.id}:{member_id}",
-                        f"payout:{batch.period}",
-                        member_id,
-                        "",
-                        now,
-                    )
-                )
-                moves.append([points, points, row["account_id"]])
-        if not lines:
-            return None
-        await insert_rows(conn, "payout_lines", _LINE_COLUMNS, lines)
-        _maybe_fault(len(lines))
-        await insert_rows(conn, "ledger_transfers", _TRANSFER_COLUMNS, transfers)
-        await _move_balances(conn, moves, reserved)
-    return after
+    return upto
 
 
 async def lock_ledger_reserved() -> LedgerAccount:
     await lock_ledger()
     return await LedgerAccount.get(key="payout:reserved")
-
-
-def _line(row: dict[str, Any], batch: PayoutBatch, settings: Settings) -> tuple[Any, ...] | None:
-    balance = int(row["balance"])
-    at_cutoff = min(balance - int(row["moved"]), balance)
-    method = str(row["method"])
-    if at_cutoff < settings.threshold(method):
-        return None
-    cents, points = convert(at_cutoff, batch.cents_num, batch.cents_den)
-    if cents <= 0:
-        return None
-    return (
-        batch.id,
-        int(row["member_id"]),
-        points,
-        cents,
-        method,
-        str(row["address"] or ""),
-        LineState.PENDING.value,
-        "",
-    )
-
-
-async def _move_balances(
-    conn: BaseDBAsyncClient, moves: list[list[int]], reserved: LedgerAccount
-) -> None:
-    """Members' balances down and their `reserved` up; payout:reserved up by the sum."""
-    await conn.execute_many(
-        bind(conn, _MOVE_MEMBER),
-        moves,
-    )
-    total = sum(points for points, _, _ in moves)
-    await execute(
-        conn, "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?", [total, reserved.id]
-    )
 
 
 _written = [0]

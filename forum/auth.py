@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 import argon2
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -44,6 +44,7 @@ class Auth:
         cheap = settings.password_hash_profile == "cheap"
         self.hasher = self.cheap_hasher() if cheap else argon2.PasswordHasher()
         self.sessions = URLSafeTimedSerializer(settings.secret_key, salt="peerdesk.session")
+        self.flashes = URLSafeSerializer(settings.secret_key, salt="peerdesk.flash")
         self._csrf_key = hashlib.sha256(f"csrf:{settings.secret_key}".encode()).digest()
         self._dummy_hash = self.hasher.hash(secrets.token_hex(8))
 

@@ -724,7 +724,18 @@ def main(argv: list[str] | None = None) -> int:
         help="run the servers from the work tree itself, not from a copy taken at the start",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument(
+        "--name",
+        default="peerdesk_bench",
+        help="the PostgreSQL database and SQLite file (in the temp folder) it drops and seeds: "
+        "give your own when someone else may be running the benchmark on the same machine",
+    )
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.name):
+        parser.error("--name: lower-case letters, digits and underscores only")
+    global PG_NAME, SQLITE_PATH
+    PG_NAME = args.name
+    SQLITE_PATH = Path(tempfile.gettempdir()) / f"{args.name}.sqlite3"
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2

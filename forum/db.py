@@ -1,15 +1,29 @@
-"""Schema: Tortoise's built-in migrations, applied at start-up and by `run.py migrate`."""
+"""Schema: Tortoise's built-in migrations, applied at start-up and by `run.py migrate`; and the
+plumbing of the statements written in SQL: those that run on every logged-in request or every
+post, where the ORM's query building cost more than the database, and the set-based payout
+writes, which the ORM cannot express.
+
+Those statements are written once for both databases, with `?` placeholders or numbered ones
+($1, $2, ..., which SQLite reads as ?1, ?2, ...), and hold no other `?` or `$`. Rows become
+models through Tortoise's own loader, so they come back exactly as the ORM would return them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import itertools
+import re
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.executor import MigrationExecutor
+from tortoise.models import Model
 
 from forum.settings import ensure_database_dir
+
+M = TypeVar("M", bound=Model)
 
 
 async def apply_migrations(config: dict[str, Any]) -> None:
@@ -29,3 +43,74 @@ async def connected(config: dict[str, Any], *, migrate: bool = True) -> AsyncIte
         yield
     finally:
         await Tortoise.close_connections()
+
+
+def is_postgres(conn: BaseDBAsyncClient) -> bool:
+    return bool(conn.capabilities.dialect == "postgres")
+
+
+def bind(conn: BaseDBAsyncClient, sql: str) -> str:
+    """`sql` with its placeholders as this connection reads them. A statement uses either `?`
+    (in order) or `$1, $2, ...` (numbered, reusable): PostgreSQL gets $n, SQLite ? or ?n."""
+    if not is_postgres(conn):
+        return sql.replace("$", "?")
+    if "?" not in sql:
+        return sql
+    counter = itertools.count(1)
+    return _QUESTION_MARK.sub(lambda _: f"${next(counter)}", sql)
+
+
+_QUESTION_MARK = re.compile(r"\?")
+
+
+def _conn(conn: BaseDBAsyncClient | None) -> BaseDBAsyncClient:
+    """The given connection, or the current context's (its open transaction, if any)."""
+    return conn or Tortoise.get_connection("default")
+
+
+async def fetch_dicts(
+    sql: str, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
+) -> list[dict[str, Any]]:
+    """Rows of one statement (a SELECT, or a write with RETURNING)."""
+    conn = _conn(conn)
+    return [dict(row) for row in await conn.execute_query_dict(bind(conn, sql), list(params))]
+
+
+async def fetch_model(model: type[M], sql: str, params: list[Any]) -> M | None:
+    """The first row of `sql` as a `model`; the statement must select all of its columns."""
+    rows = await fetch_dicts(sql, params, model._meta.db)
+    return model._init_from_db(**rows[0]) if rows else None
+
+
+async def execute(
+    sql: str, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
+) -> int:
+    """Run one write; the number of rows it changed."""
+    conn = _conn(conn)
+    changed, _ = await conn.execute_query(bind(conn, sql), list(params))
+    return int(changed)
+
+
+async def execute_many(
+    sql: str, params: Sequence[Sequence[Any]], conn: BaseDBAsyncClient | None = None
+) -> None:
+    conn = _conn(conn)
+    await conn.execute_many(bind(conn, sql), [list(p) for p in params])
+
+
+async def insert_rows(
+    table: str,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    conn: BaseDBAsyncClient | None = None,
+) -> None:
+    """One multi-row INSERT (callers keep rows * columns under the databases' 32,766 limit)."""
+    if not values:
+        return
+    group = "(" + ", ".join(["?"] * len(columns)) + ")"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([group] * len(values))
+    await execute(sql, [v for row in values for v in row], conn)
+
+
+def in_list(count: int) -> str:
+    return "(" + ", ".join(["?"] * count) + ")"

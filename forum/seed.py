@@ -205,7 +205,7 @@ async def seed_demo(
             text = rng.choice(_NL_ANSWERS if dutch else _EN_ANSWERS)
             answered_at = min(asked_at + timedelta(minutes=30 + k * rng.randrange(20, 600)), now)
             answers.append(
-                await do_create_answer(question, acting_user=helper, body=text, now=answered_at)
+                await do_create_answer(question.id, acting_user=helper, body=text, now=answered_at)
             )
         for answer in answers:
             for giver in rng.sample(members, rng.randrange(0, 4)):
@@ -266,7 +266,7 @@ async def _demo_suspect(
             now=asked,
         )
         answer = await do_create_answer(
-            question,
+            question.id,
             acting_user=suspect,
             body=rng.choice(_EN_ANSWERS),
             now=asked + timedelta(minutes=7),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -103,7 +103,14 @@ async def require_viewer(request: Request) -> User:
 
 
 def _flash_serializer(request: Request) -> URLSafeSerializer:
-    return URLSafeSerializer(auth_of(request).settings.secret_key, salt="peerdesk.flash")
+    return auth_of(request).flashes
+
+
+# A flash cookie holds no time or nonce: the same message always signs to the same value.
+@lru_cache(maxsize=256)
+def _signed_flash(serializer: URLSafeSerializer, kind: str, text: str) -> str:
+    value: str = serializer.dumps({"kind": kind, "text": text})
+    return value
 
 
 def csrf_token(request: Request) -> str:
@@ -154,7 +161,7 @@ def redirect(
     """POST -> redirect -> GET, optionally carrying a one-time message."""
     response = RedirectResponse(url, status_code=303)
     if message:
-        value = _flash_serializer(request).dumps({"kind": kind, "text": message})
+        value = _signed_flash(_flash_serializer(request), kind, message)
         response.set_cookie(FLASH_COOKIE, value, httponly=True, samesite="lax", max_age=60)
     return response
 

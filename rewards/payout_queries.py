@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tortoise import Tortoise
-
 from forum import validation as v
+from forum.db import fetch_dicts
 from forum.errors import Conflict
 from forum.models import User
 from forum.settings import get_settings
@@ -26,7 +25,6 @@ from rewards.models import (
     PayoutSignal,
 )
 from rewards.periods import Period, parse_period, period_of
-from rewards.sql import rows
 
 LINE_PAGE = 100
 METHODS = ("cash", "credit", "charity")
@@ -66,11 +64,10 @@ FROM payout_lines WHERE batch_id IN ({{ids}}) GROUP BY batch_id
 async def summarize(batches: list[PayoutBatch]) -> list[BatchSummary]:
     if not batches:
         return []
-    conn = Tortoise.get_connection("default")
     ids = [b.id for b in batches]
     found = {
         int(r["batch_id"]): r
-        for r in await rows(conn, _TOTALS.format(ids=", ".join(["?"] * len(ids))), ids)
+        for r in await fetch_dicts(_TOTALS.format(ids=", ".join(["?"] * len(ids))), ids)
     }
     approvals = await PayoutApproval.filter(batch_id__in=ids).values(
         "batch_id", "version", "approver__username"
@@ -249,7 +246,6 @@ ORDER BY t.created_at DESC LIMIT 20
 async def list_statements(member: User, *, now: Any, limit: int = 12) -> list[dict[str, Any]]:
     """Per period, newest first: the open period, then each closed one."""
     settings = get_settings()
-    conn = Tortoise.get_connection("default")
     account = await _account_id(member)
     batches = await PayoutBatch.all().order_by("-cutoff").limit(limit)
     periods: list[tuple[Period, PayoutBatch | None]] = []
@@ -266,8 +262,8 @@ async def list_statements(member: User, *, now: Any, limit: int = 12) -> list[di
     result = []
     for period, batch in periods:
         window = [period.starts_at, period.cutoff]
-        sums = (await rows(conn, _MEMBER_PERIOD, [account, account, member.id, *window]))[0]
-        reversals = await rows(conn, _MEMBER_REVERSALS, [member.id, account, *window])
+        sums = (await fetch_dicts(_MEMBER_PERIOD, [account, account, member.id, *window]))[0]
+        reversals = await fetch_dicts(_MEMBER_REVERSALS, [member.id, account, *window])
         line = lines.get(batch.id) if batch else None
         result.append(
             {

@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from tortoise import Tortoise
-
+from forum.db import fetch_dicts
 from forum.settings import get_settings
 from rewards.models import AWARD_KINDS, LineState, PayoutBatch
 from rewards.payout_queries import METHODS, money
 from rewards.periods import parse_period
-from rewards.sql import rows
 
 _POOL = "(SELECT id FROM ledger_accounts WHERE key = 'pool')"
 _FLOWS = f"""
@@ -110,7 +108,6 @@ async def get_period_report(label: Any) -> PeriodReport:
     settings = get_settings()
     period = parse_period(label, settings.payout_period)
     batch = await PayoutBatch.get_or_none(period=period.label)
-    conn = Tortoise.get_connection("default")
     window = [period.starts_at, period.cutoff]
     report = PeriodReport(
         period=period.label,
@@ -118,19 +115,19 @@ async def get_period_report(label: Any) -> PeriodReport:
         currency=batch.currency if batch else settings.currency,
         staff_contact_cost=settings.staff_contact_cost,
     )
-    flows = (await rows(conn, _FLOWS, window))[0]
+    flows = (await fetch_dicts(_FLOWS, window))[0]
     report.issued, report.reversed = int(flows["issued"]), int(flows["reversed"])
     report.top_earners = [
         {"member": r["username"], "points": int(r["points"])}
-        for r in await rows(conn, _TOP, window)
+        for r in await fetch_dicts(_TOP, window)
     ]
-    report.community_solved = int((await rows(conn, _SOLVED, [*window, False]))[0]["n"])
-    report.staff_solved = int((await rows(conn, _SOLVED, [*window, True]))[0]["n"])
+    report.community_solved = int((await fetch_dicts(_SOLVED, [*window, False]))[0]["n"])
+    report.staff_solved = int((await fetch_dicts(_SOLVED, [*window, True]))[0]["n"])
     if batch is not None:
         methods: dict[str, dict[str, Any]] = {
             m: {"method": m, "lines": 0, "points": 0, "cents": 0} for m in METHODS
         }
-        for r in await rows(conn, _LINES, [batch.id]):
+        for r in await fetch_dicts(_LINES, [batch.id]):
             state, points, cents = str(r["state"]), int(r["points"]), int(r["cents"])
             if state in (LineState.PAID, LineState.PENDING):
                 report.payout_cents += cents

@@ -61,7 +61,10 @@ async def make_answer(
     at: datetime | None = None,
 ) -> Answer:
     return await do_create_answer(
-        question, acting_user=author, body=body, now=at or question.created_at + timedelta(hours=1)
+        question.id,
+        acting_user=author,
+        body=body,
+        now=at or question.created_at + timedelta(hours=1),
     )
 
 

@@ -38,6 +38,19 @@ def derived_state(new_answers_by_others: int = 0) -> Case:
     )
 
 
+def derived_state_sql(new_answers_by_others: str = "0") -> str:
+    """`derived_state` in SQL, for the statements written by hand (forum.actions.answers), with
+    the answers by others that the same UPDATE adds as an SQL expression. A test holds the two
+    to the same state for every combination of the facts."""
+    return (
+        f"CASE WHEN locked_at IS NOT NULL THEN '{QuestionState.LOCKED.value}'"
+        f" WHEN accepted_answer_id IS NOT NULL THEN '{QuestionState.SOLVED.value}'"
+        f" WHEN other_answer_count + {new_answers_by_others} > 0"
+        f" THEN '{QuestionState.ANSWERED.value}'"
+        f" ELSE '{QuestionState.UNANSWERED.value}' END"
+    )
+
+
 async def refresh_state(question_id: int) -> None:
     """Recompute and store the state in one statement; call inside the transaction that changed
     the facts (locked, accepted answer, answers by others)."""

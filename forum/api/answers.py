@@ -11,7 +11,7 @@ from starlette.routing import Route
 from forum.actions.answers import check_create_answer, check_edit_answer
 from forum.api.base import json_body, ok, path_id, require_api_user, user_ref
 from forum.models import Answer, User
-from forum.permissions import access_answer, access_question
+from forum.permissions import access_answer
 
 
 def answer_body(answer: Answer, author: User) -> dict[str, Any]:
@@ -30,9 +30,9 @@ def answer_body(answer: Answer, author: User) -> dict[str, Any]:
 
 async def create(request: Request) -> Response:
     user = await require_api_user(request)
-    question = await access_question(path_id(request))
+    question_id = path_id(request)
     data = await json_body(request)
-    answer = await check_create_answer(question, acting_user=user, body=data.get("body"))
+    answer = await check_create_answer(question_id, acting_user=user, body=data.get("body"))
     return ok(answer_body(answer, user), status_code=201)
 
 

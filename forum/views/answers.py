@@ -16,12 +16,13 @@ from forum.web import redirect, render, require_viewer
 
 async def create(request: Request) -> Response:
     user = await require_viewer(request)
-    question = await access_question(request.path_params["id"])
     form = await read_form(request)
     body = form_text(form, "body")
+    question_id = request.path_params["id"]
     try:
-        answer = await check_create_answer(question, acting_user=user, body=body)
+        answer = await check_create_answer(question_id, acting_user=user, body=body)
     except ValidationFailed as exc:
+        question = await access_question(question_id)
         return await render(
             request,
             "forum/answers_edit.html",
@@ -29,7 +30,7 @@ async def create(request: Request) -> Response:
             status_code=400,
         )
     return redirect(
-        request, f"/questions/{question.id}#answer-{answer.id}", message=_("Thanks for answering!")
+        request, f"/questions/{question_id}#answer-{answer.id}", message=_("Thanks for answering!")
     )
 
 

@@ -21,11 +21,11 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise import Tortoise
 
+from forum.db import execute, fetch_dicts, insert_rows, is_postgres
 from forum.settings import get_settings
 from rewards.models import AWARD_KINDS, LineState, PayoutBatch
-from rewards.sql import execute, insert_rows, is_postgres, rows
 
 SERIAL_KUDOS_MIN = 10
 _PAGE = 5000  # rows per statement: well under the databases' 32,766 parameters
@@ -105,7 +105,7 @@ WHERE batch_id = ? AND method IN ('cash', 'charity') AND address = ''
 """
 
 
-async def flag_batch(conn: BaseDBAsyncClient, batch: PayoutBatch, *, now: datetime) -> int:
+async def flag_batch(batch: PayoutBatch, *, now: datetime) -> int:
     """Write every signal of the batch's period and hold the flagged lines; the lines held."""
     found: dict[int, dict[str, str]] = defaultdict(dict)
     for detect in (
@@ -118,7 +118,7 @@ async def flag_batch(conn: BaseDBAsyncClient, batch: PayoutBatch, *, now: dateti
         _deferred,
         _missing_address,
     ):
-        for member_id, code, detail in await detect(conn, batch):
+        for member_id, code, detail in await detect(batch):
             found[member_id].setdefault(code, detail[:500])
     if not found:
         return 0
@@ -126,8 +126,7 @@ async def flag_batch(conn: BaseDBAsyncClient, batch: PayoutBatch, *, now: dateti
     line_ids: dict[int, int] = {}
     for start in range(0, len(members), _PAGE):
         page = members[start : start + _PAGE]
-        for r in await rows(
-            conn,
+        for r in await fetch_dicts(
             "SELECT id, member_id FROM payout_lines WHERE batch_id = ? AND member_id IN "
             f"({', '.join(['?'] * len(page))})",
             [batch.id, *page],
@@ -142,9 +141,9 @@ async def flag_batch(conn: BaseDBAsyncClient, batch: PayoutBatch, *, now: dateti
     ]
     for start in range(0, len(signals), _PAGE):
         await insert_rows(
-            conn, "payout_signals", ("line_id", "code", "detail"), signals[start : start + _PAGE]
+            "payout_signals", ("line_id", "code", "detail"), signals[start : start + _PAGE]
         )
-    return await execute(conn, _HOLD, [LineState.HELD.value, HELD_BY_CLOSE, now, batch.id])
+    return await execute(_HOLD, [LineState.HELD.value, HELD_BY_CLOSE, now, batch.id])
 
 
 HELD_BY_CLOSE = "Held by the close: see its signals."
@@ -160,11 +159,11 @@ def _window(batch: PayoutBatch) -> list[Any]:
     return [batch.starts_at, batch.cutoff]
 
 
-async def _serial_kudos(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _serial_kudos(batch: PayoutBatch) -> list[Flag]:
     flags = []
-    for row in await rows(conn, _SERIAL_KUDOS, [*_window(batch), batch.id, SERIAL_KUDOS_MIN]):
+    for row in await fetch_dicts(_SERIAL_KUDOS, [*_window(batch), batch.id, SERIAL_KUDOS_MIN]):
         member = int(row["member_id"])
-        total = await rows(conn, _KUDOS_TOTAL, [member, *_window(batch)])
+        total = await fetch_dicts(_KUDOS_TOTAL, [member, *_window(batch)])
         points, all_points = int(row["points"]), int(total[0]["points"])
         if all_points and points * 2 >= all_points:
             share = round(100 * points / all_points)
@@ -179,16 +178,16 @@ async def _serial_kudos(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Fla
     return flags
 
 
-async def _reciprocal_accepts(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _reciprocal_accepts(batch: PayoutBatch) -> list[Flag]:
     pairs = {
         (int(r["acceptor"]), int(r["answerer"])): int(r["n"])
-        for r in await rows(conn, _ACCEPT_PAIRS, [*_window(batch), RECIPROCAL_MIN])
+        for r in await fetch_dicts(_ACCEPT_PAIRS, [*_window(batch), RECIPROCAL_MIN])
     }
     flags = []
     for (acceptor, answerer), n in pairs.items():
         back = pairs.get((answerer, acceptor))
         if back is not None:
-            names = await _usernames(conn, [acceptor])
+            names = await _usernames([acceptor])
             flags.append(
                 (
                     answerer,
@@ -200,7 +199,7 @@ async def _reciprocal_accepts(conn: BaseDBAsyncClient, batch: PayoutBatch) -> li
     return flags
 
 
-async def _shared_signup_address(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _shared_signup_address(batch: PayoutBatch) -> list[Flag]:
     return [
         (
             int(r["member_id"]),
@@ -208,15 +207,15 @@ async def _shared_signup_address(conn: BaseDBAsyncClient, batch: PayoutBatch) ->
             f"Signed up from {r['address']}, like {r['asker']}, who accepted {r['n']} of the "
             f"member's answers in {batch.period}.",
         )
-        for r in await rows(conn, _SHARED_ADDRESS, [*_window(batch), batch.id])
+        for r in await fetch_dicts(_SHARED_ADDRESS, [*_window(batch), batch.id])
     ]
 
 
-async def _new_account(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _new_account(batch: PayoutBatch) -> list[Flag]:
     settings = get_settings()
     young = batch.cutoff - timedelta(days=settings.fraud_new_account_days)
     flags = []
-    for r in await rows(conn, _NEW_ACCOUNTS, [*_window(batch), batch.id, young]):
+    for r in await fetch_dicts(_NEW_ACCOUNTS, [*_window(batch), batch.id, young]):
         earned = int(r["earned"])
         if earned > settings.fraud_new_account_points:
             created = r["created_at"]
@@ -234,12 +233,12 @@ async def _new_account(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag
     return flags
 
 
-async def _fast_accept(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _fast_accept(batch: PayoutBatch) -> list[Flag]:
     limit = get_settings().fraud_fast_accept_seconds
-    seconds = _SECONDS["postgres" if is_postgres(conn) else "sqlite"]
+    seconds = _SECONDS["postgres" if is_postgres(Tortoise.get_connection("default")) else "sqlite"]
     sql = _FAST_ACCEPT.format(seconds=seconds)
     by_member: dict[int, list[str]] = defaultdict(list)
-    for r in await rows(conn, sql, [*_window(batch), limit, batch.id]):
+    for r in await fetch_dicts(sql, [*_window(batch), limit, batch.id]):
         by_member[int(r["member_id"])].append(
             f"answer {r['answer_id']} (question {r['question_id']}) after "
             f"{max(0, round(float(r['seconds'])))} s"
@@ -257,37 +256,37 @@ async def _fast_accept(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag
     ]
 
 
-async def _suspended(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _suspended(batch: PayoutBatch) -> list[Flag]:
     return [
         (int(r["member_id"]), "suspended", "The member is suspended.")
-        for r in await rows(conn, _SUSPENDED, [batch.id])
+        for r in await fetch_dicts(_SUSPENDED, [batch.id])
     ]
 
 
-async def _deferred(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _deferred(batch: PayoutBatch) -> list[Flag]:
     return [
         (
             int(r["member_id"]),
             "deferred",
             f"Finance deferred this member's line in {r['period']}: {r['reason']}",
         )
-        for r in await rows(conn, _DEFERRED, [batch.cutoff, batch.id, batch.cutoff])
+        for r in await fetch_dicts(_DEFERRED, [batch.cutoff, batch.id, batch.cutoff])
     ]
 
 
-async def _missing_address(conn: BaseDBAsyncClient, batch: PayoutBatch) -> list[Flag]:
+async def _missing_address(batch: PayoutBatch) -> list[Flag]:
     return [
         (
             int(r["member_id"]),
             "missing_address",
             f"The member chose {r['method']} but gave no payout address or charity.",
         )
-        for r in await rows(conn, _MISSING_ADDRESS, [batch.id])
+        for r in await fetch_dicts(_MISSING_ADDRESS, [batch.id])
     ]
 
 
-async def _usernames(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, str]:
-    found = await rows(
-        conn, f"SELECT id, username FROM users WHERE id IN ({', '.join(['?'] * len(ids))})", ids
+async def _usernames(ids: list[int]) -> dict[int, str]:
+    found = await fetch_dicts(
+        f"SELECT id, username FROM users WHERE id IN ({', '.join(['?'] * len(ids))})", ids
     )
     return {int(r["id"]): str(r["username"]) for r in found}

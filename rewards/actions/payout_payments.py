@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
+from forum.db import bind, execute, fetch_dicts, in_list, insert_rows
 from forum.errors import Conflict
 from forum.models import User
 from forum.settings import get_settings
@@ -22,7 +23,6 @@ from rewards.actions.payouts import lock_ledger_reserved
 from rewards.actions.transfers import system_account
 from rewards.models import BatchState, PayoutBatch, PayoutDecision, TransferKind
 from rewards.permissions import require_payouts
-from rewards.sql import bind, execute, in_list, insert_rows, rows
 
 _TRANSFER_COLUMNS = (
     "debit_id", "credit_id", "amount", "kind", "key", "ref", "member_id", "reason", "actor_id",
@@ -83,18 +83,16 @@ async def try_pay_one_chunk(
             return 0
         reserved = await lock_ledger_reserved()
         paid = await system_account("payout:paid")
-        lines = await rows(conn, _NEXT_LINES, [batch.id, chunk])
+        lines = await fetch_dicts(_NEXT_LINES, [batch.id, chunk])
         if not lines:
             return 0
         ids = [int(line["id"]) for line in lines]
         await execute(
-            conn,
             f"UPDATE payout_lines SET state = 'paid', decided_by_id = ?, decided_at = ? "
             f"WHERE state = 'pending' AND id IN {in_list(len(ids))}",
             [actor.id, now, *ids],
         )
         await insert_rows(
-            conn,
             "ledger_transfers",
             _TRANSFER_COLUMNS,
             [
@@ -119,11 +117,10 @@ async def try_pay_one_chunk(
         )
         total = sum(int(line["points"]) for line in lines)
         await execute(
-            conn,
             "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?",
             [-total, reserved.id],
         )
         await execute(
-            conn, "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?", [total, paid.id]
+            "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?", [total, paid.id]
         )
     return len(lines)

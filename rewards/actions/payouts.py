@@ -32,13 +32,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum.clock import resolve
+from forum.db import bind, execute, fetch_dicts, is_postgres
 from forum.errors import Conflict
 from forum.settings import get_settings
 from rewards.actions.fraud_signals import flag_batch
 from rewards.actions.transfers import lock_ledger
 from rewards.models import BatchState, LedgerAccount, PayoutBatch
 from rewards.periods import Period, parse_period
-from rewards.sql import bind, execute, is_postgres, rows
 
 # Tests kill a close in the middle: SIGKILL once this many lines are written, before their
 # chunk commits. Never set outside the fault-injection tests.
@@ -194,9 +194,9 @@ async def try_close_one_chunk(
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().first()
         if locked is None or locked.state != BatchState.CLOSING:
             return None
-        end = await rows(conn, _CHUNK_END, [after, minimum, chunk - 1])
+        end = await fetch_dicts(_CHUNK_END, [after, minimum, chunk - 1])
         if not end:
-            last = (await rows(conn, _LAST_ACCOUNT))[0]["id"]
+            last = (await fetch_dicts(_LAST_ACCOUNT))[0]["id"]
             if last is None or int(last) <= after:
                 return None
             end = [{"id": last}]
@@ -214,11 +214,10 @@ async def try_close_one_chunk(
         if written:
             ids = [int(row["id"]) for row in written]
             span = [min(ids), max(ids), batch.id]
-            await execute(conn, _MOVE_MEMBERS, [batch.id, batch.id, *span])
+            await execute(_MOVE_MEMBERS, [batch.id, batch.id, *span])
             reserve = _RESERVE.format(now=_NOW["postgres" if is_postgres(conn) else "sqlite"])
-            await execute(conn, reserve, [reserved.id, key, f"payout:{batch.period}", now, *span])
+            await execute(reserve, [reserved.id, key, f"payout:{batch.period}", now, *span])
             await execute(
-                conn,
                 "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?",
                 [sum(int(row["points"]) for row in written), reserved.id],
             )
@@ -242,11 +241,11 @@ def _maybe_fault(count: int) -> None:
 
 async def _finish(batch: PayoutBatch, now: datetime) -> None:
     """Flag the lines (once) and hand the batch to finance."""
-    async with in_transaction() as conn:
+    async with in_transaction():
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().first()
         if locked is None or locked.state != BatchState.CLOSING:
             return
-        await flag_batch(conn, locked, now=now)
+        await flag_batch(locked, now=now)
         await PayoutBatch.filter(id=batch.id, state=BatchState.CLOSING).update(
             state=BatchState.REVIEW, closed_at=now
         )

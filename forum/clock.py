@@ -14,4 +14,4 @@ def resolve(now: datetime | None) -> datetime:
         return utcnow()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return now
+    return now.astimezone(UTC)  # stored times compare as text on SQLite: always UTC

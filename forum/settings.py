@@ -154,7 +154,8 @@ def load_settings(**overrides: Any) -> Settings:
         "threshold_credit": int(env.get("PEERDESK_THRESHOLD_CREDIT", "100")),
         "threshold_charity": int(env.get("PEERDESK_THRESHOLD_CHARITY", "100")),
         "two_approver_cents": int(env.get("PEERDESK_TWO_APPROVER_CENTS", "100000")),
-        "payout_chunk": max(1, int(env.get("PEERDESK_PAYOUT_CHUNK", "1000"))),
+        # At most 3,000: mark-paid writes 10 parameters a line, under the 32,766 of one statement.
+        "payout_chunk": min(3000, max(1, int(env.get("PEERDESK_PAYOUT_CHUNK", "1000")))),
         "staff_contact_cost": _decimal(
             env.get("PEERDESK_STAFF_CONTACT_COST", "8.01"), "PEERDESK_STAFF_CONTACT_COST"
         ),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,12 +26,17 @@ from rewards.models import (
     PayoutLine,
     PayoutSignal,
 )
-from rewards.periods import Period, parse_period, period_of
+from rewards.periods import Period, period_of
 
 LINE_PAGE = 100
 METHODS = ("cash", "credit", "charity")
 # Lines whose points are (or will be) paid out by the batch.
 PAYOUT_STATES = (LineState.PENDING, LineState.HELD, LineState.PAID)
+
+
+def as_datetime(value: Any) -> Any:
+    """A timestamp of a raw SQL row: SQLite gives the stored ISO text, PostgreSQL a datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def money(cents: int) -> str:
@@ -189,7 +196,7 @@ async def export_csv(batch: PayoutBatch, method: Any) -> str:
     errors = v.Errors()
     chosen = v.choice(errors, "method", method, METHODS, "Method")
     errors.raise_if_any()
-    if batch.state not in (BatchState.APPROVED, BatchState.PAYING, BatchState.PAID):
+    if batch.state not in (BatchState.APPROVED, BatchState.PAID):
         raise Conflict(f"A {batch.state.value} batch cannot be exported: approve it first.")
     state = LineState.PENDING if batch.state == BatchState.APPROVED else LineState.PAID
     lines = (
@@ -220,9 +227,15 @@ async def export_csv(batch: PayoutBatch, method: Any) -> str:
     return out.getvalue()
 
 
+_PHONE = re.compile(r"[+-]?[\d ()-]+")
+
+
 def _cell(text: str) -> str:
-    """Member-typed text never starts a spreadsheet formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Member-typed text never starts a spreadsheet formula; a phone number stays as it is."""
+    risky = text[:1] in ("=", "@", "\t", "\r") or (
+        text[:1] in ("+", "-") and not _PHONE.fullmatch(text)
+    )
+    return "'" + text if risky else text
 
 
 # A member's points in a period: earned from the pool, and taken back to it (with why).
@@ -252,7 +265,8 @@ async def list_statements(member: User, *, now: Any, limit: int = 12) -> list[di
     current = period_of(now, settings.payout_period)
     if not any(b.period == current.label for b in batches):
         periods.append((current, None))
-    periods += [(parse_period(b.period, settings.payout_period), b) for b in batches]
+    # Each batch keeps its own dates: the kind of periods may have changed since.
+    periods += [(Period(b.period, b.starts_at, b.cutoff), b) for b in batches]
     lines = {
         line["batch_id"]: line
         for line in await PayoutLine.filter(
@@ -264,6 +278,8 @@ async def list_statements(member: User, *, now: Any, limit: int = 12) -> list[di
         window = [period.starts_at, period.cutoff]
         sums = (await fetch_dicts(_MEMBER_PERIOD, [account, account, member.id, *window]))[0]
         reversals = await fetch_dicts(_MEMBER_REVERSALS, [member.id, account, *window])
+        for reversal in reversals:
+            reversal["created_at"] = as_datetime(reversal["created_at"])
         line = lines.get(batch.id) if batch else None
         result.append(
             {

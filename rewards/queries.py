@@ -187,6 +187,9 @@ async def reconcile() -> Reconciliation:
     result = Reconciliation()
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
+            # One snapshot for all three statements: a payout chunk committing between them
+            # would otherwise look like points moved without the pool.
+            await conn.execute_script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             # The per-account sums are 100k-row joins: keep them in memory, off the disk.
             await conn.execute_script("SET LOCAL work_mem = '64MB'")
         _, rows = await conn.execute_query(_BALANCES_SQL)

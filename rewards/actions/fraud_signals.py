@@ -11,7 +11,8 @@ Signals are written once (UNIQUE(line, code)) while the batch is closing; financ
 - new_account: the account is under `fraud_new_account_days` old at the cut-off and earned more
   than `fraud_new_account_points` in the period.
 - fast_accept: an answer of the member was accepted within `fraud_fast_accept_seconds`.
-- suspended: the member is suspended. deferred: finance deferred their previous line.
+- suspended: the member is suspended. deferred: finance deferred a line of theirs since the
+  last close that gave them one.
 - missing_address: cash or charity chosen, but no payout address or charity given.
 """
 
@@ -91,13 +92,15 @@ WHERE a.created_at >= ? AND a.created_at < ? AND a.accepted_by_id <> an.author_i
 ORDER BY an.author_id, an.id
 """
 _SUSPENDED = f"SELECT id AS member_id FROM users WHERE suspended_at IS NOT NULL AND id {_IN_BATCH}"
+# A deferral holds the member's next line: the first one of a batch closed after it.
 _DEFERRED = f"""
 SELECT l.member_id AS member_id, b.period AS period, l.reason AS reason
 FROM payout_lines l JOIN payout_batches b ON b.id = l.batch_id
-WHERE l.state = 'deferred' AND b.cutoff < ? AND l.member_id {_IN_BATCH}
-  AND b.cutoff = (SELECT MAX(b2.cutoff) FROM payout_lines l2
-                  JOIN payout_batches b2 ON b2.id = l2.batch_id
-                  WHERE l2.member_id = l.member_id AND b2.cutoff < ?)
+WHERE l.state = 'deferred' AND b.id <> ? AND l.member_id {_IN_BATCH}
+  AND NOT EXISTS (
+      SELECT 1 FROM payout_lines l2 JOIN payout_batches b2 ON b2.id = l2.batch_id
+      WHERE l2.member_id = l.member_id AND b2.id <> ? AND b2.created_at > l.decided_at
+  )
 """
 _MISSING_ADDRESS = """
 SELECT member_id, method FROM payout_lines
@@ -270,7 +273,7 @@ async def _deferred(batch: PayoutBatch) -> list[Flag]:
             "deferred",
             f"Finance deferred this member's line in {r['period']}: {r['reason']}",
         )
-        for r in await fetch_dicts(_DEFERRED, [batch.cutoff, batch.id, batch.cutoff])
+        for r in await fetch_dicts(_DEFERRED, [batch.id, batch.id, batch.id])
     ]
 
 

@@ -9,11 +9,13 @@ counts only while the batch is at the version it approved (payout_lines bumps it
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
+from forum import validation as v
 from forum.clock import resolve
 from forum.errors import Conflict, Forbidden
 from forum.models import User
@@ -51,14 +53,27 @@ async def valid_approvers(batch: PayoutBatch) -> list[int]:
 
 
 async def check_approve_batch(
-    batch: PayoutBatch, *, acting_user: User | None, now: datetime | None = None
+    batch: PayoutBatch,
+    *,
+    acting_user: User | None,
+    version: Any = None,
+    now: datetime | None = None,
 ) -> PayoutBatch:
+    """`version` is the batch version the approver reviewed (the page and the API show it): if
+    a line changed since, the approval is refused rather than given to content nobody saw."""
     approver = require_payouts(acting_user)
+    seen = None
+    if version not in (None, ""):
+        errors = v.Errors()
+        seen = v.int_id(errors, "version", version)
+        errors.raise_if_any()
     now = resolve(now)
     async with in_transaction():
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
         if locked.state not in (BatchState.REVIEW, BatchState.APPROVED):
             raise Conflict(f"A {locked.state.value} batch cannot be approved.")
+        if seen is not None and seen != locked.version:
+            raise Conflict("The batch changed since you opened it: review it again.")
         if await PayoutLine.filter(batch_id=batch.id, member_id=approver.id).exists():
             raise Forbidden("You are paid by this batch: another finance officer must approve it.")
         try:

@@ -4,7 +4,8 @@ Invariants: every decision names a reason and writes an audit row; a line change
 conditional update (two finance officers deciding at once: one wins, the other gets a 409); a
 decision that moves points writes its ledger transfer (idempotency key `payout-line:<id>:<action>`)
 in the same transaction; any change to a line bumps the batch's version, which voids the
-approvals given so far and sends an approved batch back to review.
+approvals given so far and sends an approved batch back to review. Once a batch is exported, its
+lines stay as exported until it is marked paid; nobody decides their own line.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
-from forum.errors import Conflict
+from forum.errors import Conflict, Forbidden
 from forum.models import User
 from rewards.actions.transfers import lock_ledger, post_transfer, system_account
 from rewards.models import (
@@ -85,6 +86,14 @@ async def do_decide_line(
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
         if action not in _ALLOWED.get(locked.state, set()):
             raise Conflict(f"A {locked.state.value} batch does not allow {action}.")
+        exported = PayoutDecision.filter(batch_id=batch.id, action="export").exists()
+        if locked.state == BatchState.APPROVED and await exported:
+            raise Conflict(
+                "The batch was exported for payment: mark it paid first, then return or settle "
+                "lines."
+            )
+        if line.member_id == acting_user.id:  # type: ignore[attr-defined]
+            raise Forbidden("Another finance officer must decide your own line.")
         changed = await PayoutLine.filter(id=line.id, state__in=sources).update(
             state=target, decided_by=acting_user, reason=reason, decided_at=now
         )

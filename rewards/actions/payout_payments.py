@@ -1,4 +1,5 @@
-"""Marking an approved batch paid: its pending lines move payout:reserved -> payout:paid.
+"""Exporting an approved batch, and marking it paid: its pending lines move payout:reserved ->
+payout:paid.
 
 Invariants: only an approved batch is paid (409 before); the claim is a conditional update
 APPROVED -> PAYING, so two clicks pay once; lines are paid in chunks, each one transaction of
@@ -22,6 +23,7 @@ from forum.settings import get_settings
 from rewards.actions.payouts import lock_ledger_reserved
 from rewards.actions.transfers import system_account
 from rewards.models import BatchState, PayoutBatch, PayoutDecision, TransferKind
+from rewards.payout_queries import export_csv
 from rewards.permissions import require_payouts
 
 _TRANSFER_COLUMNS = (
@@ -33,7 +35,26 @@ SELECT l.id AS id, l.member_id AS member_id, l.points AS points, a.id AS account
 FROM payout_lines l JOIN ledger_accounts a ON a.user_id = l.member_id
 WHERE l.batch_id = ? AND l.state = 'pending' ORDER BY l.id LIMIT ?
 """
+SUSPENDED_REASON = "Held at payment: the member is suspended."
+_HOLD_SUSPENDED = """
+UPDATE payout_lines SET state = 'held', reason = ?, decided_at = ?
+WHERE batch_id = ? AND state = 'pending'
+  AND member_id IN (SELECT id FROM users WHERE suspended_at IS NOT NULL)
+"""
 _MOVE_MEMBER = "UPDATE ledger_accounts SET reserved = reserved - ?, paid = paid + ? WHERE id = ?"
+
+
+async def check_export_batch(
+    batch: PayoutBatch, method: Any, *, acting_user: User | None, now: datetime | None = None
+) -> str:
+    """The CSV of one method, with an audit row: once a file may be at the bank, the batch's
+    lines stay as exported until it is marked paid (payout_lines refuses changes)."""
+    actor = require_payouts(acting_user)
+    text = await export_csv(batch, method)
+    await PayoutDecision.create(
+        batch=batch, action="export", actor=actor, reason=str(method), created_at=resolve(now)
+    )
+    return text
 
 
 async def check_mark_paid(
@@ -81,6 +102,8 @@ async def try_pay_one_chunk(
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
         if locked.state != BatchState.PAYING:
             return 0
+        # PRODUCT.md §2: a suspended member's lines are held, even when suspended after the close.
+        await execute(_HOLD_SUSPENDED, [SUSPENDED_REASON, now, batch.id])
         reserved = await lock_ledger_reserved()
         paid = await system_account("payout:paid")
         lines = await fetch_dicts(_NEXT_LINES, [batch.id, chunk])

@@ -13,11 +13,10 @@ from forum.api.base import json_body, ok, path_id, require_api_user
 from forum.web import download
 from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_lines import check_decide_line
-from rewards.actions.payout_payments import check_mark_paid
+from rewards.actions.payout_payments import check_export_batch, check_mark_paid
 from rewards.actions.payouts import check_close_period
 from rewards.payout_queries import (
     BatchSummary,
-    export_csv,
     get_line,
     get_summary,
     list_batches,
@@ -44,6 +43,7 @@ def batch_body(summary: BatchSummary) -> dict[str, Any]:
         "held_count": summary.held_count,
         "approvals": list(summary.approvers),
         "approvals_required": summary.approvals_required,
+        "version": batch.version,
         "paid_reference": batch.paid_reference or None,
         "paid_at": batch.paid_at,
     }
@@ -89,7 +89,7 @@ async def show(request: Request) -> Response:
 
 
 async def decide(request: Request) -> Response:
-    user = await require_api_user(request)
+    user = require_payouts(await require_api_user(request))
     batch = await access_batch(path_id(request))
     line = await access_line(batch, path_id(request, "line_id"))
     data = await json_body(request)
@@ -100,8 +100,10 @@ async def decide(request: Request) -> Response:
 
 
 async def approve(request: Request) -> Response:
-    user = await require_api_user(request)
-    batch = await check_approve_batch(await access_batch(path_id(request)), acting_user=user)
+    user = require_payouts(await require_api_user(request))
+    batch = await access_batch(path_id(request))
+    data = await json_body(request)
+    batch = await check_approve_batch(batch, acting_user=user, version=data.get("version"))
     summary = await get_summary(batch)
     return ok(
         {
@@ -113,15 +115,15 @@ async def approve(request: Request) -> Response:
 
 
 async def export(request: Request) -> Response:
-    require_payouts(await require_api_user(request))
+    user = require_payouts(await require_api_user(request))
     batch = await access_batch(path_id(request))
     method = request.query_params.get("method")
-    text = await export_csv(batch, method)
+    text = await check_export_batch(batch, method, acting_user=user)
     return download(text, f"peerdesk-{batch.period}-{method}.csv")
 
 
 async def paid(request: Request) -> Response:
-    user = await require_api_user(request)
+    user = require_payouts(await require_api_user(request))
     batch = await access_batch(path_id(request))
     data = await json_body(request)
     batch = await check_mark_paid(batch, reference=data.get("reference"), acting_user=user)

@@ -13,12 +13,11 @@ from forum.errors import ValidationFailed
 from forum.web import download, redirect, render, require_viewer
 from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_lines import LINE_ACTIONS, check_decide_line
-from rewards.actions.payout_payments import check_mark_paid
+from rewards.actions.payout_payments import check_export_batch, check_mark_paid
 from rewards.actions.payouts import check_close_period
 from rewards.models import LineState
 from rewards.payout_queries import (
     METHODS,
-    export_csv,
     get_summary,
     list_batches,
     list_decisions,
@@ -48,7 +47,7 @@ async def show(request: Request) -> Response:
 
 
 async def decide(request: Request) -> Response:
-    user = await require_viewer(request)
+    user = require_payouts(await require_viewer(request))
     form = await read_form(request)
     batch = await access_batch(request.path_params["id"])
     line = await access_line(batch, request.path_params["line_id"])
@@ -62,10 +61,10 @@ async def decide(request: Request) -> Response:
 
 
 async def approve(request: Request) -> Response:
-    user = await require_viewer(request)
-    await read_form(request)
+    user = require_payouts(await require_viewer(request))
+    form = await read_form(request)
     batch = await access_batch(request.path_params["id"])
-    batch = await check_approve_batch(batch, acting_user=user)
+    batch = await check_approve_batch(batch, acting_user=user, version=form_text(form, "version"))
     done = "approved" if batch.state.value == "approved" else "approval recorded; one more needed"
     return redirect(
         request, f"/finance/payouts/{batch.id}", message=f"Batch {batch.period}: {done}."
@@ -73,7 +72,7 @@ async def approve(request: Request) -> Response:
 
 
 async def paid(request: Request) -> Response:
-    user = await require_viewer(request)
+    user = require_payouts(await require_viewer(request))
     form = await read_form(request)
     batch = await access_batch(request.path_params["id"])
     reference = form_text(form, "reference")
@@ -86,10 +85,10 @@ async def paid(request: Request) -> Response:
 
 
 async def export(request: Request) -> Response:
-    require_payouts(await require_viewer(request))
+    user = require_payouts(await require_viewer(request))
     batch = await access_batch(request.path_params["id"])
     method = request.query_params.get("method", "")
-    text = await export_csv(batch, method)
+    text = await check_export_batch(batch, method, acting_user=user)
     return download(text, f"peerdesk-{batch.period}-{method}.csv")
 
 

@@ -198,3 +198,30 @@ async def test_cash_without_an_address_is_held(helper: User, finance: User) -> N
     await grant(helper, 1000, finance, DAY)
     await do_close_period(OCT, now=AFTER)
     assert set(await signals_of(helper)) == {"missing_address"}
+
+
+async def test_a_line_deferred_after_the_next_close_holds_the_one_after(
+    asker: User, helper: User, finance: User, finance2: User
+) -> None:
+    await grant(helper, 300, finance, DAY)
+    await grant(asker, 300, finance, DAY)
+    october, _ = await do_close_period(OCT, now=AFTER)
+    line = await PayoutLine.get(batch_id=october.id, member_id=helper.id)
+    await do_decide_line(october, line, "hold", reason="Checking", acting_user=finance)
+    await grant(helper, 150, finance, DAY + timedelta(days=40))
+    november, _ = await do_close_period(NOV, now=NOV.cutoff + timedelta(hours=1))
+    assert (await PayoutLine.get(batch_id=november.id, member_id=helper.id)).state.value == (
+        "pending"
+    )
+    # December: October's held line is deferred, after November's close.
+    await do_decide_line(
+        october, line, "defer", reason="Wait for the audit", acting_user=finance2,
+        now=NOV.cutoff + timedelta(days=9),
+    )  # fmt: skip
+    december = parse_period("2026-12", MONTHLY)
+    batch, _ = await do_close_period(december, now=december.cutoff + timedelta(hours=1))
+    held = await PayoutLine.get(batch_id=batch.id, member_id=helper.id)
+    codes = dict(await PayoutSignal.filter(line_id=held.id).values_list("code", "detail"))
+    assert held.state.value == "held" and "Wait for the audit" in codes["deferred"]
+    assert held.points == 300  # the deferred points came back and are held with the line
+    await assert_reconciles()

@@ -7,8 +7,10 @@ concurrency to test there; these tests are skipped on SQLite for that reason onl
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from starlette.applications import Starlette
@@ -19,7 +21,12 @@ from forum.errors import Conflict
 from forum.models import Acceptance, Answer, Kudos, User
 from forum.settings import Settings
 from rewards.actions.adjustments import check_post_adjustment
-from rewards.models import Transfer
+from rewards.actions.payout_approvals import check_approve_batch
+from rewards.actions.payout_lines import check_decide_line
+from rewards.actions.payout_payments import check_mark_paid
+from rewards.actions.payouts import do_close_period
+from rewards.models import PayoutBatch, PayoutLine, Transfer
+from rewards.periods import MONTHLY, parse_period
 from tests import factories
 from tests.conftest import IS_POSTGRES, TEST_DB_URL, running_app
 from tests.rewards.helpers import assert_reconciles, balance
@@ -104,4 +111,63 @@ async def test_first_points_of_members_from_three_sides_at_once_do_not_deadlock(
     await asyncio.gather(*work)
     for member in expected.values():
         assert await balance(member) == 100 + 7 + 10
+    await assert_reconciles()
+
+
+async def _payout_batch(finance: User) -> tuple[PayoutBatch, PayoutLine]:
+    member = await factories.make_user("payee")
+    await check_post_adjustment(
+        member,
+        points=500,
+        reason="Grant",
+        acting_user=finance,
+        now=datetime(2026, 10, 3, tzinfo=UTC),
+    )
+    batch, _ = await do_close_period(
+        parse_period("2026-10", MONTHLY), now=datetime(2026, 11, 1, 1, tzinfo=UTC)
+    )
+    return batch, await PayoutLine.get(batch_id=batch.id, member_id=member.id)
+
+
+async def test_two_officers_deciding_one_line_at_once_move_its_points_once(
+    finance: User, finance2: User
+) -> None:
+    batch, line = await _payout_batch(finance)
+
+    async def decide(action: str, officer: User) -> str:
+        try:
+            await check_decide_line(batch, line, action, reason="At once", acting_user=officer)
+        except Conflict:
+            return "conflict"
+        return action
+
+    outcomes = await asyncio.gather(
+        *(decide(a, o) for a, o in [("reject", finance), ("forfeit", finance2)] * 3)
+    )
+    assert sorted(outcomes).count("conflict") == 5
+    assert await Transfer.filter(key__startswith=f"payout-line:{line.id}:").count() == 1
+    await assert_reconciles()
+
+
+async def test_marking_paid_while_an_officer_holds_a_line_pays_it_or_holds_it(
+    finance: User, finance2: User
+) -> None:
+    batch, line = await _payout_batch(finance)
+    batch = await check_approve_batch(batch, acting_user=finance2)
+
+    async def attempt(work: Coroutine[Any, Any, Any]) -> str:
+        try:
+            await work
+        except Conflict:
+            return "conflict"
+        return "ok"
+
+    results = await asyncio.gather(
+        attempt(check_mark_paid(batch, reference="R-1", acting_user=finance)),
+        attempt(check_decide_line(batch, line, "hold", reason="Wait", acting_user=finance2)),
+    )
+    fresh = await PayoutLine.get(id=line.id)
+    paid = await Transfer.filter(key=f"payout-line:{line.id}:paid").exists()
+    assert (fresh.state.value == "paid") == paid
+    assert fresh.state.value in ("paid", "held") and "ok" in results
     await assert_reconciles()

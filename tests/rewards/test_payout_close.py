@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from forum.clock import resolve
 from forum.models import PayoutMethod, User
 from forum.settings import configure, get_settings
 from rewards.actions.payouts import (
@@ -191,3 +192,9 @@ async def test_closing_periods_out_of_order_never_pays_a_point_twice(
     assert lines == [(october.id, 270)]  # October's cut-off balance held August's points too
     assert await balance(asker) == 0
     await assert_reconciles()
+
+
+def test_a_moment_with_an_offset_is_kept_in_utc() -> None:
+    moment = datetime(2026, 11, 1, 0, 30, tzinfo=timezone(timedelta(hours=-5)))
+    assert resolve(moment) == moment and resolve(moment).tzinfo == UTC
+    assert str(resolve(moment)) == "2026-11-01 05:30:00+00:00"

@@ -10,11 +10,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from forum.actions.users import check_suspend_user
 from forum.errors import Conflict, Forbidden, ValidationFailed
 from forum.models import PayoutMethod, Role, User
 from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_lines import check_decide_line
-from rewards.actions.payout_payments import check_mark_paid, try_pay_one_chunk
+from rewards.actions.payout_payments import (
+    check_export_batch,
+    check_mark_paid,
+    try_pay_one_chunk,
+)
 from rewards.actions.payouts import do_close_period
 from rewards.models import (
     BatchState,
@@ -24,7 +29,7 @@ from rewards.models import (
     PayoutLine,
     Transfer,
 )
-from rewards.payout_queries import export_csv
+from rewards.payout_queries import _cell, export_csv
 from rewards.periods import MONTHLY, parse_period
 from tests.factories import make_user
 from tests.rewards.helpers import assert_reconciles, balance, grant
@@ -248,3 +253,64 @@ async def test_each_csv_parses_back_to_exactly_the_approved_unheld_lines_of_its_
     ]
     with pytest.raises(ValidationFailed):
         await export_csv(batch, "bitcoin")
+
+
+async def test_an_approval_of_a_version_that_changed_is_refused(
+    finance: User, finance2: User
+) -> None:
+    batch, lines = await closed_batch(finance, ann=200, bob=300)
+    seen = batch.version
+    await check_decide_line(batch, lines["bob"], "hold", reason="Look again", acting_user=finance2)
+    with pytest.raises(Conflict):
+        await check_approve_batch(batch, acting_user=finance, version=seen)
+    assert (await PayoutBatch.get(id=batch.id)).state == BatchState.REVIEW
+    fresh = await PayoutBatch.get(id=batch.id)
+    approved = await check_approve_batch(batch, acting_user=finance, version=str(fresh.version))
+    assert approved.state == BatchState.APPROVED
+    with pytest.raises(ValidationFailed) as err:
+        await check_approve_batch(batch, acting_user=finance2, version="latest")
+    assert "version" in err.value.errors
+
+
+async def test_an_exported_batch_keeps_its_lines_until_paid(finance: User, finance2: User) -> None:
+    batch, lines = await closed_batch(finance, ann=200, bob=300)
+    batch = await check_approve_batch(batch, acting_user=finance2)
+    await check_export_batch(batch, "credit", acting_user=finance)
+    assert await PayoutDecision.filter(batch_id=batch.id, action="export").count() == 1
+    with pytest.raises(Conflict):
+        await check_decide_line(batch, lines["bob"], "hold", reason="Too late", acting_user=finance)
+    batch = await check_mark_paid(batch, reference="SEPA-3", acting_user=finance)
+    assert await accounts(lines["bob"]) == (0, 0, 300)  # paid as exported
+    await check_decide_line(batch, lines["bob"], "return", reason="Bounced", acting_user=finance)
+    assert await accounts(lines["bob"]) == (300, 0, 0)
+    await assert_reconciles()
+
+
+async def test_a_member_suspended_after_the_close_is_held_not_paid(
+    finance: User, finance2: User, staff: User
+) -> None:
+    batch, lines = await closed_batch(finance, ann=200, bob=300)
+    batch = await check_approve_batch(batch, acting_user=finance2)
+    await check_suspend_user(await User.get(username="bob"), "Fraud ring", acting_user=staff)
+    await check_mark_paid(batch, reference="SEPA-4", acting_user=finance)
+    bob = await PayoutLine.get(id=lines["bob"].id)
+    assert bob.state.value == "held" and "suspended" in bob.reason
+    assert await accounts(lines["bob"]) == (0, 300, 0)
+    assert await accounts(lines["ann"]) == (0, 0, 200)
+    await assert_reconciles()
+
+
+async def test_nobody_decides_their_own_line(finance: User, finance2: User) -> None:
+    batch, lines = await closed_batch(finance, ann=200)
+    ann = await User.get(username="ann")
+    ann.role = Role.FINANCE
+    await ann.save()
+    with pytest.raises(Forbidden):
+        await check_decide_line(batch, lines["ann"], "release", reason="Mine", acting_user=ann)
+
+
+def test_a_phone_number_is_exported_as_it_is_and_a_formula_is_defused() -> None:
+    assert _cell("+31 6 1234 5678") == "+31 6 1234 5678"
+    assert _cell("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0"
+    assert _cell("=SUM(A1)") == "'=SUM(A1)"
+    assert _cell("NL91ABNA0417164300") == "NL91ABNA0417164300"

@@ -55,18 +55,21 @@ async def list_entries(member: User, *, cursor: str | None = None, limit: int = 
 
 
 _ENTRY_COLUMNS = (
-    "id", "kind", "amount", "credit_id", "ref", "reverses_id", "question_id", "answer_id",
-    "reason", "created_at",
+    "id", "kind", "amount", "credit_id", "debit_id", "ref", "reverses_id", "question_id",
+    "answer_id", "reason", "created_at",
 )  # fmt: skip
 _ENTRY_JOINED = {"reverses_kind": "reverses__kind", "actor_username": "actor__username"}
 
 
 def _entry(row: dict[str, Any], account_id: int) -> dict[str, Any]:
-    sign = 1 if row["credit_id"] == account_id else -1
+    # A payment moves the member's reserved points between the payout accounts: it is on their
+    # statement, but their balance does not change with it.
+    sign = 1 if row["credit_id"] == account_id else -1 if row["debit_id"] == account_id else 0
     return {
         "id": row["id"],
         "kind": row["kind"],
         "points": sign * row["amount"],
+        "amount": row["amount"],
         "reference": {
             "cause": row["ref"],
             "question_id": row["question_id"],

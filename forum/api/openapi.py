@@ -83,7 +83,8 @@ _ENTRY = {
     "properties": {
         "id": INT,
         "kind": STR,
-        "points": INT,
+        "points": {"type": "integer", "description": "signed: what the entry did to the balance"},
+        "amount": {"type": "integer", "description": "the points the transfer moved"},
         "reverses": {"type": ["integer", "null"]},
         "reason": STR,
         "created_at": TIME,

@@ -52,6 +52,11 @@ _ALLOWED = {
 }
 
 
+def allowed_actions(state: BatchState) -> tuple[str, ...]:
+    """The decisions a batch in `state` takes, in the order of LINE_ACTIONS."""
+    return tuple(a for a in LINE_ACTIONS if a in _ALLOWED.get(state, set()))
+
+
 async def check_decide_line(
     batch: PayoutBatch,
     line: PayoutLine,

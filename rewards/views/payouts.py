@@ -12,7 +12,7 @@ from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.web import download, redirect, render, require_viewer
 from rewards.actions.payout_approvals import check_approve_batch
-from rewards.actions.payout_lines import LINE_ACTIONS, check_decide_line
+from rewards.actions.payout_lines import allowed_actions, check_decide_line
 from rewards.actions.payout_payments import check_export_batch, check_mark_paid
 from rewards.actions.payouts import check_close_period
 from rewards.models import LineState
@@ -120,7 +120,7 @@ async def _render_batch(request: Request, failed: dict[str, Any], *, status_code
         "filters": filters,
         "states": [s.value for s in LineState],
         "methods": METHODS,
-        "actions": LINE_ACTIONS,
+        "actions": allowed_actions(batch.state),
         "failed": failed,
         "decisions": await list_decisions(batch),
     }

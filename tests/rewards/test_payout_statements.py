@@ -87,3 +87,16 @@ async def test_a_member_reads_what_was_earned_reversed_and_paid(
         items = (await client.get("/api/v1/me/statements")).json()["items"]
     forfeited = next(s for s in items if s["period"] == "2026-10")
     assert (forfeited["line_state"], forfeited["paid"]) == ("forfeited", 0)
+
+
+async def test_a_payment_is_an_entry_that_leaves_the_balance_alone(
+    app: Starlette, asker: User, helper: User, staff: User, finance: User, finance2: User
+) -> None:
+    await _period(asker, helper, staff, finance, finance2)
+    ann = await User.get(username="ann")
+    async with await api(app, ann) as client:
+        body = (await client.get("/api/v1/me/points")).json()
+    kinds = [(e["kind"], e["points"], e["amount"]) for e in body["entries"]]
+    assert kinds[:2] == [("payout_paid", 0, 220), ("payout_reserve", -220, 220)]
+    assert sum(e["points"] for e in body["entries"]) == body["balance"] == 0
+    assert (body["reserved"], body["paid"]) == (0, 220)

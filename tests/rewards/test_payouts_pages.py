@@ -37,6 +37,8 @@ async def test_finance_works_a_batch_through_the_pages(
         assert listing.status_code == 200 and "2026-10" in listing.text and "2.50" in listing.text
         detail = await page.get(f"/finance/payouts/{batch.id}")
         assert detail.status_code == 200 and "ann" in detail.text and "2.50 EUR" in detail.text
+        assert "<title>Payout batch 2026-10 · Peerdesk</title>" in detail.text
+        assert 'value="hold"' in detail.text and 'value="return"' not in detail.text
 
         no_reason = await page.post(
             f"/finance/payouts/{batch.id}/lines/{line.id}",

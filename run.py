@@ -16,6 +16,7 @@ from forum.actions.boards import ensure_default_boards
 from forum.auth import Auth
 from forum.db import connected
 from forum.errors import ForumError
+from forum.jobs import sweep_escalations
 from forum.models import Role, User
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
 from forum.settings import Settings, load_settings, tortoise_config
@@ -172,6 +173,18 @@ def cmd_close_period(args: argparse.Namespace) -> int:
     return _print_result(run())
 
 
+def cmd_sweep_escalations(args: argparse.Namespace) -> int:
+    async def run() -> str:
+        async with connected(tortoise_config(load_settings().database_url)):
+            sweep = await sweep_escalations(args.now)
+            return (
+                f"Swept: {sweep.timers} question(s) due, {sweep.opened} escalated, "
+                f"{sweep.breached} new breach(es)."
+            )
+
+    return _print_result(run())
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run.py", description="Peerdesk community support forum.")
     sub = p.add_subparsers(dest="command")
@@ -201,6 +214,11 @@ def parser() -> argparse.ArgumentParser:
     close.add_argument("period", help="e.g. 2026-11, or 2026-H2 with semiannual periods")
     close.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
     close.set_defaults(func=cmd_close_period)
+    sweep = sub.add_parser(
+        "sweep-escalations", help="the escalation sweep, as the scheduler runs it"
+    )
+    sweep.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
+    sweep.set_defaults(func=cmd_sweep_escalations)
     return p
 
 

@@ -26,6 +26,7 @@ from forum.api import acceptance as api_acceptance
 from forum.api import accounts as api_accounts
 from forum.api import answers as api_answers
 from forum.api import boards as api_boards
+from forum.api import escalations as api_escalations
 from forum.api import kudos as api_kudos
 from forum.api import openapi as api_openapi
 from forum.api import questions as api_questions
@@ -43,7 +44,16 @@ from forum.settings import (
     load_settings,
     tortoise_config,
 )
-from forum.views import acceptance, accounts, answers, boards, kudos, profile, questions
+from forum.views import (
+    acceptance,
+    accounts,
+    answers,
+    boards,
+    escalations,
+    kudos,
+    profile,
+    questions,
+)
 from forum.web import login_url, redirect, render, safe_next
 from rewards.actions.transfers import ensure_system_accounts
 from rewards.api import ledger as api_ledger
@@ -233,6 +243,7 @@ def api_routes() -> list[Any]:
         *api_answers.routes,
         *api_kudos.routes,
         *api_acceptance.routes,
+        *api_escalations.routes,
         *api_points.routes,
         *api_ledger.routes,
         *api_payouts.routes,
@@ -248,6 +259,7 @@ def html_routes() -> list[Any]:
         *answers.routes,
         *kudos.routes,
         *acceptance.routes,
+        *escalations.routes,
         *accounts.routes,
         *profile.routes,
         *points.routes,

@@ -85,7 +85,8 @@ async def fetch_model(model: type[M], sql: str, params: list[Any]) -> M | None:
 async def execute(
     sql: str, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
 ) -> int:
-    """Run one write; the number of rows it changed."""
+    """Run one write; the number of rows an UPDATE or DELETE changed. (Count an INSERT with
+    RETURNING: Tortoise reads PostgreSQL's "INSERT 0 n" as 0.)"""
     conn = _conn(conn)
     changed, _ = await conn.execute_query(bind(conn, sql), list(params))
     return int(changed)

@@ -237,3 +237,76 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_entries"
         indexes = [Index(fields=("created_at",), name="audit_created")]
+
+
+class EscalationReason(StrEnum):
+    UNANSWERED = "unanswered"  # nobody but the asker answered within the board's SLA
+    REQUESTED = "requested"  # the asker pressed "Ask staff"
+    FLAGGED = "flagged"  # a post reached the flag threshold (moderation)
+    URGENT = "urgent"  # an urgent board, or an urgent keyword in the question
+
+
+class EscalationState(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+
+
+class Resolution(StrEnum):
+    ANSWERED_BY_STAFF = "answered_by_staff"
+    ANSWERED_BY_COMMUNITY = "answered_by_community"
+    DUPLICATE = "duplicate"
+    NO_ACTION = "no_action"
+
+
+class SlaTimer(Model):
+    """When a question's board SLA runs out: written with the question, read by the sweep through
+    its index on `due_at` (so a sweep costs what is due, not what exists), and deleted once seen."""
+
+    id = fields.IntField(primary_key=True)
+    question: fields.OneToOneRelation[Question] = fields.OneToOneField(
+        "forum.Question", related_name="sla_timer", on_delete=fields.CASCADE
+    )
+    due_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sla_timers"
+        indexes = [Index(fields=("due_at",), name="sla_timer_due")]
+
+
+class Escalation(Model):
+    """A staff queue item. `open_key` is "<question>:<reason>" while the item is not resolved and
+    NULL after: its UNIQUE constraint is "one open item per question and reason"."""
+
+    id = fields.IntField(primary_key=True)
+    question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
+        "forum.Question", related_name="escalations", on_delete=fields.RESTRICT
+    )
+    reason = fields.CharEnumField(EscalationReason, max_length=12)
+    state = fields.CharEnumField(EscalationState, max_length=10, default=EscalationState.OPEN)
+    open_key = fields.CharField(max_length=40, null=True, unique=True)
+    opened_at = fields.DatetimeField()
+    # The staff first-response SLA: due by then; `breached` is set once, by the sweep.
+    due_at = fields.DatetimeField()
+    first_response_at = fields.DatetimeField(null=True)
+    breached = fields.BooleanField(default=False)
+    breached_at = fields.DatetimeField(null=True)
+    claimed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="escalations_claimed", null=True, on_delete=fields.RESTRICT
+    )
+    claimed_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    resolved_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="escalations_resolved", null=True, on_delete=fields.RESTRICT
+    )
+    resolution = fields.CharEnumField(Resolution, max_length=24, null=True)
+    note = fields.CharField(max_length=1000, default="")
+
+    class Meta:
+        table = "escalations"
+        indexes = [
+            Index(fields=("state", "due_at", "id"), name="escalation_state_due"),
+            Index(fields=("claimed_by_id", "state"), name="escalation_claimer"),
+            Index(fields=("question_id", "state"), name="escalation_question"),
+            Index(fields=("breached", "due_at"), name="escalation_breach_due"),
+        ]

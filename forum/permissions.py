@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from forum.errors import Forbidden, NotAuthenticated, NotFound
 from forum.i18n import gettext as _
-from forum.models import Answer, Question, Role, User
+from forum.models import Answer, Escalation, Question, Role, User
 from forum.validation import is_id
 
 MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
@@ -72,6 +72,28 @@ async def access_question(question_id: int) -> Question:
     if question is None:
         raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
     return question
+
+
+def can_ask_staff(user: User | None, question: Question) -> bool:
+    """The asker of an unsolved question (the action says when it is too early)."""
+    return (
+        can_post(user)
+        and user.id == question.author_id  # type: ignore[union-attr, attr-defined]
+        and question.accepted_answer_id is None
+        and question.locked_at is None
+    )
+
+
+def require_staff(user: User | None) -> User:
+    require(is_moderator(user) and user.suspended_at is None, _("Only staff work the queue."))  # type: ignore[union-attr]
+    return user  # type: ignore[return-value]
+
+
+async def access_escalation(item_id: object) -> Escalation:
+    item = await Escalation.get_or_none(id=item_id) if is_id(item_id) else None
+    if item is None:
+        raise NotFound(_("Queue item %(id)s does not exist.") % {"id": item_id})
+    return item
 
 
 async def access_answer(answer_id: int) -> Answer:

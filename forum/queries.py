@@ -11,8 +11,20 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from forum import validation as v
 from forum.errors import NotFound, ValidationFailed
-from forum.models import Answer, Board, Kudos, Question, QuestionState, Revision, User
+from forum.models import (
+    Answer,
+    Board,
+    Escalation,
+    EscalationReason,
+    EscalationState,
+    Kudos,
+    Question,
+    QuestionState,
+    Revision,
+    User,
+)
 from forum.validation import SLUG_RE, USERNAME_RE, is_id, is_number
 
 LIST_STATES = ("unanswered", "answered", "solved", "locked")
@@ -188,3 +200,56 @@ async def list_revisions(question: Question) -> list[dict[str, Any]]:
             editor_username="editor__username",
         )
     )
+
+
+ESCALATION_TABS = ("open", "mine", "breached", "resolved")
+_ESCALATION_FIELDS = (
+    "id", "question_id", "reason", "state", "opened_at", "due_at", "first_response_at",
+    "breached", "claimed_at", "resolution", "note", "resolved_at",
+)  # fmt: skip
+_ESCALATION_JOINED = {
+    "title": "question__title",
+    "asked_at": "question__created_at",
+    "board": "question__board__name",
+    "claimed_by": "claimed_by__username",
+    "resolved_by": "resolved_by__username",
+}
+
+
+async def list_escalations(
+    viewer: User, *, tab: Any = None, state: Any = None, reason: Any = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The staff queue: a tab (open, mine, breached, resolved) or the API's state and reason
+    filters; unresolved items by due time, resolved ones newest first."""
+    errors = v.Errors()
+    query = Escalation.all()
+    if tab not in (None, ""):
+        chosen = v.choice(errors, "tab", tab, ESCALATION_TABS, "Tab")
+        if chosen == "open":
+            query = query.filter(state__not=EscalationState.RESOLVED)
+        elif chosen == "mine":
+            query = query.filter(state=EscalationState.CLAIMED, claimed_by_id=viewer.id)
+        elif chosen == "breached":
+            query = query.filter(state__not=EscalationState.RESOLVED, breached=True)
+        elif chosen == "resolved":
+            query = query.filter(state=EscalationState.RESOLVED)
+    if state not in (None, ""):
+        query = query.filter(
+            state=v.choice(errors, "state", state, tuple(EscalationState), "State")
+        )
+    if reason not in (None, ""):
+        query = query.filter(
+            reason=v.choice(errors, "reason", reason, tuple(EscalationReason), "Reason")
+        )
+    errors.raise_if_any()
+    resolved = tab == "resolved" or state == EscalationState.RESOLVED.value
+    order = ("-resolved_at", "-id") if resolved else ("due_at", "id")
+    rows = (
+        await query.order_by(*order).limit(limit).values(*_ESCALATION_FIELDS, **_ESCALATION_JOINED)
+    )
+    return list(rows)
+
+
+async def get_escalation(item: Escalation) -> dict[str, Any]:
+    rows = await Escalation.filter(id=item.id).values(*_ESCALATION_FIELDS, **_ESCALATION_JOINED)
+    return dict(rows[0])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from forum.jobs import sweep_escalations
 from rewards.jobs import close_finished_periods
 
 HOUR = 3600
@@ -36,5 +37,9 @@ def start_scheduler() -> AsyncIOScheduler:
         misfire_grace_time=HOUR,
         **common,
     )
+    scheduler.add_job(
+        sweep_escalations, "interval", minutes=1, id="escalations-sweep", misfire_grace_time=50,
+        **common,
+    )  # fmt: skip
     scheduler.start()
     return scheduler

@@ -102,6 +102,16 @@ class Settings:
     fraud_new_account_days: int = 30
     fraud_new_account_points: int = 500
     fraud_fast_accept_seconds: int = 60
+    # Escalations (PRODUCT.md §4): the staff first-response SLA, when a member may ask staff,
+    # how old an unanswered question may be to escalate, open claims per staff member, and the
+    # words that make a question urgent (matched as whole words, any case).
+    first_response_hours: int = 4
+    ask_staff_after_hours: int = 24
+    unanswered_max_age_days: int = 7
+    max_claims: int = 10
+    urgent_keywords: tuple[str, ...] = (
+        "fraud", "fraude", "stolen", "gestolen", "hacked", "gehackt", "scam", "oplichting",
+    )  # fmt: skip
     # Members per transaction of the close and of mark-paid.
     payout_chunk: int = 1000
     extra: dict[str, Any] = field(default_factory=dict)

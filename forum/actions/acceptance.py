@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.actions.escalations import resolve_by_community
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
@@ -81,6 +82,8 @@ async def do_accept_answer(
                 accepted_answer_id=answer.id, last_activity_at=now
             )
             await award_acceptance(acceptance, question, answer, now=now)
+            if not answer.is_staff:
+                await resolve_by_community(question.id, now=now)
             await refresh_state(question.id)
     except IntegrityError as exc:
         raise Conflict(_("The accepted answer was changed at the same moment; reload.")) from exc

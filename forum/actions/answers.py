@@ -15,6 +15,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.actions.escalations import record_staff_response
 from forum.actions.questions import derived_state_sql
 from forum.clock import resolve
 from forum.db import execute, fetch_dicts
@@ -76,12 +77,13 @@ async def do_create_answer(
     is_staff = is_moderator(acting_user)
     html = render_markdown(body)  # before the transaction: SQLite holds its lock until commit
     params = [question_id, acting_user.id, now, body, html, is_staff]
-    if Tortoise.get_connection("default").capabilities.dialect == "postgres":
-        rows = await fetch_dicts(_POST_ANSWER_POSTGRES, params)
-    else:
+    if is_staff:  # rare: the staff answer is also the first response of the open escalations
         async with in_transaction():
-            counted = await execute(_COUNT_ANSWER, params[:3])
-            rows = await fetch_dicts(_INSERT_ANSWER, params) if counted == 1 else []
+            rows = await _write_answer(params)
+            if rows:
+                await record_staff_response(question_id, now=now)
+    else:
+        rows = await _write_answer(params)
     if not rows:
         await access_question(question_id)  # NotFound if it does not exist
         raise Conflict(_("This question is locked: it takes no new answers."))
@@ -97,6 +99,14 @@ async def do_create_answer(
         created_at=now,
         updated_at=now,
     )
+
+
+async def _write_answer(params: list[Any]) -> list[dict[str, Any]]:
+    if Tortoise.get_connection("default").capabilities.dialect == "postgres":
+        return await fetch_dicts(_POST_ANSWER_POSTGRES, params)
+    async with in_transaction():
+        counted = await execute(_COUNT_ANSWER, params[:3])
+        return await fetch_dicts(_INSERT_ANSWER, params) if counted == 1 else []
 
 
 async def check_edit_answer(

@@ -6,18 +6,27 @@ answer, answers by others) inside the transaction of whatever changed them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Case, F, When
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.actions.escalations import is_urgent, open_escalation
 from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.markdown import render_markdown
-from forum.models import Board, Question, QuestionState, Revision, User
+from forum.models import (
+    Board,
+    EscalationReason,
+    Question,
+    QuestionState,
+    Revision,
+    SlaTimer,
+    User,
+)
 from forum.permissions import can_edit_post, can_post, require
 
 TITLE = (10, 200)
@@ -122,6 +131,9 @@ async def do_create_question(
             last_activity_at=now,
         )
         await Board.filter(id=board.id).update(question_count=F("question_count") + 1)
+        await SlaTimer.create(question=question, due_at=now + timedelta(hours=board.sla_hours))
+        if board.urgent or is_urgent(title, body):
+            await open_escalation(question.id, EscalationReason.URGENT, now=now)
     return question
 
 

@@ -18,6 +18,7 @@ from forum.models import Board
 from forum.permissions import (
     access_question,
     can_accept,
+    can_ask_staff,
     can_clear_acceptance,
     can_edit_post,
     can_give_kudos,
@@ -67,6 +68,7 @@ async def detail(request: Request) -> Response:
             "can_edit": can_edit_post(user, q.author_id),  # type: ignore[attr-defined]
             "can_accept": can_accept(user, q, utcnow(), settings.staff_accept_after_days),
             "can_clear": can_clear_acceptance(user, q) and q.accepted_answer_id is not None,
+            "can_ask_staff": can_ask_staff(user, q),
             "can_kudos": {a["id"] for a in page.answers if can_give_kudos(user, a["author_id"])},
             "can_edit_answer": {
                 a["id"] for a in page.answers if can_edit_post(user, a["author_id"])

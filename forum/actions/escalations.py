@@ -1,0 +1,261 @@
+"""Escalations: the staff queue (PRODUCT.md §4), from trigger to resolution.
+
+Invariants: one open item per question and reason, enforced by UNIQUE(open_key) and written with
+ON CONFLICT DO NOTHING, so any number of sweeps or clicks at once open it once; claims and state
+changes are conditional updates whose row count is checked (two staff claiming at once: one
+wins, the other gets a 409); a staff member holds at most `max_claims` claims (their user row is
+locked while counting); a breach is counted once. `open_escalation` is the one way in, for the
+sweep, "Ask staff", urgent questions and (later) flags.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from forum import validation as v
+from forum.clock import resolve
+from forum.db import execute, fetch_dicts, in_list
+from forum.errors import Conflict, ValidationFailed
+from forum.i18n import gettext as _
+from forum.models import (
+    Escalation,
+    EscalationReason,
+    EscalationState,
+    Question,
+    QuestionState,
+    Resolution,
+    Role,
+    User,
+)
+from forum.permissions import is_moderator, require
+from forum.settings import get_settings
+
+_OPEN = """
+INSERT INTO escalations
+    (question_id, reason, state, open_key, opened_at, due_at, breached, note)
+VALUES (?, ?, 'open', ?, ?, ?, ?, '')
+ON CONFLICT (open_key) DO NOTHING
+RETURNING id
+"""
+
+
+def open_key(question_id: int, reason: EscalationReason) -> str:
+    return f"{question_id}:{reason.value}"
+
+
+async def open_escalation(
+    question_id: int, reason: EscalationReason, *, now: datetime
+) -> int | None:
+    """Open an item, in the caller's transaction; None when one is open already."""
+    due = now + timedelta(hours=get_settings().first_response_hours)
+    rows = await fetch_dicts(
+        _OPEN,
+        [question_id, reason.value, open_key(question_id, reason), now, due, False],
+    )
+    return int(rows[0]["id"]) if rows else None
+
+
+@cache
+def _urgent_words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def is_urgent(title: str, body: str) -> bool:
+    return bool(_urgent_words(get_settings().urgent_keywords).search(f"{title}\n{body}"))
+
+
+async def check_ask_staff(
+    question: Question, *, acting_user: User, now: datetime | None = None
+) -> tuple[int, bool]:
+    """The asker's "Ask staff": (the item's id, whether it is new)."""
+    settings = get_settings()
+    require(
+        acting_user.id == question.author_id and acting_user.suspended_at is None,  # type: ignore[attr-defined]
+        _("Only the asker can ask staff about a question."),
+    )
+    now = resolve(now)
+    if question.state in (QuestionState.SOLVED, QuestionState.LOCKED):
+        raise Conflict(_("This question is solved or locked: staff need not step in."))
+    possible_at = question.created_at + timedelta(hours=settings.ask_staff_after_hours)
+    if now < possible_at:
+        raise Conflict(
+            _("You can ask staff from %(when)s UTC, 24 hours after asking.")
+            % {"when": possible_at.strftime("%Y-%m-%d %H:%M")}
+        )
+    async with in_transaction():
+        new_id = await open_escalation(question.id, EscalationReason.REQUESTED, now=now)
+    if new_id is not None:
+        return new_id, True
+    key = open_key(question.id, EscalationReason.REQUESTED)
+    return (await Escalation.get(open_key=key)).id, False
+
+
+# A question whose SLA ran out escalates when nobody but the asker has answered it, it is younger
+# than `unanswered_max_age_days` and its asker is not suspended.
+_DUE_TIMERS = "SELECT id FROM sla_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?"
+_ESCALATE_DUE = """
+INSERT INTO escalations
+    (question_id, reason, state, open_key, opened_at, due_at, breached, note)
+SELECT q.id, 'unanswered', 'open', CAST(q.id AS TEXT) || ':unanswered', {now}, {due}, {false}, ''
+FROM sla_timers t
+JOIN questions q ON q.id = t.question_id
+JOIN users u ON u.id = q.author_id
+WHERE t.id IN {ids} AND q.other_answer_count = 0 AND q.accepted_answer_id IS NULL
+  AND q.locked_at IS NULL AND q.created_at > ? AND u.suspended_at IS NULL
+ON CONFLICT (open_key) DO NOTHING
+RETURNING id
+"""
+_BREACH = """
+UPDATE escalations SET breached = ?, breached_at = ?
+WHERE breached = ? AND due_at <= ? AND state <> 'resolved' AND first_response_at IS NULL
+"""
+SWEEP_BATCH = 500
+
+
+async def try_sweep_one_batch(now: datetime) -> tuple[int, int]:
+    """Escalate the questions of the next due SLA timers and delete those timers: (timers seen,
+    items opened). Every process may run it at once: ON CONFLICT keeps items single."""
+    settings = get_settings()
+    async with in_transaction() as conn:
+        timers = await fetch_dicts(_DUE_TIMERS, [now, SWEEP_BATCH])
+        if not timers:
+            return 0, 0
+        ids = [int(t["id"]) for t in timers]
+        marks = in_list(len(ids))
+        postgres = conn.capabilities.dialect == "postgres"
+        sql = _ESCALATE_DUE.format(
+            ids=marks,
+            now="CAST(? AS TIMESTAMPTZ)" if postgres else "?",
+            due="CAST(? AS TIMESTAMPTZ)" if postgres else "?",
+            false="FALSE" if postgres else "0",
+        )
+        due = now + timedelta(hours=settings.first_response_hours)
+        oldest = now - timedelta(days=settings.unanswered_max_age_days)
+        # RETURNING counts: the driver's row count of an INSERT is not reliable on PostgreSQL.
+        opened = len(await fetch_dicts(sql, [now, due, *ids, oldest]))
+        await execute(f"DELETE FROM sla_timers WHERE id IN {marks}", ids)
+    return len(ids), opened
+
+
+async def mark_breaches(now: datetime) -> int:
+    """Items past their first-response time without one: counted once, here."""
+    async with in_transaction():
+        return await execute(_BREACH, [True, now, False, now])
+
+
+async def record_staff_response(question_id: int, *, now: datetime) -> None:
+    """A staff answer is the first response of the question's open items (caller's transaction)."""
+    await Escalation.filter(
+        question_id=question_id, state__not=EscalationState.RESOLVED, first_response_at=None
+    ).update(first_response_at=now)
+
+
+async def resolve_by_community(question_id: int, *, now: datetime) -> None:
+    """An accepted community answer resolves the question's open items (caller's transaction)."""
+    await Escalation.filter(question_id=question_id, state__not=EscalationState.RESOLVED).update(
+        state=EscalationState.RESOLVED,
+        open_key=None,
+        resolution=Resolution.ANSWERED_BY_COMMUNITY,
+        resolved_at=now,
+    )
+
+
+async def _lock_staff(user: User) -> None:
+    await User.filter(id=user.id).select_for_update().first()
+
+
+async def _claims_of(user: User) -> int:
+    return await Escalation.filter(claimed_by_id=user.id, state=EscalationState.CLAIMED).count()
+
+
+async def check_claim(
+    item: Escalation, *, acting_user: User, now: datetime | None = None
+) -> Escalation:
+    require(is_moderator(acting_user), _("Only staff work the queue."))
+    return await _give(item, acting_user, acting_user, now, from_states=(EscalationState.OPEN,))
+
+
+async def check_reassign(
+    item: Escalation, to: User | None, *, acting_user: User, now: datetime | None = None
+) -> Escalation:
+    require(is_moderator(acting_user), _("Only staff work the queue."))
+    if to is None or not is_moderator(to) or to.suspended_at is not None:
+        raise ValidationFailed({"to": _("to must be the username of a staff member.")})
+    states = (EscalationState.OPEN, EscalationState.CLAIMED)
+    return await _give(item, to, acting_user, now, from_states=states)
+
+
+async def _give(
+    item: Escalation,
+    staff: User,
+    acting_user: User,
+    now: datetime | None,
+    *,
+    from_states: tuple[EscalationState, ...],
+) -> Escalation:
+    now = resolve(now)
+    limit = get_settings().max_claims
+    async with in_transaction():
+        await _lock_staff(staff)
+        if await _claims_of(staff) >= limit:
+            raise Conflict(
+                _("%(name)s already holds %(limit)s claims: resolve or release one first.")
+                % {"name": staff.username, "limit": limit}
+            )
+        changed = await Escalation.filter(id=item.id, state__in=from_states).update(
+            state=EscalationState.CLAIMED, claimed_by=staff, claimed_at=now
+        )
+        if changed != 1:
+            raise Conflict(_("Someone else has this item already; reload the queue."))
+    await item.refresh_from_db()
+    return item
+
+
+async def check_release(item: Escalation, *, acting_user: User) -> Escalation:
+    mine = item.claimed_by_id == acting_user.id  # type: ignore[attr-defined]
+    require(
+        is_moderator(acting_user) and (mine or acting_user.role == Role.ADMIN),
+        _("Only the staff member who claimed an item can release it."),
+    )
+    changed = await Escalation.filter(
+        id=item.id,
+        state=EscalationState.CLAIMED,
+        claimed_by_id=item.claimed_by_id,  # type: ignore[attr-defined]
+    ).update(state=EscalationState.OPEN, claimed_by_id=None, claimed_at=None)
+    if changed != 1:
+        raise Conflict(_("This item is no longer claimed; reload the queue."))
+    await item.refresh_from_db()
+    return item
+
+
+async def check_resolve(
+    item: Escalation,
+    *,
+    resolution: Any,
+    note: Any = "",
+    acting_user: User,
+    now: datetime | None = None,
+) -> Escalation:
+    require(is_moderator(acting_user), _("Only staff work the queue."))
+    errors = v.Errors()
+    chosen = v.choice(errors, "resolution", resolution, tuple(Resolution), _("Resolution"))
+    note_text = v.text(errors, "note", note or "", min_len=0, max_len=1000, label=_("Note"))
+    errors.raise_if_any()
+    now = resolve(now)
+    changed = await Escalation.filter(id=item.id, state__not=EscalationState.RESOLVED).update(
+        state=EscalationState.RESOLVED,
+        open_key=None,
+        resolution=Resolution(chosen),
+        note=note_text,
+        resolved_at=now,
+        resolved_by=acting_user,
+    )
+    if changed != 1:
+        raise Conflict(_("This item is resolved already."))
+    await item.refresh_from_db()
+    return item

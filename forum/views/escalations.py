@@ -1,0 +1,102 @@
+"""Pages: the asker's "Ask staff", and the staff queue with its item page (claim, release,
+reassign, answer as staff, resolve)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.answers import check_create_answer
+from forum.actions.escalations import (
+    check_ask_staff,
+    check_claim,
+    check_reassign,
+    check_release,
+    check_resolve,
+)
+from forum.auth import form_text, read_form
+from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
+from forum.models import Resolution
+from forum.permissions import access_escalation, access_question, require_staff
+from forum.queries import (
+    ESCALATION_TABS,
+    find_user,
+    get_escalation,
+    get_question_page,
+    list_escalations,
+)
+from forum.web import redirect, render, require_viewer
+
+
+async def ask_staff(request: Request) -> Response:
+    user = await require_viewer(request)
+    await read_form(request)
+    question = await access_question(request.path_params["id"])
+    _id, created = await check_ask_staff(question, acting_user=user)
+    message = _("Staff will look at your question.") if created else _("Staff are on it already.")
+    return redirect(request, f"/questions/{question.id}", message=message)
+
+
+async def queue(request: Request) -> Response:
+    user = require_staff(await require_viewer(request))
+    tab = request.query_params.get("tab") or "open"
+    items = await list_escalations(user, tab=tab)
+    context = {"items": items, "tab": tab, "tabs": ESCALATION_TABS}
+    return await render(request, "forum/escalations_list.html", context)
+
+
+async def show(request: Request) -> Response:
+    return await _render_item(request, {}, {})
+
+
+async def act(request: Request) -> Response:
+    """One form per decision on the item page; the `do` field says which."""
+    user = require_staff(await require_viewer(request))
+    form = await read_form(request)
+    item = await access_escalation(request.path_params["id"])
+    values = {k: form_text(form, k) for k in ("do", "to", "resolution", "note", "body")}
+    try:
+        if values["do"] == "claim":
+            await check_claim(item, acting_user=user)
+        elif values["do"] == "release":
+            await check_release(item, acting_user=user)
+        elif values["do"] == "reassign":
+            await check_reassign(item, await find_user(values["to"]), acting_user=user)
+        elif values["do"] == "resolve":
+            await check_resolve(
+                item, resolution=values["resolution"], note=values["note"], acting_user=user
+            )
+        elif values["do"] == "answer":
+            await check_create_answer(item.question_id, acting_user=user, body=values["body"])  # type: ignore[attr-defined]
+        else:
+            raise ValidationFailed({"do": _("Choose what to do with the item.")})
+    except ValidationFailed as exc:
+        return await _render_item(request, values, exc.errors, status_code=400)
+    return redirect(request, f"/staff/escalations/{item.id}", message=_("Done."))
+
+
+async def _render_item(
+    request: Request, values: dict[str, str], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    user = require_staff(await require_viewer(request))
+    item = await access_escalation(request.path_params["id"])
+    context: dict[str, Any] = {
+        "item": await get_escalation(item),
+        "page": await get_question_page(item.question_id, user),  # type: ignore[attr-defined]
+        "resolutions": [r.value for r in Resolution],
+        "values": values,
+        "errors": errors,
+    }
+    return await render(request, "forum/escalations_detail.html", context, status_code=status_code)
+
+
+routes = [
+    Route("/questions/{id:int}/escalate", ask_staff, methods=["POST"]),
+    Route("/staff/escalations", queue, methods=["GET"], name="escalations"),
+    Route("/staff/escalations/{id:int}", show, methods=["GET"]),
+    Route("/staff/escalations/{id:int}", act, methods=["POST"]),
+]

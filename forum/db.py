@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, TypeVar
 
 from tortoise import Tortoise
@@ -43,6 +44,11 @@ async def connected(config: dict[str, Any], *, migrate: bool = True) -> AsyncIte
         yield
     finally:
         await Tortoise.close_connections()
+
+
+def as_datetime(value: Any) -> Any:
+    """A timestamp of a raw SQL row: SQLite gives the stored ISO text, PostgreSQL a datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def is_postgres(conn: BaseDBAsyncClient) -> bool:

@@ -7,12 +7,11 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from forum import validation as v
-from forum.db import fetch_dicts
+from forum.db import as_datetime, fetch_dicts
 from forum.errors import Conflict
 from forum.models import User
 from forum.settings import get_settings
@@ -32,11 +31,6 @@ LINE_PAGE = 100
 METHODS = ("cash", "credit", "charity")
 # Lines whose points are (or will be) paid out by the batch.
 PAYOUT_STATES = (LineState.PENDING, LineState.HELD, LineState.PAID)
-
-
-def as_datetime(value: Any) -> Any:
-    """A timestamp of a raw SQL row: SQLite gives the stored ISO text, PostgreSQL a datetime."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def money(cents: int) -> str:

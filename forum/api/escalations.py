@@ -17,6 +17,8 @@ from forum.actions.escalations import (
     check_resolve,
 )
 from forum.api.base import json_body, ok, path_id, require_api_user
+from forum.clock import utcnow
+from forum.escalation_queries import get_queue_metrics, parse_days
 from forum.models import Escalation
 from forum.permissions import access_escalation, access_question, require_staff
 from forum.queries import find_user, get_escalation, list_escalations
@@ -87,7 +89,14 @@ async def resolve(request: Request) -> Response:
     return ok(item_body(await get_escalation(item)))
 
 
+async def metrics(request: Request) -> Response:
+    require_staff(await require_api_user(request))
+    days = parse_days(request.query_params.get("days"))
+    return ok((await get_queue_metrics(now=utcnow(), days=days)).as_dict())
+
+
 routes = [
+    Route("/escalations/metrics", metrics, methods=["GET"]),
     Route("/questions/{id:int}/escalate", escalate, methods=["POST"]),
     Route("/escalations", index, methods=["GET"]),
     Route("/escalations/{id:int}/claim", claim, methods=["POST"]),

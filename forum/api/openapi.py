@@ -19,6 +19,7 @@ INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_STR = {"type": ["string", "null"]}
+NULLABLE_NUM = {"type": ["number", "null"]}
 
 _USER_REF = {"type": "object", "properties": {"username": STR, "display_name": STR}}
 _ANSWER = {
@@ -436,6 +437,30 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         _obj(items={"type": "array", "items": _ESCALATION}),
     ),
     (
+        "get",
+        "/escalations/metrics",
+        "The staff dashboard's figures for the last 7 or 30 days",
+        "staff",
+        None,
+        200,
+        _obj(
+            days=INT,
+            since=TIME,
+            backlog=INT,
+            backlog_by_age={"type": "object"},
+            opened=INT,
+            breached=INT,
+            breach_rate=NULLABLE_NUM,
+            median_first_response_minutes=NULLABLE_NUM,
+            questions=INT,
+            answered_within_24h_share=NULLABLE_NUM,
+            answered_within_72h_share=NULLABLE_NUM,
+            median_first_answer_minutes=NULLABLE_NUM,
+            community_solved_rate=NULLABLE_NUM,
+            escalation_rate=NULLABLE_NUM,
+        ),
+    ),
+    (
         "post",
         "/escalations/{id}/claim",
         "Claim an open item (409 if taken)",
@@ -548,6 +573,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
 ]
 
 _QUERY_PARAMS = {
+    ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
     ("get", "/escalations"): [
         ("state", "open | claimed | resolved"),
         ("reason", "unanswered | requested | flagged | urgent"),

@@ -18,7 +18,9 @@ from forum.actions.escalations import (
     check_resolve,
 )
 from forum.auth import form_text, read_form
+from forum.clock import utcnow
 from forum.errors import ValidationFailed
+from forum.escalation_queries import WINDOWS, get_queue_metrics, parse_days
 from forum.i18n import gettext as _
 from forum.models import Resolution
 from forum.permissions import access_escalation, access_question, require_staff
@@ -47,6 +49,22 @@ async def queue(request: Request) -> Response:
     items = await list_escalations(user, tab=tab)
     context = {"items": items, "tab": tab, "tabs": ESCALATION_TABS}
     return await render(request, "forum/escalations_list.html", context)
+
+
+async def dashboard(request: Request) -> Response:
+    require_staff(await require_viewer(request))
+    days = parse_days(request.query_params.get("days"))
+    metrics = await get_queue_metrics(now=utcnow(), days=days)
+    top = max(metrics.backlog_by_age.values(), default=0) or 1
+    bars = [
+        {"label": label, "value": n, "width": round(BAR_WIDTH * n / top)}
+        for label, n in metrics.backlog_by_age.items()
+    ]
+    context = {"m": metrics, "d": metrics.as_dict(), "bars": bars, "windows": WINDOWS}
+    return await render(request, "forum/escalations_dashboard.html", context)
+
+
+BAR_WIDTH = 300
 
 
 async def show(request: Request) -> Response:
@@ -97,6 +115,7 @@ async def _render_item(
 routes = [
     Route("/questions/{id:int}/escalate", ask_staff, methods=["POST"]),
     Route("/staff/escalations", queue, methods=["GET"], name="escalations"),
+    Route("/staff/dashboard", dashboard, methods=["GET"]),
     Route("/staff/escalations/{id:int}", show, methods=["GET"]),
     Route("/staff/escalations/{id:int}", act, methods=["POST"]),
 ]

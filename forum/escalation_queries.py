@@ -17,17 +17,17 @@ WINDOWS = (7, 30)
 # Backlog buckets by the age of the open item: (label, up to this many hours).
 AGE_BUCKETS = (("under_4h", 4), ("4h_to_24h", 24), ("1d_to_3d", 72), ("over_3d", None))
 
-_OPEN_ITEMS = "SELECT opened_at FROM escalations WHERE state <> 'resolved'"
+_OPEN_ITEMS = "SELECT opened_at FROM escalations WHERE state IN ('open', 'claimed')"
 _ITEMS = """
-SELECT opened_at, first_response_at, breached FROM escalations
+SELECT opened_at, due_at, first_response_at, breached FROM escalations
 WHERE opened_at >= ? AND opened_at < ?
 """
 _QUESTIONS = """
 SELECT q.created_at AS asked_at,
        (SELECT MIN(a.created_at) FROM answers a
         WHERE a.question_id = q.id AND a.author_id <> q.author_id) AS first_answer_at,
-       (SELECT CASE WHEN an.is_staff THEN 1 ELSE 0 END FROM answers an
-        WHERE an.id = q.accepted_answer_id) AS accepted_staff,
+       (SELECT CASE WHEN an.is_staff OR an.author_id = q.author_id THEN 0 ELSE 1 END
+        FROM answers an WHERE an.id = q.accepted_answer_id) AS community_accepted,
        (SELECT COUNT(*) FROM escalations e WHERE e.question_id = q.id) AS escalations
 FROM questions q
 WHERE q.created_at >= ? AND q.created_at < ?
@@ -40,9 +40,13 @@ class QueueMetrics:
     since: datetime
     backlog_by_age: dict[str, int] = field(default_factory=dict)
     opened: int = 0
+    due: int = 0  # opened items whose first-response time has come: the breach rate's base
     breached: int = 0
     median_first_response_minutes: float | None = None
     questions: int = 0
+    # The shares count only questions old enough to have had the whole 24 h or 72 h.
+    asked_24h_ago: int = 0
+    asked_72h_ago: int = 0
     answered_within_24h: int = 0
     answered_within_72h: int = 0
     median_first_answer_minutes: float | None = None
@@ -65,11 +69,11 @@ class QueueMetrics:
             "backlog_by_age": self.backlog_by_age,
             "opened": self.opened,
             "breached": self.breached,
-            "breach_rate": self.rate(self.breached, self.opened),
+            "breach_rate": self.rate(self.breached, self.due),
             "median_first_response_minutes": self.median_first_response_minutes,
             "questions": q,
-            "answered_within_24h_share": self.rate(self.answered_within_24h, q),
-            "answered_within_72h_share": self.rate(self.answered_within_72h, q),
+            "answered_within_24h_share": self.rate(self.answered_within_24h, self.asked_24h_ago),
+            "answered_within_72h_share": self.rate(self.answered_within_72h, self.asked_72h_ago),
             "median_first_answer_minutes": self.median_first_answer_minutes,
             "community_solved_rate": self.rate(self.community_solved, q),
             "escalation_rate": self.rate(self.escalated, q),
@@ -104,6 +108,7 @@ async def get_queue_metrics(*, now: datetime, days: int) -> QueueMetrics:
     responses = []
     for row in await fetch_dicts(_ITEMS, [since, now]):
         metrics.opened += 1
+        metrics.due += as_datetime(row["due_at"]) <= now
         metrics.breached += 1 if row["breached"] else 0
         if row["first_response_at"] is not None:
             opened = as_datetime(row["opened_at"])
@@ -113,12 +118,16 @@ async def get_queue_metrics(*, now: datetime, days: int) -> QueueMetrics:
     for row in await fetch_dicts(_QUESTIONS, [since, now]):
         metrics.questions += 1
         metrics.escalated += 1 if int(row["escalations"]) else 0
-        if row["accepted_staff"] is not None and not int(row["accepted_staff"]):
+        if row["community_accepted"] is not None and int(row["community_accepted"]):
             metrics.community_solved += 1
+        asked = as_datetime(row["asked_at"])
+        old_24, old_72 = asked <= now - timedelta(hours=24), asked <= now - timedelta(hours=72)
+        metrics.asked_24h_ago += old_24
+        metrics.asked_72h_ago += old_72
         if row["first_answer_at"] is not None:
-            waited = _minutes(as_datetime(row["asked_at"]), as_datetime(row["first_answer_at"]))
+            waited = _minutes(asked, as_datetime(row["first_answer_at"]))
             answers.append(waited)
-            metrics.answered_within_24h += waited <= 24 * 60
-            metrics.answered_within_72h += waited <= 72 * 60
+            metrics.answered_within_24h += old_24 and waited <= 24 * 60
+            metrics.answered_within_72h += old_72 and waited <= 72 * 60
     metrics.median_first_answer_minutes = _median(answers)
     return metrics

@@ -308,5 +308,6 @@ class Escalation(Model):
             Index(fields=("state", "due_at", "id"), name="escalation_state_due"),
             Index(fields=("claimed_by_id", "state"), name="escalation_claimer"),
             Index(fields=("question_id", "state"), name="escalation_question"),
-            Index(fields=("breached", "due_at"), name="escalation_breach_due"),
+            Index(fields=("opened_at",), name="escalation_opened"),
+            Index(fields=("state", "resolved_at", "id"), name="escalation_state_resolved"),
         ]

@@ -225,12 +225,13 @@ async def list_escalations(
     query = Escalation.all()
     if tab not in (None, ""):
         chosen = v.choice(errors, "tab", tab, ESCALATION_TABS, "Tab")
+        unresolved = [EscalationState.OPEN, EscalationState.CLAIMED]
         if chosen == "open":
-            query = query.filter(state__not=EscalationState.RESOLVED)
+            query = query.filter(state__in=unresolved)
         elif chosen == "mine":
             query = query.filter(state=EscalationState.CLAIMED, claimed_by_id=viewer.id)
         elif chosen == "breached":
-            query = query.filter(state__not=EscalationState.RESOLVED, breached=True)
+            query = query.filter(state__in=unresolved, breached=True)
         elif chosen == "resolved":
             query = query.filter(state=EscalationState.RESOLVED)
     if state not in (None, ""):

@@ -13,7 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
-from forum.actions.escalations import resolve_by_community
+from forum.actions.escalations import reopen_after_unaccept, resolve_by_acceptance
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
@@ -82,8 +82,8 @@ async def do_accept_answer(
                 accepted_answer_id=answer.id, last_activity_at=now
             )
             await award_acceptance(acceptance, question, answer, now=now)
-            if not answer.is_staff:
-                await resolve_by_community(question.id, now=now)
+            if answer.author_id != question.author_id:  # type: ignore[attr-defined]
+                await resolve_by_acceptance(question.id, by_staff=answer.is_staff, now=now)
             await refresh_state(question.id)
     except IntegrityError as exc:
         raise Conflict(_("The accepted answer was changed at the same moment; reload.")) from exc
@@ -130,4 +130,5 @@ async def _clear_standing(
     if retired != 1:
         raise Conflict(_("The accepted answer was changed at the same moment; reload."))
     await reverse_acceptance(standing, reason=reason, actor=acting_user, now=now)
+    await reopen_after_unaccept(question.id)
     return True

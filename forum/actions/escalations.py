@@ -84,8 +84,11 @@ async def check_ask_staff(
     possible_at = question.created_at + timedelta(hours=settings.ask_staff_after_hours)
     if now < possible_at:
         raise Conflict(
-            _("You can ask staff from %(when)s UTC, 24 hours after asking.")
-            % {"when": possible_at.strftime("%Y-%m-%d %H:%M")}
+            _("You can ask staff from %(when)s UTC, %(hours)s hours after asking.")
+            % {
+                "when": possible_at.strftime("%Y-%m-%d %H:%M"),
+                "hours": settings.ask_staff_after_hours,
+            }
         )
     async with in_transaction():
         new_id = await open_escalation(question.id, EscalationReason.REQUESTED, now=now)
@@ -98,6 +101,8 @@ async def check_ask_staff(
 # A question whose SLA ran out escalates when nobody but the asker has answered it, it is younger
 # than `unanswered_max_age_days` and its asker is not suspended.
 _DUE_TIMERS = "SELECT id FROM sla_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?"
+# Concurrent sweeps on PostgreSQL take disjoint batches instead of queueing on the same rows.
+_DUE_TIMERS_POSTGRES = _DUE_TIMERS + " FOR UPDATE SKIP LOCKED"
 _ESCALATE_DUE = """
 INSERT INTO escalations
     (question_id, reason, state, open_key, opened_at, due_at, breached, note)
@@ -110,10 +115,12 @@ WHERE t.id IN {ids} AND q.other_answer_count = 0 AND q.accepted_answer_id IS NUL
 ON CONFLICT (open_key) DO NOTHING
 RETURNING id
 """
-_BREACH = """
-UPDATE escalations SET breached = ?, breached_at = ?
-WHERE breached = ? AND due_at <= ? AND state <> 'resolved' AND first_response_at IS NULL
-"""
+# The predicate is written out as in the partial index escalation_awaiting (migration 0003), so
+# the sweep reads only the items still waiting for a first response.
+AWAITING = "NOT breached AND first_response_at IS NULL AND state <> 'resolved'"
+_BREACH = (
+    f"UPDATE escalations SET breached = TRUE, breached_at = ? WHERE {AWAITING} AND due_at <= ?"
+)
 SWEEP_BATCH = 500
 
 
@@ -122,12 +129,14 @@ async def try_sweep_one_batch(now: datetime) -> tuple[int, int]:
     items opened). Every process may run it at once: ON CONFLICT keeps items single."""
     settings = get_settings()
     async with in_transaction() as conn:
-        timers = await fetch_dicts(_DUE_TIMERS, [now, SWEEP_BATCH])
+        postgres = conn.capabilities.dialect == "postgres"
+        timers = await fetch_dicts(
+            _DUE_TIMERS_POSTGRES if postgres else _DUE_TIMERS, [now, SWEEP_BATCH]
+        )
         if not timers:
             return 0, 0
         ids = [int(t["id"]) for t in timers]
         marks = in_list(len(ids))
-        postgres = conn.capabilities.dialect == "postgres"
         sql = _ESCALATE_DUE.format(
             ids=marks,
             now="CAST(? AS TIMESTAMPTZ)" if postgres else "?",
@@ -145,24 +154,61 @@ async def try_sweep_one_batch(now: datetime) -> tuple[int, int]:
 async def mark_breaches(now: datetime) -> int:
     """Items past their first-response time without one: counted once, here."""
     async with in_transaction():
-        return await execute(_BREACH, [True, now, False, now])
+        return await execute(_BREACH, [now, now])
+
+
+async def _count_late(now: datetime, **filters: Any) -> None:
+    """A response or resolution after the due time is a breach, even before a sweep saw it."""
+    await Escalation.filter(
+        **filters,
+        state__not=EscalationState.RESOLVED,
+        first_response_at=None,
+        breached=False,
+        due_at__lt=now,
+    ).update(breached=True, breached_at=now)
 
 
 async def record_staff_response(question_id: int, *, now: datetime) -> None:
     """A staff answer is the first response of the question's open items (caller's transaction)."""
+    await _count_late(now, question_id=question_id)
     await Escalation.filter(
         question_id=question_id, state__not=EscalationState.RESOLVED, first_response_at=None
     ).update(first_response_at=now)
 
 
-async def resolve_by_community(question_id: int, *, now: datetime) -> None:
-    """An accepted community answer resolves the question's open items (caller's transaction)."""
+async def resolve_by_acceptance(question_id: int, *, by_staff: bool, now: datetime) -> None:
+    """An accepted answer resolves the question's open items (caller's transaction)."""
+    await _count_late(now, question_id=question_id)
     await Escalation.filter(question_id=question_id, state__not=EscalationState.RESOLVED).update(
         state=EscalationState.RESOLVED,
         open_key=None,
-        resolution=Resolution.ANSWERED_BY_COMMUNITY,
+        resolution=Resolution.ANSWERED_BY_STAFF if by_staff else Resolution.ANSWERED_BY_COMMUNITY,
         resolved_at=now,
     )
+
+
+# Clearing an accepted answer reopens what the acceptance resolved: the newest such item of each
+# reason, unless another item of that reason is open already.
+_REOPEN = """
+UPDATE escalations
+SET state = 'open', open_key = CAST(question_id AS TEXT) || ':' || reason, resolution = NULL,
+    resolved_at = NULL, resolved_by_id = NULL, claimed_by_id = NULL, claimed_at = NULL
+WHERE id IN (
+    SELECT MAX(id) FROM escalations
+    WHERE question_id = ? AND state = 'resolved' AND resolved_by_id IS NULL
+      AND resolution IN ('answered_by_community', 'answered_by_staff')
+    GROUP BY reason
+)
+  AND NOT EXISTS (
+      SELECT 1 FROM escalations o
+      WHERE o.open_key = CAST(escalations.question_id AS TEXT) || ':' || escalations.reason
+  )
+"""
+
+
+async def reopen_after_unaccept(question_id: int) -> None:
+    """In the transaction that cleared or changed the accepted answer."""
+    await execute(_REOPEN, [question_id])
 
 
 async def _lock_staff(user: User) -> None:
@@ -247,6 +293,7 @@ async def check_resolve(
     note_text = v.text(errors, "note", note or "", min_len=0, max_len=1000, label=_("Note"))
     errors.raise_if_any()
     now = resolve(now)
+    await _count_late(now, id=item.id)
     changed = await Escalation.filter(id=item.id, state__not=EscalationState.RESOLVED).update(
         state=EscalationState.RESOLVED,
         open_key=None,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from forum.actions.acceptance import do_accept_answer
+from forum.actions.acceptance import do_accept_answer, do_clear_acceptance
 from forum.actions.escalations import (
     check_ask_staff,
     check_claim,
@@ -125,7 +125,7 @@ async def test_a_staff_answer_is_the_first_response_and_a_community_accept_resol
     await do_accept_answer(question, answer, acting_user=asker, now=T0 + 3 * HOUR)
     await item.refresh_from_db()
     assert (item.state.value, item.resolution.value) == ("resolved", "answered_by_community")  # type: ignore[union-attr]
-    assert item.open_key is None
+    assert item.open_key is None and item.first_response_at == T0 + HOUR
 
 
 async def test_breaches_are_counted_once(asker: User, staff: User) -> None:
@@ -226,3 +226,30 @@ async def test_two_processes_sweeping_at_once_open_each_item_once(
     assert opened == 30, outputs
     for question in questions:
         assert await items(question) == [("unanswered", "open")]
+
+
+async def test_a_late_first_response_is_a_breach_without_a_sweep(asker: User, staff: User) -> None:
+    question = await make_question(asker, title="My bank card was stolen", at=T0)
+    await make_answer(question, staff, at=T0 + 5 * HOUR)  # due after 4 hours
+    item = await Escalation.get(question_id=question.id)
+    assert item.breached and item.breached_at == T0 + 5 * HOUR
+    assert (await sweep_escalations(T0 + 6 * HOUR)).breached == 0
+
+
+async def test_accepting_resolves_by_who_answered_and_clearing_reopens(
+    asker: User, helper: User, staff: User
+) -> None:
+    question = await make_question(asker, title="Fraud: somebody uses my number", at=T0)
+    own = await make_answer(question, asker, at=T0 + HOUR)
+    await do_accept_answer(question, own, acting_user=asker, now=T0 + 2 * HOUR)
+    assert await items(question) == [("urgent", "open")]  # the asker's own answer: no help
+    by_staff = await make_answer(question, staff, at=T0 + 3 * HOUR)
+    await do_accept_answer(question, by_staff, acting_user=asker, now=T0 + 4 * HOUR)
+    item = await Escalation.get(question_id=question.id)
+    assert item.resolution is not None and item.resolution.value == "answered_by_staff"
+    await do_clear_acceptance(question, acting_user=asker, now=T0 + 5 * HOUR)
+    assert await items(question) == [("urgent", "open")]  # unsolved again: back in the queue
+    answer = await make_answer(question, helper, at=T0 + 6 * HOUR)
+    await do_accept_answer(question, answer, acting_user=asker, now=T0 + 7 * HOUR)
+    item = await Escalation.get(question_id=question.id)
+    assert (item.state.value, item.resolution.value) == ("resolved", "answered_by_community")  # type: ignore[union-attr]

@@ -55,12 +55,6 @@ def cents_per_point(point_value: Decimal) -> tuple[int, int]:
     return num, den
 
 
-def convert(points: int, num: int, den: int) -> tuple[int, int]:
-    """(cents, points used): cents rounded down; the fewest points that make those cents."""
-    cents = points * num // den
-    return cents, -(-cents * den // num)
-
-
 async def check_close_period(
     label: Any, *, now: datetime | None = None
 ) -> tuple[PayoutBatch, bool]:
@@ -117,8 +111,9 @@ ORDER BY id LIMIT 1 OFFSET ?
 _LAST_ACCOUNT = "SELECT MAX(id) AS id FROM ledger_accounts WHERE kind = 'member'"
 # Every line of the chunk in one statement: the balance at the cut-off is today's minus what
 # the member earned or lost since (payout moves excluded), never more than today's; cents are
-# rounded down and the points are the fewest that pay them (the same sums as `convert`). All
-# arithmetic stays in BIGINT: PostgreSQL's SUM(bigint) is NUMERIC, which would not round down.
+# rounded down (points * num / den) and the points are the fewest that pay them
+# (ceil(cents * den / num)). All arithmetic stays in BIGINT: PostgreSQL's SUM(bigint) is
+# NUMERIC, which would not round down.
 # A member who has a line already (a resumed close) is skipped by UNIQUE(batch, member).
 _LINES = """
 WITH c AS MATERIALIZED (

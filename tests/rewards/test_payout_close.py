@@ -18,7 +18,6 @@ from rewards.actions.payouts import (
     cents_per_point,
     check_close_period,
     claim_batch,
-    convert,
     do_close_period,
     try_close_one_chunk,
 )
@@ -129,12 +128,9 @@ async def test_points_that_make_no_whole_cent_stay_with_the_member(
     await assert_reconciles()
 
 
-def test_convert_rounds_down_and_uses_the_fewest_points() -> None:
-    num, den = cents_per_point(Decimal("0.0037"))
-    assert (num, den) == (37, 100)
-    assert convert(1000, num, den) == (370, 1000)
-    assert convert(1001, num, den) == (370, 1000)
-    assert convert(1, num, den) == (0, 0)
+def test_a_point_value_becomes_an_exact_fraction_of_cents() -> None:
+    assert cents_per_point(Decimal("0.0037")) == (37, 100)
+    assert cents_per_point(Decimal("0.01")) == (1, 1)
 
 
 async def test_a_stopped_close_resumes_without_writing_anything_twice(

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.ledger import MEMBER_ACCOUNTS as ACCOUNTS  # noqa: E402  (the same loads)
 from bench.ledger import SQL as LEDGER_SQL  # noqa: E402
+from bench.ledger import psql  # noqa: E402
 
 PG_DSN = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "peerdesk_bench_payouts"
@@ -218,8 +219,8 @@ def fresh(db: str, tmp: Path, size: str) -> str:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite://{path}"
     name = f"{PG_NAME}_{size}"
-    for statement in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
+    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    psql(f"CREATE DATABASE {name}")
     return f"{PG_DSN}/{name}"
 
 

@@ -74,18 +74,33 @@ async def access_question(question_id: int) -> Question:
     return question
 
 
+def can_escalate(user: User | None, question: Question) -> bool:
+    """Only the asker brings their question to staff."""
+    return can_post(user) and user.id == question.author_id  # type: ignore[union-attr, attr-defined]
+
+
 def can_ask_staff(user: User | None, question: Question) -> bool:
     """The asker of an unsolved question (the action says when it is too early)."""
     return (
-        can_post(user)
-        and user.id == question.author_id  # type: ignore[union-attr, attr-defined]
+        can_escalate(user, question)
         and question.accepted_answer_id is None
         and question.locked_at is None
     )
 
 
+def can_work_queue(user: User | None) -> bool:
+    return is_moderator(user) and user.suspended_at is None  # type: ignore[union-attr]
+
+
+def can_release(user: User | None, item: Escalation) -> bool:
+    """The staff member who claimed an item releases it; an admin may release any claim."""
+    return can_work_queue(user) and (
+        item.claimed_by_id == user.id or is_admin(user)  # type: ignore[union-attr, attr-defined]
+    )
+
+
 def require_staff(user: User | None) -> User:
-    require(is_moderator(user) and user.suspended_at is None, _("Only staff work the queue."))  # type: ignore[union-attr]
+    require(can_work_queue(user), _("Only staff work the queue."))
     return user  # type: ignore[return-value]
 
 

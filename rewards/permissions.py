@@ -35,6 +35,16 @@ def can_manage_payouts(user: User | None) -> bool:
     return user is not None and user.role == Role.FINANCE and user.suspended_at is None
 
 
+def can_decide_line(user: User | None, line: PayoutLine) -> bool:
+    """Finance decides lines, never their own (a member promoted to finance after earning)."""
+    return can_manage_payouts(user) and line.member_id != user.id  # type: ignore[union-attr, attr-defined]
+
+
+def can_approve(user: User | None, *, is_payee: bool) -> bool:
+    """Maker-checker: finance approves a batch, but not one that pays them."""
+    return can_manage_payouts(user) and not is_payee
+
+
 def require_payouts(user: User | None) -> User:
     require(can_manage_payouts(user), "Only finance can work on payouts.")
     return user  # type: ignore[return-value]

@@ -29,10 +29,15 @@ from forum.models import (
     Question,
     QuestionState,
     Resolution,
-    Role,
     User,
 )
-from forum.permissions import is_moderator, require
+from forum.permissions import (
+    can_escalate,
+    can_release,
+    can_work_queue,
+    require,
+    require_staff,
+)
 from forum.settings import get_settings
 
 _OPEN = """
@@ -75,8 +80,7 @@ async def check_ask_staff(
     """The asker's "Ask staff": (the item's id, whether it is new)."""
     settings = get_settings()
     require(
-        acting_user.id == question.author_id and acting_user.suspended_at is None,  # type: ignore[attr-defined]
-        _("Only the asker can ask staff about a question."),
+        can_escalate(acting_user, question), _("Only the asker can ask staff about a question.")
     )
     now = resolve(now)
     if question.state in (QuestionState.SOLVED, QuestionState.LOCKED):
@@ -222,15 +226,15 @@ async def _claims_of(user: User) -> int:
 async def check_claim(
     item: Escalation, *, acting_user: User, now: datetime | None = None
 ) -> Escalation:
-    require(is_moderator(acting_user), _("Only staff work the queue."))
+    require_staff(acting_user)
     return await _give(item, acting_user, acting_user, now, from_states=(EscalationState.OPEN,))
 
 
 async def check_reassign(
     item: Escalation, to: User | None, *, acting_user: User, now: datetime | None = None
 ) -> Escalation:
-    require(is_moderator(acting_user), _("Only staff work the queue."))
-    if to is None or not is_moderator(to) or to.suspended_at is not None:
+    require_staff(acting_user)
+    if to is None or not can_work_queue(to):
         raise ValidationFailed({"to": _("to must be the username of a staff member.")})
     states = (EscalationState.OPEN, EscalationState.CLAIMED)
     return await _give(item, to, acting_user, now, from_states=states)
@@ -263,9 +267,8 @@ async def _give(
 
 
 async def check_release(item: Escalation, *, acting_user: User) -> Escalation:
-    mine = item.claimed_by_id == acting_user.id  # type: ignore[attr-defined]
     require(
-        is_moderator(acting_user) and (mine or acting_user.role == Role.ADMIN),
+        can_release(acting_user, item),
         _("Only the staff member who claimed an item can release it."),
     )
     changed = await Escalation.filter(
@@ -287,7 +290,7 @@ async def check_resolve(
     acting_user: User,
     now: datetime | None = None,
 ) -> Escalation:
-    require(is_moderator(acting_user), _("Only staff work the queue."))
+    require_staff(acting_user)
     errors = v.Errors()
     chosen = v.choice(errors, "resolution", resolution, tuple(Resolution), _("Resolution"))
     note_text = v.text(errors, "note", note or "", min_len=0, max_len=1000, label=_("Note"))

@@ -35,21 +35,24 @@ RECIPROCAL_MIN = 3
 _IN_BATCH = "IN (SELECT member_id FROM payout_lines WHERE batch_id = ?)"
 _UNREVERSED = "NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.reverses_id = t.id)"
 
+# Per member and giver with at least SERIAL_KUDOS_MIN kudos, with the member's kudos total.
 _SERIAL_KUDOS = f"""
-SELECT t.member_id AS member_id, g.username AS giver, COUNT(*) AS n,
-       CAST(SUM(t.amount) AS BIGINT) AS points
-FROM ledger_transfers t
-JOIN kudos k ON k.id = CAST(SUBSTR(t.ref, 7) AS INTEGER)
-JOIN users g ON g.id = k.giver_id
-WHERE t.kind = 'kudos' AND t.created_at >= ? AND t.created_at < ? AND {_UNREVERSED}
-  AND t.member_id {_IN_BATCH}
-GROUP BY t.member_id, g.username
-HAVING COUNT(*) >= ?
-"""
-_KUDOS_TOTAL = f"""
-SELECT CAST(COALESCE(SUM(t.amount), 0) AS BIGINT) AS points FROM ledger_transfers t
-WHERE t.member_id = ? AND t.kind = 'kudos' AND t.created_at >= ? AND t.created_at < ?
-  AND {_UNREVERSED}
+SELECT s.member_id AS member_id, s.giver AS giver, s.n AS n, s.points AS points,
+       (SELECT CAST(COALESCE(SUM(t2.amount), 0) AS BIGINT) FROM ledger_transfers t2
+        WHERE t2.member_id = s.member_id AND t2.kind = 'kudos'
+          AND t2.created_at >= ? AND t2.created_at < ?
+          AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.reverses_id = t2.id)) AS total
+FROM (
+    SELECT t.member_id AS member_id, g.username AS giver, COUNT(*) AS n,
+           CAST(SUM(t.amount) AS BIGINT) AS points
+    FROM ledger_transfers t
+    JOIN kudos k ON k.id = CAST(SUBSTR(t.ref, 7) AS INTEGER)
+    JOIN users g ON g.id = k.giver_id
+    WHERE t.kind = 'kudos' AND t.created_at >= ? AND t.created_at < ? AND {_UNREVERSED}
+      AND t.member_id {_IN_BATCH}
+    GROUP BY t.member_id, g.username
+    HAVING COUNT(*) >= ?
+) s
 """
 # Standing acceptances made in the period, by who accepted whose answer.
 _ACCEPT_PAIRS = """
@@ -164,10 +167,10 @@ def _window(batch: PayoutBatch) -> list[Any]:
 
 async def _serial_kudos(batch: PayoutBatch) -> list[Flag]:
     flags = []
-    for row in await fetch_dicts(_SERIAL_KUDOS, [*_window(batch), batch.id, SERIAL_KUDOS_MIN]):
+    params = [*_window(batch), *_window(batch), batch.id, SERIAL_KUDOS_MIN]
+    for row in await fetch_dicts(_SERIAL_KUDOS, params):
         member = int(row["member_id"])
-        total = await fetch_dicts(_KUDOS_TOTAL, [member, *_window(batch)])
-        points, all_points = int(row["points"]), int(total[0]["points"])
+        points, all_points = int(row["points"]), int(row["total"])
         if all_points and points * 2 >= all_points:
             share = round(100 * points / all_points)
             flags.append(
@@ -186,20 +189,17 @@ async def _reciprocal_accepts(batch: PayoutBatch) -> list[Flag]:
         (int(r["acceptor"]), int(r["answerer"])): int(r["n"])
         for r in await fetch_dicts(_ACCEPT_PAIRS, [*_window(batch), RECIPROCAL_MIN])
     }
-    flags = []
-    for (acceptor, answerer), n in pairs.items():
-        back = pairs.get((answerer, acceptor))
-        if back is not None:
-            names = await _usernames([acceptor])
-            flags.append(
-                (
-                    answerer,
-                    "reciprocal_accepts",
-                    f"{names[acceptor]} accepted {n} of the member's answers and the member "
-                    f"accepted {back} of theirs in {batch.period}.",
-                )
-            )
-    return flags
+    mutual = [(pair, n) for pair, n in pairs.items() if (pair[1], pair[0]) in pairs]
+    names = await _usernames([acceptor for (acceptor, _), _ in mutual]) if mutual else {}
+    return [
+        (
+            answerer,
+            "reciprocal_accepts",
+            f"{names[acceptor]} accepted {n} of the member's answers and the member accepted "
+            f"{pairs[(answerer, acceptor)]} of theirs in {batch.period}.",
+        )
+        for (acceptor, answerer), n in mutual
+    ]
 
 
 async def _shared_signup_address(batch: PayoutBatch) -> list[Flag]:

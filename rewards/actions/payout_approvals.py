@@ -17,8 +17,9 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
-from forum.errors import Conflict, Forbidden
+from forum.errors import Conflict
 from forum.models import User
+from forum.permissions import require
 from forum.settings import get_settings
 from rewards.models import (
     BatchState,
@@ -28,7 +29,7 @@ from rewards.models import (
     PayoutDecision,
     PayoutLine,
 )
-from rewards.permissions import require_payouts
+from rewards.permissions import can_approve, require_payouts
 
 
 async def required_approvals(batch: PayoutBatch) -> int:
@@ -74,8 +75,11 @@ async def check_approve_batch(
             raise Conflict(f"A {locked.state.value} batch cannot be approved.")
         if seen is not None and seen != locked.version:
             raise Conflict("The batch changed since you opened it: review it again.")
-        if await PayoutLine.filter(batch_id=batch.id, member_id=approver.id).exists():
-            raise Forbidden("You are paid by this batch: another finance officer must approve it.")
+        payee = await PayoutLine.filter(batch_id=batch.id, member_id=approver.id).exists()
+        require(
+            can_approve(approver, is_payee=payee),
+            "You are paid by this batch: another finance officer must approve it.",
+        )
         try:
             async with in_transaction():
                 await PayoutApproval.create(

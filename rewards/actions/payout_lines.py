@@ -18,8 +18,9 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
-from forum.errors import Conflict, Forbidden
+from forum.errors import Conflict
 from forum.models import User
+from forum.permissions import require
 from rewards.actions.transfers import lock_ledger, post_transfer, system_account
 from rewards.models import (
     BatchState,
@@ -30,7 +31,7 @@ from rewards.models import (
     PayoutLine,
     TransferKind,
 )
-from rewards.permissions import require_payouts
+from rewards.permissions import can_decide_line, require_payouts
 
 S = LineState
 # action: (the states it starts from, the state it leaves, where the points go)
@@ -97,8 +98,9 @@ async def do_decide_line(
                 "The batch was exported for payment: mark it paid first, then return or settle "
                 "lines."
             )
-        if line.member_id == acting_user.id:  # type: ignore[attr-defined]
-            raise Forbidden("Another finance officer must decide your own line.")
+        require(
+            can_decide_line(acting_user, line), "Another finance officer must decide your own line."
+        )
         changed = await PayoutLine.filter(id=line.id, state__in=sources).update(
             state=target, decided_by=acting_user, reason=reason, decided_at=now
         )

@@ -16,7 +16,7 @@ from forum.actions.boards import ensure_default_boards
 from forum.auth import Auth
 from forum.db import connected
 from forum.errors import ForumError
-from forum.jobs import sweep_escalations
+from forum.jobs import deliver_webhooks, sweep_escalations
 from forum.models import Role, User
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
 from forum.settings import Settings, load_settings, tortoise_config
@@ -185,6 +185,18 @@ def cmd_sweep_escalations(args: argparse.Namespace) -> int:
     return _print_result(run())
 
 
+def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
+    async def run() -> str:
+        async with connected(tortoise_config(load_settings().database_url)):
+            sent = await deliver_webhooks(args.now)
+            return (
+                f"Webhooks: {sent.delivered} delivered, {sent.retrying} to retry, "
+                f"{sent.failed} failed for good."
+            )
+
+    return _print_result(run())
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run.py", description="Peerdesk community support forum.")
     sub = p.add_subparsers(dest="command")
@@ -219,6 +231,11 @@ def parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
     sweep.set_defaults(func=cmd_sweep_escalations)
+    hooks = sub.add_parser(
+        "deliver-webhooks", help="send the due webhook deliveries, as the scheduler does"
+    )
+    hooks.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
+    hooks.set_defaults(func=cmd_deliver_webhooks)
     return p
 
 

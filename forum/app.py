@@ -31,6 +31,7 @@ from forum.api import kudos as api_kudos
 from forum.api import openapi as api_openapi
 from forum.api import questions as api_questions
 from forum.api import users as api_users
+from forum.api import webhooks as api_webhooks
 from forum.auth import CSRF_COOKIE, Auth
 from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
@@ -53,6 +54,7 @@ from forum.views import (
     kudos,
     profile,
     questions,
+    webhooks,
 )
 from forum.web import login_url, redirect, render, safe_next
 from rewards.actions.transfers import ensure_system_accounts
@@ -244,6 +246,7 @@ def api_routes() -> list[Any]:
         *api_kudos.routes,
         *api_acceptance.routes,
         *api_escalations.routes,
+        *api_webhooks.routes,
         *api_points.routes,
         *api_ledger.routes,
         *api_payouts.routes,
@@ -260,6 +263,7 @@ def html_routes() -> list[Any]:
         *kudos.routes,
         *acceptance.routes,
         *escalations.routes,
+        *webhooks.routes,
         *accounts.routes,
         *profile.routes,
         *points.routes,

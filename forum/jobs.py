@@ -1,12 +1,16 @@
-"""Scheduler entry points for the forum: the escalation sweep. Safe in any number of processes
-at once: the actions keep one open item per question and reason, and count a breach once."""
+"""Scheduler entry points for the forum: the escalation sweep and the webhook delivery. Safe in any
+number of processes at once: the actions keep one open item per question and reason, count a
+breach once, and send a delivery only under its lease."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+import httpx
+
 from forum.actions.escalations import SWEEP_BATCH, mark_breaches, try_sweep_one_batch
+from forum.actions.webhooks import try_deliver_one_webhook
 from forum.clock import resolve
 
 
@@ -27,3 +31,27 @@ async def sweep_escalations(now: datetime | None = None) -> Sweep:
         if seen < SWEEP_BATCH:
             break
     return Sweep(timers=timers, opened=opened, breached=await mark_breaches(now))
+
+
+@dataclass(frozen=True)
+class Delivery:
+    delivered: int
+    retrying: int
+    failed: int
+
+
+# Attempts per run: a backlog drains over a few runs instead of holding one run for hours.
+DELIVERY_RUN_LIMIT = 500
+
+
+async def deliver_webhooks(now: datetime | None = None) -> Delivery:
+    """Send every due webhook delivery once (as of `now`, or the clock at each attempt)."""
+    counts = {"delivered": 0, "retrying": 0, "failed": 0}
+    async with httpx.AsyncClient(follow_redirects=False) as client:
+        for _ in range(DELIVERY_RUN_LIMIT):
+            attempt = await try_deliver_one_webhook(client, now)
+            if attempt is None:
+                break
+            outcome = "delivered" if attempt.delivered else attempt.state.value
+            counts["retrying" if outcome == "pending" else outcome] += 1
+    return Delivery(**counts)

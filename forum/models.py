@@ -311,3 +311,38 @@ class Escalation(Model):
             Index(fields=("opened_at",), name="escalation_opened"),
             Index(fields=("state", "resolved_at", "id"), name="escalation_state_resolved"),
         ]
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"  # waiting for its (next) attempt
+    DELIVERED = "delivered"  # the receiver answered 2xx
+    FAILED = "failed"  # every attempt failed: shown to admins, who may retry it
+
+
+class WebhookDelivery(Model):
+    """The outbox: one event for the configured receiver, written in the transaction of the change
+    it announces (so a rolled-back change sends nothing) and sent by the delivery job. A sender
+    holds the row's lease (`lease_token` until `lease_until`) while it sends, so two processes
+    never send the same delivery at once; `event_id` stays the same across attempts."""
+
+    id = fields.IntField(primary_key=True)
+    event_id = fields.CharField(max_length=36, unique=True)
+    event = fields.CharField(max_length=40)
+    payload = fields.TextField()
+    url = fields.CharField(max_length=500)
+    state = fields.CharEnumField(DeliveryState, max_length=10, default=DeliveryState.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    lease_token = fields.CharField(max_length=32, null=True)
+    lease_until = fields.DatetimeField(null=True)
+    last_status = fields.IntField(null=True)
+    last_error = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField()
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "webhook_deliveries"
+        indexes = [
+            Index(fields=("state", "next_attempt_at"), name="webhook_due"),
+            Index(fields=("created_at",), name="webhook_created"),
+        ]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from forum.errors import Forbidden, NotAuthenticated, NotFound
 from forum.i18n import gettext as _
-from forum.models import Answer, Escalation, Question, Role, User
+from forum.models import Answer, Escalation, Question, Role, User, WebhookDelivery
 from forum.validation import is_id
 
 MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
@@ -109,6 +109,23 @@ async def access_escalation(item_id: object) -> Escalation:
     if item is None:
         raise NotFound(_("Queue item %(id)s does not exist.") % {"id": item_id})
     return item
+
+
+def can_manage_webhooks(user: User | None) -> bool:
+    """Admins see the webhook deliveries and retry the failed ones."""
+    return is_admin(user) and user.suspended_at is None  # type: ignore[union-attr]
+
+
+def require_webhooks(user: User | None) -> User:
+    require(can_manage_webhooks(user), _("Only admins manage webhooks."))
+    return user  # type: ignore[return-value]
+
+
+async def access_delivery(delivery_id: object) -> WebhookDelivery:
+    found = await WebhookDelivery.get_or_none(id=delivery_id) if is_id(delivery_id) else None
+    if found is None:
+        raise NotFound(_("Webhook delivery %(id)s does not exist.") % {"id": delivery_id})
+    return found
 
 
 async def access_answer(answer_id: int) -> Answer:

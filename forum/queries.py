@@ -16,6 +16,7 @@ from forum.errors import NotFound, ValidationFailed
 from forum.models import (
     Answer,
     Board,
+    DeliveryState,
     Escalation,
     EscalationReason,
     EscalationState,
@@ -24,6 +25,7 @@ from forum.models import (
     QuestionState,
     Revision,
     User,
+    WebhookDelivery,
 )
 from forum.validation import SLUG_RE, USERNAME_RE, is_id, is_number
 
@@ -254,3 +256,29 @@ async def list_escalations(
 async def get_escalation(item: Escalation) -> dict[str, Any]:
     rows = await Escalation.filter(id=item.id).values(*_ESCALATION_FIELDS, **_ESCALATION_JOINED)
     return dict(rows[0])
+
+
+DELIVERY_TABS = ("failed", "pending", "delivered")
+_DELIVERY_FIELDS = (
+    "id", "event_id", "event", "url", "state", "attempts", "next_attempt_at", "last_status",
+    "last_error", "created_at", "delivered_at",
+)  # fmt: skip
+
+
+async def list_deliveries(state: Any = None, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Webhook deliveries of one state (or all), newest first."""
+    query = WebhookDelivery.all()
+    if state not in (None, ""):
+        errors = v.Errors()
+        chosen = v.choice(errors, "state", state, DELIVERY_TABS, "State")
+        errors.raise_if_any()
+        query = query.filter(state=chosen)
+    return list(await query.order_by("-id").limit(limit).values(*_DELIVERY_FIELDS))
+
+
+async def count_failed_deliveries() -> int:
+    return await WebhookDelivery.filter(state=DeliveryState.FAILED).count()
+
+
+async def get_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
+    return dict((await WebhookDelivery.filter(id=delivery.id).values(*_DELIVERY_FIELDS))[0])

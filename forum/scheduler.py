@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from forum.jobs import sweep_escalations
+from forum.jobs import deliver_webhooks, sweep_escalations
 from rewards.jobs import close_finished_periods
 
 HOUR = 3600
@@ -39,6 +39,10 @@ def start_scheduler() -> AsyncIOScheduler:
     )
     scheduler.add_job(
         sweep_escalations, "interval", minutes=1, id="escalations-sweep", misfire_grace_time=50,
+        **common,
+    )  # fmt: skip
+    scheduler.add_job(
+        deliver_webhooks, "interval", seconds=30, id="webhooks-deliver", misfire_grace_time=25,
         **common,
     )  # fmt: skip
     scheduler.start()

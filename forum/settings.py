@@ -114,6 +114,14 @@ class Settings:
     )  # fmt: skip
     # Members per transaction of the close and of mark-paid.
     payout_chunk: int = 1000
+    # Webhooks (PRODUCT.md §4): the receiver's URL (empty: no events are written) and the secret
+    # that signs them; a failed attempt is retried after backoff * 2^(attempt - 1) seconds, up to
+    # `webhook_max_attempts` attempts, each given `webhook_timeout_seconds` to answer.
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: int = 30
+    webhook_timeout_seconds: int = 10
     extra: dict[str, Any] = field(default_factory=dict)
 
     def threshold(self, method: str) -> int:
@@ -137,6 +145,16 @@ def get_settings() -> Settings:
     if not _active:
         _active.append(load_settings())
     return _active[0]
+
+
+def _check_webhooks(values: dict[str, Any]) -> None:
+    url = values.get("webhook_url", "")
+    if url and not url.startswith(("http://", "https://")):
+        raise ValueError("PEERDESK_WEBHOOK_URL must be an http:// or https:// URL")
+    if url and not values.get("webhook_secret"):
+        raise ValueError("PEERDESK_WEBHOOK_SECRET must be set with PEERDESK_WEBHOOK_URL")
+    if values.get("webhook_max_attempts", 1) < 1 or values.get("webhook_timeout_seconds", 1) < 1:
+        raise ValueError("PEERDESK_WEBHOOK_MAX_ATTEMPTS and _TIMEOUT_SECONDS must be at least 1")
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -170,9 +188,18 @@ def load_settings(**overrides: Any) -> Settings:
             env.get("PEERDESK_STAFF_CONTACT_COST", "8.01"), "PEERDESK_STAFF_CONTACT_COST"
         ),
     }
+    webhooks = {
+        "webhook_url": env.get("PEERDESK_WEBHOOK_URL", ""),
+        "webhook_secret": env.get("PEERDESK_WEBHOOK_SECRET", ""),
+        "webhook_max_attempts": int(env.get("PEERDESK_WEBHOOK_MAX_ATTEMPTS", "8")),
+        "webhook_backoff_seconds": int(env.get("PEERDESK_WEBHOOK_BACKOFF_SECONDS", "30")),
+        "webhook_timeout_seconds": int(env.get("PEERDESK_WEBHOOK_TIMEOUT_SECONDS", "10")),
+    }
+    values.update(webhooks)
     if values.get("payout_period", "monthly") not in ("monthly", "semiannual"):
         raise ValueError("PEERDESK_PAYOUT_PERIOD must be monthly or semiannual")
     values.update(overrides)
+    _check_webhooks(values)
     if not values["secret_key"]:
         values["secret_key"] = _secret_key("")
     return Settings(**values)

@@ -18,6 +18,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.actions.webhooks import ESCALATION_COLUMNS, enqueue_escalation_events
 from forum.clock import resolve
 from forum.db import execute, fetch_dicts, in_list
 from forum.errors import Conflict, ValidationFailed
@@ -40,12 +41,12 @@ from forum.permissions import (
 )
 from forum.settings import get_settings
 
-_OPEN = """
+_OPEN = f"""
 INSERT INTO escalations
     (question_id, reason, state, open_key, opened_at, due_at, breached, note)
 VALUES (?, ?, 'open', ?, ?, ?, ?, '')
 ON CONFLICT (open_key) DO NOTHING
-RETURNING id
+RETURNING {ESCALATION_COLUMNS}
 """
 
 
@@ -62,6 +63,7 @@ async def open_escalation(
         _OPEN,
         [question_id, reason.value, open_key(question_id, reason), now, due, False],
     )
+    await enqueue_escalation_events("question.escalated", rows, now=now)
     return int(rows[0]["id"]) if rows else None
 
 
@@ -107,23 +109,32 @@ async def check_ask_staff(
 _DUE_TIMERS = "SELECT id FROM sla_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?"
 # Concurrent sweeps on PostgreSQL take disjoint batches instead of queueing on the same rows.
 _DUE_TIMERS_POSTGRES = _DUE_TIMERS + " FOR UPDATE SKIP LOCKED"
-_ESCALATE_DUE = """
+_ESCALATE_DUE = f"""
 INSERT INTO escalations
     (question_id, reason, state, open_key, opened_at, due_at, breached, note)
-SELECT q.id, 'unanswered', 'open', CAST(q.id AS TEXT) || ':unanswered', {now}, {due}, {false}, ''
+SELECT q.id, 'unanswered', 'open', CAST(q.id AS TEXT) || ':unanswered', {{now}}, {{due}}, {{false}},
+    ''
 FROM sla_timers t
 JOIN questions q ON q.id = t.question_id
 JOIN users u ON u.id = q.author_id
-WHERE t.id IN {ids} AND q.other_answer_count = 0 AND q.accepted_answer_id IS NULL
+WHERE t.id IN {{ids}} AND q.other_answer_count = 0 AND q.accepted_answer_id IS NULL
   AND q.locked_at IS NULL AND q.created_at > ? AND u.suspended_at IS NULL
 ON CONFLICT (open_key) DO NOTHING
-RETURNING id
+RETURNING {ESCALATION_COLUMNS}
 """
 # The predicate is written out as in the partial index escalation_awaiting (migration 0003), so
 # the sweep reads only the items still waiting for a first response.
 AWAITING = "NOT breached AND first_response_at IS NULL AND state <> 'resolved'"
 _BREACH = (
     f"UPDATE escalations SET breached = TRUE, breached_at = ? WHERE {AWAITING} AND due_at <= ?"
+    f" RETURNING {ESCALATION_COLUMNS}"
+)
+# A response or resolution after the due time of items not yet counted (`column` is question_id
+# or id).
+_LATE = (
+    f"UPDATE escalations SET breached = TRUE, breached_at = ? WHERE {AWAITING} AND due_at < ?"
+    " AND {column} = ?"
+    f" RETURNING {ESCALATION_COLUMNS}"
 )
 SWEEP_BATCH = 500
 
@@ -150,26 +161,56 @@ async def try_sweep_one_batch(now: datetime) -> tuple[int, int]:
         due = now + timedelta(hours=settings.first_response_hours)
         oldest = now - timedelta(days=settings.unanswered_max_age_days)
         # RETURNING counts: the driver's row count of an INSERT is not reliable on PostgreSQL.
-        opened = len(await fetch_dicts(sql, [now, due, *ids, oldest]))
+        opened = await fetch_dicts(sql, [now, due, *ids, oldest])
+        await enqueue_escalation_events("question.escalated", opened, now=now)
         await execute(f"DELETE FROM sla_timers WHERE id IN {marks}", ids)
-    return len(ids), opened
+    return len(ids), len(opened)
 
 
 async def mark_breaches(now: datetime) -> int:
     """Items past their first-response time without one: counted once, here."""
     async with in_transaction():
-        return await execute(_BREACH, [now, now])
+        breached = await fetch_dicts(_BREACH, [now, now])
+        await enqueue_escalation_events("sla.breached", breached, now=now)
+    return len(breached)
 
 
-async def _count_late(now: datetime, **filters: Any) -> None:
-    """A response or resolution after the due time is a breach, even before a sweep saw it."""
-    await Escalation.filter(
-        **filters,
-        state__not=EscalationState.RESOLVED,
-        first_response_at=None,
-        breached=False,
-        due_at__lt=now,
-    ).update(breached=True, breached_at=now)
+async def _count_late(
+    now: datetime, *, question_id: int | None = None, id: int | None = None
+) -> None:
+    """A response or resolution after the due time is a breach, even before a sweep saw it
+    (caller's transaction)."""
+    column, value = ("id", id) if question_id is None else ("question_id", question_id)
+    breached = await fetch_dicts(_LATE.format(column=column), [now, now, value])
+    await enqueue_escalation_events("sla.breached", breached, now=now)
+
+
+_ITEM = f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE id = ?"
+# Resolve the items of a question (by acceptance) or one item (by staff); `by` is "question_id"
+# or "id".
+_RESOLVE = (
+    "UPDATE escalations SET state = 'resolved', open_key = NULL, resolution = ?, resolved_at = ?,"
+    " resolved_by_id = ?, note = COALESCE(?, note) WHERE {by} = ? AND state <> 'resolved'"
+    f" RETURNING {ESCALATION_COLUMNS}"
+)
+
+
+async def _resolve(
+    by: str,
+    key: int,
+    resolution: Resolution,
+    *,
+    now: datetime,
+    staff: User | None = None,
+    note: str | None = None,
+) -> int:
+    """Resolve, in the caller's transaction, and announce it: the number of items resolved."""
+    await _count_late(now, **{by: key})
+    resolved = await fetch_dicts(
+        _RESOLVE.format(by=by), [resolution.value, now, staff.id if staff else None, note, key]
+    )
+    await enqueue_escalation_events("escalation.resolved", resolved, now=now)
+    return len(resolved)
 
 
 async def record_staff_response(question_id: int, *, now: datetime) -> None:
@@ -182,13 +223,8 @@ async def record_staff_response(question_id: int, *, now: datetime) -> None:
 
 async def resolve_by_acceptance(question_id: int, *, by_staff: bool, now: datetime) -> None:
     """An accepted answer resolves the question's open items (caller's transaction)."""
-    await _count_late(now, question_id=question_id)
-    await Escalation.filter(question_id=question_id, state__not=EscalationState.RESOLVED).update(
-        state=EscalationState.RESOLVED,
-        open_key=None,
-        resolution=Resolution.ANSWERED_BY_STAFF if by_staff else Resolution.ANSWERED_BY_COMMUNITY,
-        resolved_at=now,
-    )
+    how = Resolution.ANSWERED_BY_STAFF if by_staff else Resolution.ANSWERED_BY_COMMUNITY
+    await _resolve("question_id", question_id, how, now=now)
 
 
 # Clearing an accepted answer reopens what the acceptance resolved: the newest such item of each
@@ -262,6 +298,9 @@ async def _give(
         )
         if changed != 1:
             raise Conflict(_("Someone else has this item already; reload the queue."))
+        await enqueue_escalation_events(
+            "escalation.claimed", await fetch_dicts(_ITEM, [item.id]), now=now
+        )
     await item.refresh_from_db()
     return item
 
@@ -296,16 +335,11 @@ async def check_resolve(
     note_text = v.text(errors, "note", note or "", min_len=0, max_len=1000, label=_("Note"))
     errors.raise_if_any()
     now = resolve(now)
-    await _count_late(now, id=item.id)
-    changed = await Escalation.filter(id=item.id, state__not=EscalationState.RESOLVED).update(
-        state=EscalationState.RESOLVED,
-        open_key=None,
-        resolution=Resolution(chosen),
-        note=note_text,
-        resolved_at=now,
-        resolved_by=acting_user,
-    )
-    if changed != 1:
-        raise Conflict(_("This item is resolved already."))
+    async with in_transaction():
+        changed = await _resolve(
+            "id", item.id, Resolution(chosen), now=now, staff=acting_user, note=note_text
+        )
+        if changed != 1:
+            raise Conflict(_("This item is resolved already."))
     await item.refresh_from_db()
     return item

@@ -203,6 +203,19 @@ _ESCALATION = _obj(
     note=STR,
     resolved_at={"type": ["string", "null"], "format": "date-time"},
 )
+_DELIVERY = _obj(
+    id=INT,
+    event_id=STR,
+    event=STR,
+    url=STR,
+    state=STR,
+    attempts=INT,
+    next_attempt_at=TIME,
+    last_status={"type": ["integer", "null"]},
+    last_error=STR,
+    created_at=TIME,
+    delivered_at={"type": ["string", "null"], "format": "date-time"},
+)
 _REPORT = _obj(
     period=STR,
     state=STR,
@@ -490,6 +503,24 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     ),
     (
         "get",
+        "/webhooks/deliveries",
+        "Webhook deliveries, newest first: their state, attempts and last error",
+        "admin",
+        None,
+        200,
+        _obj(deliveries={"type": "array", "items": _DELIVERY}),
+    ),
+    (
+        "post",
+        "/webhooks/deliveries/{id}/retry",
+        "Send a failed delivery again, with the same event id (409 unless failed)",
+        "admin",
+        None,
+        200,
+        _DELIVERY,
+    ),
+    (
+        "get",
         "/me/statements",
         "Your payout statement per period: earned, reversed, paid, method, amount",
         "member",
@@ -574,6 +605,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
 
 _QUERY_PARAMS = {
     ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
+    ("get", "/webhooks/deliveries"): [("state", "failed | pending | delivered")],
     ("get", "/escalations"): [
         ("state", "open | claimed | resolved"),
         ("reason", "unanswered | requested | flagged | urgent"),

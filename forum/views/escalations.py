@@ -23,9 +23,15 @@ from forum.errors import ValidationFailed
 from forum.escalation_queries import WINDOWS, get_queue_metrics, parse_days
 from forum.i18n import gettext as _
 from forum.models import Resolution
-from forum.permissions import access_escalation, access_question, require_staff
+from forum.permissions import (
+    access_escalation,
+    access_question,
+    can_manage_webhooks,
+    require_staff,
+)
 from forum.queries import (
     ESCALATION_TABS,
+    count_failed_deliveries,
     find_user,
     get_escalation,
     get_question_page,
@@ -47,7 +53,8 @@ async def queue(request: Request) -> Response:
     user = require_staff(await require_viewer(request))
     tab = request.query_params.get("tab") or "open"
     items = await list_escalations(user, tab=tab)
-    context = {"items": items, "tab": tab, "tabs": ESCALATION_TABS}
+    failed = await count_failed_deliveries() if can_manage_webhooks(user) else None
+    context = {"items": items, "tab": tab, "tabs": ESCALATION_TABS, "failed_webhooks": failed}
     return await render(request, "forum/escalations_list.html", context)
 
 

@@ -131,15 +131,18 @@ async def keyset_page(
     limit: int,
     fields: tuple[str, ...],
     joined: dict[str, str],
+    ascending: bool = False,
 ) -> Page:
-    """Rows newest first by (column, id), after the cursor: page 1,000 costs what page 1 costs.
-    One row more than asked for tells whether there is a next page."""
+    """Rows by (column, id), newest first unless `ascending`, after the cursor: page 1,000 costs
+    what page 1 costs. One row more than asked for tells whether there is a next page."""
+    after, sign = ("gt", "") if ascending else ("lt", "-")
     if cursor:
         moment, row_id = decode_cursor(cursor)
-        before: dict[str, Any] = {f"{column}__lt": moment}
-        tie: dict[str, Any] = {column: moment, "id__lt": row_id}
+        before: dict[str, Any] = {f"{column}__{after}": moment}
+        tie: dict[str, Any] = {column: moment, f"id__{after}": row_id}
         query = query.filter(Q(**before) | Q(**tie))
-    rows = await query.order_by(f"-{column}", "-id").limit(limit + 1).values(*fields, **joined)
+    order = (f"{sign}{column}", f"{sign}id")
+    rows = await query.order_by(*order).limit(limit + 1).values(*fields, **joined)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -219,10 +222,16 @@ _ESCALATION_JOINED = {
 
 
 async def list_escalations(
-    viewer: User, *, tab: Any = None, state: Any = None, reason: Any = None, limit: int = 100
-) -> list[dict[str, Any]]:
+    viewer: User,
+    *,
+    tab: Any = None,
+    state: Any = None,
+    reason: Any = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
     """The staff queue: a tab (open, mine, breached, resolved) or the API's state and reason
-    filters; unresolved items by due time, resolved ones newest first."""
+    filters; unresolved items by due time, resolved ones newest first; pages by keyset."""
     errors = v.Errors()
     query = Escalation.all()
     if tab not in (None, ""):
@@ -246,11 +255,15 @@ async def list_escalations(
         )
     errors.raise_if_any()
     resolved = tab == "resolved" or state == EscalationState.RESOLVED.value
-    order = ("-resolved_at", "-id") if resolved else ("due_at", "id")
-    rows = (
-        await query.order_by(*order).limit(limit).values(*_ESCALATION_FIELDS, **_ESCALATION_JOINED)
+    return await keyset_page(
+        query,
+        "resolved_at" if resolved else "due_at",
+        cursor=cursor,
+        limit=limit,
+        fields=_ESCALATION_FIELDS,
+        joined=_ESCALATION_JOINED,
+        ascending=not resolved,
     )
-    return list(rows)
 
 
 async def get_escalation(item: Escalation) -> dict[str, Any]:

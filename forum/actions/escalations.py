@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
@@ -227,28 +228,55 @@ async def resolve_by_acceptance(question_id: int, *, by_staff: bool, now: dateti
     await _resolve("question_id", question_id, how, now=now)
 
 
-# Clearing an accepted answer reopens what the acceptance resolved: the newest such item of each
-# reason, unless another item of that reason is open already.
-_REOPEN = """
+# Reopening puts a resolved item back in the queue, unclaimed, unless another item of its
+# question and reason is open already (UNIQUE(open_key) refuses a concurrent one too). Its times
+# stay: a first response given, or a breach counted, is not undone.
+_REOPEN_SET = """
 UPDATE escalations
 SET state = 'open', open_key = CAST(question_id AS TEXT) || ':' || reason, resolution = NULL,
     resolved_at = NULL, resolved_by_id = NULL, claimed_by_id = NULL, claimed_at = NULL
-WHERE id IN (
+WHERE NOT EXISTS (
+      SELECT 1 FROM escalations o
+      WHERE o.open_key = CAST(escalations.question_id AS TEXT) || ':' || escalations.reason
+  )
+"""
+# Clearing an accepted answer reopens what the acceptance resolved: the newest such item of each
+# reason.
+_REOPEN = (
+    _REOPEN_SET
+    + """  AND id IN (
     SELECT MAX(id) FROM escalations
     WHERE question_id = ? AND state = 'resolved' AND resolved_by_id IS NULL
       AND resolution IN ('answered_by_community', 'answered_by_staff')
     GROUP BY reason
 )
-  AND NOT EXISTS (
-      SELECT 1 FROM escalations o
-      WHERE o.open_key = CAST(escalations.question_id AS TEXT) || ':' || escalations.reason
-  )
 """
+)
+_REOPEN_ONE = _REOPEN_SET + "  AND id = ? AND state = 'resolved'\n"
 
 
 async def reopen_after_unaccept(question_id: int) -> None:
     """In the transaction that cleared or changed the accepted answer."""
     await execute(_REOPEN, [question_id])
+
+
+async def check_reopen(item: Escalation, *, acting_user: User) -> Escalation:
+    """Staff put a resolved item back in the queue (resolved by mistake, or the member wrote
+    back)."""
+    require_staff(acting_user)
+    if item.state != EscalationState.RESOLVED:
+        raise Conflict(_("This item is not resolved."))
+    try:
+        async with in_transaction():
+            changed = await execute(_REOPEN_ONE, [item.id])
+    except IntegrityError:
+        changed = 0
+    if changed != 1:
+        raise Conflict(
+            _("This question already has an open item for the same reason; work that one.")
+        )
+    await item.refresh_from_db()
+    return item
 
 
 async def _lock_staff(user: User) -> None:

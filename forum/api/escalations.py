@@ -14,6 +14,7 @@ from forum.actions.escalations import (
     check_claim,
     check_reassign,
     check_release,
+    check_reopen,
     check_resolve,
 )
 from forum.api.base import json_body, ok, path_id, require_api_user
@@ -21,7 +22,7 @@ from forum.clock import utcnow
 from forum.escalation_queries import get_queue_metrics, parse_days
 from forum.models import Escalation
 from forum.permissions import access_escalation, access_question, require_staff
-from forum.queries import find_user, get_escalation, list_escalations
+from forum.queries import find_user, get_escalation, list_escalations, parse_limit
 
 
 def item_body(row: dict[str, Any]) -> dict[str, Any]:
@@ -53,10 +54,15 @@ async def escalate(request: Request) -> Response:
 async def index(request: Request) -> Response:
     user = require_staff(await require_api_user(request))
     params = request.query_params
-    rows = await list_escalations(
-        user, state=params.get("state"), reason=params.get("reason"), tab=params.get("tab")
+    page = await list_escalations(
+        user,
+        state=params.get("state"),
+        reason=params.get("reason"),
+        tab=params.get("tab"),
+        cursor=params.get("cursor"),
+        limit=parse_limit(params.get("limit"), default=50),
     )
-    return ok({"items": [item_body(r) for r in rows]})
+    return ok({"items": [item_body(r) for r in page.items], "next_cursor": page.next_cursor})
 
 
 async def _act(request: Request) -> tuple[Any, Escalation, dict[str, Any]]:
@@ -89,6 +95,11 @@ async def resolve(request: Request) -> Response:
     return ok(item_body(await get_escalation(item)))
 
 
+async def reopen(request: Request) -> Response:
+    user, item, _ = await _act(request)
+    return ok(item_body(await get_escalation(await check_reopen(item, acting_user=user))))
+
+
 async def metrics(request: Request) -> Response:
     require_staff(await require_api_user(request))
     days = parse_days(request.query_params.get("days"))
@@ -103,4 +114,5 @@ routes = [
     Route("/escalations/{id:int}/release", release, methods=["POST"]),
     Route("/escalations/{id:int}/reassign", reassign, methods=["POST"]),
     Route("/escalations/{id:int}/resolve", resolve, methods=["POST"]),
+    Route("/escalations/{id:int}/reopen", reopen, methods=["POST"]),
 ]

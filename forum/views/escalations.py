@@ -1,5 +1,5 @@
 """Pages: the asker's "Ask staff", and the staff queue with its item page (claim, release,
-reassign, answer as staff, resolve)."""
+reassign, answer as staff, resolve, reopen)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from forum.actions.escalations import (
     check_claim,
     check_reassign,
     check_release,
+    check_reopen,
     check_resolve,
 )
 from forum.auth import form_text, read_form
@@ -52,9 +53,15 @@ async def ask_staff(request: Request) -> Response:
 async def queue(request: Request) -> Response:
     user = require_staff(await require_viewer(request))
     tab = request.query_params.get("tab") or "open"
-    items = await list_escalations(user, tab=tab)
+    page = await list_escalations(user, tab=tab, cursor=request.query_params.get("cursor"))
     failed = await count_failed_deliveries() if can_manage_webhooks(user) else None
-    context = {"items": items, "tab": tab, "tabs": ESCALATION_TABS, "failed_webhooks": failed}
+    context = {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "tab": tab,
+        "tabs": ESCALATION_TABS,
+        "failed_webhooks": failed,
+    }
     return await render(request, "forum/escalations_list.html", context)
 
 
@@ -89,6 +96,8 @@ async def act(request: Request) -> Response:
             await check_claim(item, acting_user=user)
         elif values["do"] == "release":
             await check_release(item, acting_user=user)
+        elif values["do"] == "reopen":
+            await check_reopen(item, acting_user=user)
         elif values["do"] == "reassign":
             await check_reassign(item, await find_user(values["to"]), acting_user=user)
         elif values["do"] == "resolve":

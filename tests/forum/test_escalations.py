@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
+from tortoise.transactions import in_transaction
 
 from forum.actions.acceptance import do_accept_answer, do_clear_acceptance
 from forum.actions.escalations import (
@@ -18,13 +19,15 @@ from forum.actions.escalations import (
     check_claim,
     check_reassign,
     check_release,
+    check_reopen,
     check_resolve,
+    open_escalation,
 )
 from forum.actions.users import check_suspend_user
 from forum.clock import utcnow
 from forum.errors import Conflict, Forbidden, ValidationFailed
 from forum.jobs import sweep_escalations
-from forum.models import Escalation, Question, SlaTimer, User
+from forum.models import Escalation, EscalationReason, Question, SlaTimer, User
 from tests.conftest import IS_POSTGRES
 from tests.factories import T0, api, browser, form, make_answer, make_question
 
@@ -253,3 +256,51 @@ async def test_accepting_resolves_by_who_answered_and_clearing_reopens(
     await do_accept_answer(question, answer, acting_user=asker, now=T0 + 7 * HOUR)
     item = await Escalation.get(question_id=question.id)
     assert (item.state.value, item.resolution.value) == ("resolved", "answered_by_community")  # type: ignore[union-attr]
+
+
+async def test_the_queue_pages_by_due_time_through_the_api_and_the_page(
+    app: Starlette, asker: User, staff: User
+) -> None:
+    questions = [
+        await make_question(asker, title=f"Fraud on my line, case {i}", at=T0 + i * HOUR)
+        for i in range(3)
+    ]
+    async with await api(app, staff) as client, browser(app, staff) as page:
+        first = (await client.get("/api/v1/escalations?tab=open&limit=2")).json()
+        assert [i["question_id"] for i in first["items"]] == [q.id for q in questions[:2]]
+        assert first["next_cursor"]
+        rest = await client.get(
+            f"/api/v1/escalations?tab=open&limit=2&cursor={first['next_cursor']}"
+        )
+        assert [i["question_id"] for i in rest.json()["items"]] == [questions[2].id]
+        assert rest.json()["next_cursor"] is None
+        bad = await client.get("/api/v1/escalations?cursor=nonsense")
+        assert bad.status_code == 400 and "cursor" in bad.text
+        assert (await client.get("/api/v1/escalations?limit=0")).status_code == 400
+        html = await page.get("/staff/escalations?tab=open")
+        assert "case 0" in html.text and "More items" not in html.text
+
+
+async def test_staff_reopen_a_resolved_item_once(app: Starlette, asker: User, staff: User) -> None:
+    question = await make_question(asker, title="Someone hacked my account", at=T0)
+    item = await Escalation.get(question_id=question.id)
+    with pytest.raises(Conflict):
+        await check_reopen(item, acting_user=staff)  # not resolved
+    await check_resolve(item, resolution="no_action", acting_user=staff, now=T0 + HOUR)
+    with pytest.raises(Forbidden):
+        await check_reopen(item, acting_user=asker)
+    await check_reopen(item, acting_user=staff)
+    assert await items(question) == [("urgent", "open")]
+    assert item.resolution is None and item.open_key == f"{question.id}:urgent"
+    await check_resolve(item, resolution="duplicate", acting_user=staff, now=T0 + 2 * HOUR)
+    async with in_transaction():  # a new urgent item for the same question meanwhile
+        await open_escalation(question.id, EscalationReason.URGENT, now=T0 + 3 * HOUR)
+    async with await api(app, staff) as client, browser(app, staff) as page:
+        refused = await client.post(f"/api/v1/escalations/{item.id}/reopen")
+        assert refused.status_code == 409 and "open item" in refused.text
+        newer = await Escalation.filter(question_id=question.id, state="open").get()
+        await check_resolve(newer, resolution="no_action", acting_user=staff, now=T0 + 4 * HOUR)
+        url = f"/staff/escalations/{item.id}"
+        assert "Reopen" in (await page.get(url)).text
+        assert (await page.post(url, data=form(page, do="reopen"))).status_code == 303
+    assert await Escalation.filter(question_id=question.id, state="open").count() == 1

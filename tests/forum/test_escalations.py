@@ -201,6 +201,9 @@ async def test_staff_work_an_item_from_its_page(app: Starlette, asker: User, sta
         assert "My account was hacked yesterday" in mine.text
         question_page = await member.get(f"/questions/{question.id}")
         assert "Ask staff" in question_page.text and "We blocked it." in question_page.text
+        assert "Staff answered your question." in question_page.text
+        staff_view = await page.get(f"/questions/{question.id}")
+        assert "Staff answered your question." not in staff_view.text
 
 
 @pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL only: SQLite serves one process")

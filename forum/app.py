@@ -36,6 +36,7 @@ from forum.auth import CSRF_COOKIE, Auth
 from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
 from forum.i18n import DEFAULT_LOCALE, negotiate, use_locale
+from forum.ratelimits import close_flood_control
 from forum.scheduler import start_scheduler
 from forum.settings import (
     ROOT,
@@ -168,7 +169,9 @@ def api_error(
 async def handle_forum_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ForumError)
     if _is_api(request):
-        return api_error(exc.status, exc.code, exc.message)
+        wait = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(wait)} if wait else None
+        return api_error(exc.status, exc.code, exc.message, headers)
     if isinstance(exc, NotAuthenticated):
         return redirect(request, login_url(request), message=exc.message, kind="info")
     back = request.headers.get("referer", "")
@@ -320,6 +323,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
+            await close_flood_control()
             await orm.close_orm()
 
     routes = [

@@ -18,6 +18,7 @@ from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import ApiToken, Role, User
+from forum.ratelimits import check_login_failures, count_login_failure, limit_registration
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1000
@@ -56,6 +57,7 @@ async def check_register(
     password_text = _password(errors, "password", password)
     errors.raise_if_any()
     assert isinstance(username, str)
+    await limit_registration(address)
     return await do_create_user(
         auth,
         username=username,
@@ -100,16 +102,23 @@ async def do_create_user(
         ) from exc
 
 
-async def check_authenticate(auth: Auth, *, username: object, password: object) -> User:
-    """The same answer whether the account is missing or the password wrong."""
+async def check_authenticate(
+    auth: Auth, *, username: object, password: object, address: str = ""
+) -> User:
+    """The same answer whether the account is missing or the password wrong; after too many
+    failures for this account from this address, no answer at all for a while."""
     user = None
+    key = ""
     if isinstance(username, str) and v.USERNAME_RE.fullmatch(username):
-        user = await User.get_or_none(username_key=username.lower())
+        key = username.lower()
+        await check_login_failures(key, address)
+        user = await User.get_or_none(username_key=key)
     given = ""
     if isinstance(password, str) and len(password) <= MAX_PASSWORD and v.is_clean(password):
         given = password
     ok = await auth.verify_password(user.password_hash if user else None, given)
     if not ok or user is None:
+        await count_login_failure(key, address)
         raise NotAuthenticated(_("Wrong username or password."))
     if user.suspended_at is not None:
         raise Forbidden(_("This account is suspended."))

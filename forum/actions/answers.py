@@ -24,6 +24,7 @@ from forum.i18n import gettext as _
 from forum.markdown import render_markdown
 from forum.models import Answer, Question, Revision, User
 from forum.permissions import access_question, can_edit_post, can_post, is_moderator, require
+from forum.ratelimits import limit_member
 
 BODY = (1, 20_000)
 
@@ -63,6 +64,7 @@ async def check_create_answer(
 ) -> Answer:
     require(can_post(acting_user), _("Your account cannot post."))
     text = _body(body)
+    await limit_member("post", acting_user, "body")
     return await do_create_answer(question_id, acting_user=acting_user, body=text, now=now)
 
 

@@ -13,7 +13,17 @@ from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
 from forum.models import Answer, Kudos, User
 from forum.permissions import can_give_kudos, can_post, require
+from forum.ratelimits import limit_member
 from rewards.actions.awards import award_kudos, reverse_kudos
+
+
+async def check_give_kudos(
+    answer: Answer, *, acting_user: User, now: datetime | None = None
+) -> Kudos:
+    """A member's kudos, within flood control (the seed and the tests call do_give_kudos)."""
+    require(can_post(acting_user), _("Your account cannot give kudos."))
+    await limit_member("kudos", acting_user, "answer")
+    return await do_give_kudos(answer, acting_user=acting_user, now=now)
 
 
 async def do_give_kudos(answer: Answer, *, acting_user: User, now: datetime | None = None) -> Kudos:

@@ -28,6 +28,7 @@ from forum.models import (
     User,
 )
 from forum.permissions import can_edit_post, can_post, require
+from forum.ratelimits import limit_member
 
 TITLE = (10, 200)
 BODY = (20, 20_000)
@@ -94,6 +95,7 @@ async def check_create_question(
     tag_list = v.tags(errors, tags)
     errors.raise_if_any()
     assert board_obj is not None
+    await limit_member("post", acting_user, "body")
     return await do_create_question(
         acting_user=acting_user,
         board=board_obj,

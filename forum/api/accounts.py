@@ -28,7 +28,10 @@ async def register(request: Request) -> Response:
 async def token(request: Request) -> Response:
     data = await json_body(request)
     user = await check_authenticate(
-        auth_of(request), username=data.get("username"), password=data.get("password")
+        auth_of(request),
+        username=data.get("username"),
+        password=data.get("password"),
+        address=client_address(request),
     )
     token = await do_create_api_token(user)
     return ok(

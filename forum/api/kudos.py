@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum.actions.kudos import do_give_kudos, do_withdraw_kudos
+from forum.actions.kudos import check_give_kudos, do_withdraw_kudos
 from forum.api.base import ok, path_id, require_api_user
 from forum.models import Answer
 from forum.permissions import access_answer
@@ -15,7 +15,7 @@ from forum.permissions import access_answer
 async def give(request: Request) -> Response:
     user = await require_api_user(request)
     answer = await access_answer(path_id(request))
-    await do_give_kudos(answer, acting_user=user)
+    await check_give_kudos(answer, acting_user=user)
     return ok(await _state(answer.id), status_code=201)
 
 

@@ -26,7 +26,9 @@ async def register(request: Request) -> Response:
     try:
         user = await check_register(auth_of(request), **values, address=client_address(request))
     except ValidationFailed as exc:
-        return await _form(request, "forum/accounts_register.html", values, exc.errors)
+        return await _form(
+            request, "forum/accounts_register.html", values, exc.errors, status_code=exc.status
+        )
     except ForumError as exc:
         return await _form(
             request,
@@ -52,7 +54,10 @@ async def login(request: Request) -> Response:
     values = {"username": form_text(form, "username"), "next": safe_next(form_text(form, "next"))}
     try:
         user = await check_authenticate(
-            auth_of(request), username=values["username"], password=form_text(form, "password")
+            auth_of(request),
+            username=values["username"],
+            password=form_text(form, "password"),
+            address=client_address(request),
         )
     except ForumError as exc:
         return await _form(

@@ -27,7 +27,7 @@ async def create(request: Request) -> Response:
             request,
             "forum/answers_edit.html",
             {"q": question, "answer": None, "form": {"body": body}, "errors": exc.errors},
-            status_code=400,
+            status_code=exc.status,
         )
     return redirect(
         request, f"/questions/{question_id}#answer-{answer.id}", message=_("Thanks for answering!")
@@ -56,7 +56,7 @@ async def edit(request: Request) -> Response:
             request,
             "forum/answers_edit.html",
             {"q": answer.question, "answer": answer, "form": {"body": body}, "errors": exc.errors},
-            status_code=400,
+            status_code=exc.status,
         )
     return redirect(
         request,

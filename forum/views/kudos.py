@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum.actions.kudos import do_give_kudos, do_withdraw_kudos
+from forum.actions.kudos import check_give_kudos, do_withdraw_kudos
 from forum.auth import read_form
 from forum.i18n import gettext as _
 from forum.permissions import access_answer
@@ -17,7 +17,7 @@ async def give(request: Request) -> Response:
     user = await require_viewer(request)
     answer = await access_answer(request.path_params["id"])
     await read_form(request)
-    await do_give_kudos(answer, acting_user=user)
+    await check_give_kudos(answer, acting_user=user)
     return redirect(
         request, f"/questions/{answer.question.id}#answer-{answer.id}", message=_("Kudos given.")
     )

@@ -92,7 +92,7 @@ async def ask(request: Request) -> Response:
     try:
         question = await check_create_question(acting_user=user, **values)
     except ValidationFailed as exc:
-        return await _render_ask(request, values, exc.errors, status_code=400)
+        return await _render_ask(request, values, exc.errors, status_code=exc.status)
     return redirect(request, f"/questions/{question.id}", message=_("Your question is posted."))
 
 
@@ -129,7 +129,7 @@ async def edit(request: Request) -> Response:
             request,
             "forum/questions_edit.html",
             {"q": q, "form": values, "errors": exc.errors},
-            status_code=400,
+            status_code=exc.status,
         )
     return redirect(request, f"/questions/{q.id}", message=_("Your edit is saved."))
 

@@ -307,3 +307,18 @@ async def test_staff_reopen_a_resolved_item_once(app: Starlette, asker: User, st
         assert "Reopen" in (await page.get(url)).text
         assert (await page.post(url, data=form(page, do="reopen"))).status_code == 303
     assert await Escalation.filter(question_id=question.id, state="open").count() == 1
+
+
+async def test_two_staff_claiming_at_once_one_wins_the_other_gets_409(
+    app: Starlette, asker: User, staff: User, admin: User
+) -> None:
+    question = await make_question(asker, title="My phone was stolen, block it", at=T0)
+    item = await Escalation.get(question_id=question.id)
+    url = f"/api/v1/escalations/{item.id}/claim"
+    async with await api(app, staff) as first, await api(app, admin) as second:
+        answers = await asyncio.gather(first.post(url), second.post(url))
+    assert sorted(r.status_code for r in answers) == [200, 409]
+    winner = next(r for r in answers if r.status_code == 200).json()["claimed_by"]
+    await item.refresh_from_db()
+    assert item.state.value == "claimed"
+    assert item.claimed_by_id == (staff if winner == staff.username else admin).id  # type: ignore[attr-defined]

@@ -27,7 +27,9 @@ from forum.api import accounts as api_accounts
 from forum.api import answers as api_answers
 from forum.api import boards as api_boards
 from forum.api import escalations as api_escalations
+from forum.api import flags as api_flags
 from forum.api import kudos as api_kudos
+from forum.api import moderation as api_moderation
 from forum.api import openapi as api_openapi
 from forum.api import questions as api_questions
 from forum.api import users as api_users
@@ -52,7 +54,9 @@ from forum.views import (
     answers,
     boards,
     escalations,
+    flags,
     kudos,
+    moderation,
     profile,
     questions,
     webhooks,
@@ -250,6 +254,8 @@ def api_routes() -> list[Any]:
         *api_acceptance.routes,
         *api_escalations.routes,
         *api_webhooks.routes,
+        *api_flags.routes,
+        *api_moderation.routes,
         *api_points.routes,
         *api_ledger.routes,
         *api_payouts.routes,
@@ -267,6 +273,8 @@ def html_routes() -> list[Any]:
         *acceptance.routes,
         *escalations.routes,
         *webhooks.routes,
+        *flags.routes,
+        *moderation.routes,
         *accounts.routes,
         *profile.routes,
         *points.routes,

@@ -32,6 +32,12 @@ class QuestionState(StrEnum):
     LOCKED = "locked"
 
 
+class Visibility(StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"  # by flags or by staff, pending review: only staff and the author see it
+    REMOVED = "removed"  # staff confirmed the flags or removed it: its author's points reversed
+
+
 class User(Model):
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=30)
@@ -107,6 +113,7 @@ class Question(Model):
     other_answer_count = fields.IntField(default=0)
     accepted_answer_id = fields.IntField(null=True)
     locked_at = fields.DatetimeField(null=True)
+    visibility = fields.CharEnumField(Visibility, max_length=8, default=Visibility.VISIBLE)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
     last_activity_at = fields.DatetimeField()
@@ -145,6 +152,7 @@ class Answer(Model):
     # Staff answers are marked "Staff" for good, even if the author's role changes later.
     is_staff = fields.BooleanField(default=False)
     kudos_count = fields.IntField(default=0)
+    visibility = fields.CharEnumField(Visibility, max_length=8, default=Visibility.VISIBLE)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -345,4 +353,44 @@ class WebhookDelivery(Model):
         indexes = [
             Index(fields=("state", "next_attempt_at"), name="webhook_due"),
             Index(fields=("created_at",), name="webhook_created"),
+        ]
+
+
+class FlagReason(StrEnum):
+    SPAM = "spam"
+    OFFENSIVE = "offensive"
+    OFF_TOPIC = "off_topic"
+
+
+class FlagState(StrEnum):
+    OPEN = "open"  # counts towards hiding the post
+    DISMISSED = "dismissed"  # staff restored the post
+    UPHELD = "upheld"  # staff removed the post
+
+
+class Flag(Model):
+    """A member's flag on a question or an answer. `post_key` is "question:<id>" or
+    "answer:<id>": UNIQUE(post_key, flagger) is "a member flags a post once"."""
+
+    id = fields.IntField(primary_key=True)
+    post_key = fields.CharField(max_length=24)
+    question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
+        "forum.Question", related_name="flags", on_delete=fields.RESTRICT
+    )
+    answer: fields.ForeignKeyNullableRelation[Answer] = fields.ForeignKeyField(
+        "forum.Answer", related_name="flags", null=True, on_delete=fields.RESTRICT
+    )
+    flagger: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="flags_given", on_delete=fields.RESTRICT
+    )
+    reason = fields.CharEnumField(FlagReason, max_length=10)
+    state = fields.CharEnumField(FlagState, max_length=10, default=FlagState.OPEN)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "flags"
+        unique_together = (("post_key", "flagger_id"),)
+        indexes = [
+            Index(fields=("flagger_id", "created_at"), name="flag_flagger_day"),
+            Index(fields=("question_id", "state"), name="flag_question"),
         ]

@@ -6,7 +6,15 @@ from datetime import datetime, timedelta
 
 from forum.errors import Forbidden, NotAuthenticated, NotFound
 from forum.i18n import gettext as _
-from forum.models import Answer, Escalation, Question, Role, User, WebhookDelivery
+from forum.models import (
+    Answer,
+    Escalation,
+    Question,
+    Role,
+    User,
+    Visibility,
+    WebhookDelivery,
+)
 from forum.validation import is_id
 
 MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
@@ -54,6 +62,29 @@ def can_set_roles(user: User | None) -> bool:
 
 def can_suspend(user: User | None, target: User) -> bool:
     return is_moderator(user) and target.role == Role.MEMBER
+
+
+def can_flag(user: User | None, author_id: int) -> bool:
+    """Members flag other people's posts; a suspended member cannot."""
+    return can_post(user) and user.id != author_id  # type: ignore[union-attr]
+
+
+def can_moderate(user: User | None) -> bool:
+    """Hide, restore and remove posts, lock questions, unsuspend members."""
+    return is_moderator(user) and user.suspended_at is None  # type: ignore[union-attr]
+
+
+def can_see_post(user: User | None, author_id: int, visibility: Visibility) -> bool:
+    """Everyone sees a visible post; staff see every post; its author sees it while hidden."""
+    if visibility == Visibility.VISIBLE or is_moderator(user):
+        return True
+    return visibility == Visibility.HIDDEN and user is not None and user.id == author_id
+
+
+def require_audit(user: User | None) -> User:
+    """Admins read the audit log."""
+    require(is_admin(user), _("Only admins read the audit log."))
+    return user  # type: ignore[return-value]
 
 
 def require_user(user: User | None) -> User:

@@ -15,18 +15,23 @@ from forum import validation as v
 from forum.errors import NotFound, ValidationFailed
 from forum.models import (
     Answer,
+    AuditEntry,
     Board,
     DeliveryState,
     Escalation,
     EscalationReason,
     EscalationState,
+    Flag,
+    FlagState,
     Kudos,
     Question,
     QuestionState,
     Revision,
     User,
+    Visibility,
     WebhookDelivery,
 )
+from forum.permissions import can_see_post, is_moderator
 from forum.validation import SLUG_RE, USERNAME_RE, is_id, is_number
 
 LIST_STATES = ("unanswered", "answered", "solved", "locked")
@@ -113,7 +118,7 @@ async def list_questions(
     if sort not in SORTS:
         raise ValidationFailed({"sort": f"sort must be one of: {', '.join(SORTS)}."})
     column = SORTS[sort]
-    query = Question.all()
+    query = Question.filter(visibility=Visibility.VISIBLE)
     if board is not None:
         query = query.filter(board_id=board.id)
     if state:
@@ -155,6 +160,8 @@ class QuestionPage:
     question: Question
     answers: list[dict[str, Any]]
     kudos_given: set[int]
+    # For staff: the open flags of each post ("question:<id>" / "answer:<id>") by reason.
+    flags: dict[str, dict[str, int]]
 
 
 async def get_question_page(question_id: int, viewer: User | None) -> QuestionPage:
@@ -164,9 +171,13 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
         if is_id(question_id)
         else None
     )
-    if question is None:
+    if question is None or not can_see_post(
+        viewer,
+        question.author_id,  # type: ignore[attr-defined]
+        question.visibility,
+    ):
         raise NotFound(f"Question {question_id} does not exist.")
-    answers = (
+    rows = (
         await Answer.filter(question_id=question_id)
         .order_by("created_at", "id")
         .values(
@@ -177,18 +188,27 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
             "kudos_count",
             "created_at",
             "updated_at",
+            "visibility",
             author_id="author__id",
             author_username="author__username",
             author_display_name="author__display_name",
         )
     )
+    # Hidden and removed answers: for staff, and a hidden one for its author, marked as such.
+    answers = [a for a in rows if can_see_post(viewer, a["author_id"], a["visibility"])]
     kudos_given: set[int] = set()
     if viewer is not None and answers:
         given = await Kudos.filter(giver_id=viewer.id, answer__question_id=question_id).values_list(
             "answer_id", flat=True
         )
         kudos_given = {int(answer_id) for answer_id in given}  # type: ignore[call-overload]
-    return QuestionPage(question=question, answers=answers, kudos_given=kudos_given)
+    flags: dict[str, dict[str, int]] = {}
+    if is_moderator(viewer):
+        open_flags = Flag.filter(question_id=question_id, state=FlagState.OPEN)
+        for key, reason in await open_flags.values_list("post_key", "reason"):
+            by_reason = flags.setdefault(key, {})
+            by_reason[reason.value] = by_reason.get(reason.value, 0) + 1
+    return QuestionPage(question=question, answers=answers, kudos_given=kudos_given, flags=flags)
 
 
 async def list_revisions(question: Question) -> list[dict[str, Any]]:
@@ -295,3 +315,27 @@ async def count_failed_deliveries() -> int:
 
 async def get_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
     return dict((await WebhookDelivery.filter(id=delivery.id).values(*_DELIVERY_FIELDS))[0])
+
+
+AUDIT_ACTIONS = (
+    "set_role", "suspend", "unsuspend", "hide", "restore", "remove", "lock", "unlock",
+)  # fmt: skip
+_AUDIT_FIELDS = ("id", "action", "detail", "created_at")
+_AUDIT_JOINED = {"actor": "actor__username", "target": "target_user__username"}
+
+
+async def list_audit(
+    *, action: Any = None, actor: Any = None, cursor: str | None = None, limit: int = 50
+) -> Page:
+    """Staff and admin actions, newest first, by action and by the staff member who acted."""
+    query = AuditEntry.all()
+    errors = v.Errors()
+    if action not in (None, ""):
+        query = query.filter(action=v.choice(errors, "action", action, AUDIT_ACTIONS, "Action"))
+    errors.raise_if_any()
+    if actor not in (None, ""):
+        who = await find_user(actor)
+        query = query.filter(actor_id=who.id if who else 0)
+    return await keyset_page(
+        query, "created_at", cursor=cursor, limit=limit, fields=_AUDIT_FIELDS, joined=_AUDIT_JOINED
+    )

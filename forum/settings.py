@@ -114,6 +114,10 @@ class Settings:
     )  # fmt: skip
     # Members per transaction of the close and of mark-paid.
     payout_chunk: int = 1000
+    # Flags (PRODUCT.md §1): open flags by different members that hide a post, and how many posts
+    # a member may flag a UTC day.
+    flag_threshold: int = 3
+    flags_per_day: int = 5
     # Webhooks (PRODUCT.md §4): the receiver's URL (empty: no events are written) and the secret
     # that signs them; a failed attempt is retried after backoff * 2^(attempt - 1) seconds, up to
     # `webhook_max_attempts` attempts, each given `webhook_timeout_seconds` to answer.
@@ -188,6 +192,8 @@ def load_settings(**overrides: Any) -> Settings:
             env.get("PEERDESK_STAFF_CONTACT_COST", "8.01"), "PEERDESK_STAFF_CONTACT_COST"
         ),
     }
+    values["flag_threshold"] = max(1, int(env.get("PEERDESK_FLAG_THRESHOLD", "3")))
+    values["flags_per_day"] = max(1, int(env.get("PEERDESK_FLAGS_PER_DAY", "5")))
     webhooks = {
         "webhook_url": env.get("PEERDESK_WEBHOOK_URL", ""),
         "webhook_secret": env.get("PEERDESK_WEBHOOK_SECRET", ""),

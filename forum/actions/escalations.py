@@ -222,6 +222,14 @@ async def record_staff_response(question_id: int, *, now: datetime) -> None:
     ).update(first_response_at=now)
 
 
+async def resolve_flag_review(question_id: int, *, staff: User, note: str, now: datetime) -> None:
+    """Staff reviewed the question's last hidden post: its `flagged` item is done (caller's
+    transaction)."""
+    item = await Escalation.get_or_none(open_key=open_key(question_id, EscalationReason.FLAGGED))
+    if item is not None:
+        await _resolve("id", item.id, Resolution.NO_ACTION, now=now, staff=staff, note=note)
+
+
 async def resolve_by_acceptance(question_id: int, *, by_staff: bool, now: datetime) -> None:
     """An accepted answer resolves the question's open items (caller's transaction)."""
     how = Resolution.ANSWERED_BY_STAFF if by_staff else Resolution.ANSWERED_BY_COMMUNITY

@@ -1,4 +1,4 @@
-"""Managing other users: an admin sets roles, staff suspend members. Both are audited."""
+"""Managing other users: an admin sets roles, staff suspend and unsuspend members. All audited."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
+from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.models import AuditEntry, Role, User
 from forum.permissions import can_set_roles, can_suspend, require
@@ -55,6 +56,25 @@ async def check_suspend_user(
             target_user=target,
             detail=reason_text,
             created_at=now,
+        )
+    await target.refresh_from_db()
+    return target
+
+
+async def check_unsuspend_user(
+    target: User, *, acting_user: User, now: datetime | None = None
+) -> User:
+    """The member may post again; sessions ended by the suspension stay ended."""
+    require(can_suspend(acting_user, target), _("Only staff can unsuspend, and only members."))
+    now = resolve(now)
+    async with in_transaction():
+        changed = await User.filter(id=target.id, suspended_at__not_isnull=True).update(
+            suspended_at=None, suspended_reason=""
+        )
+        if changed != 1:
+            raise Conflict(_("This member is not suspended."))
+        await AuditEntry.create(
+            actor=acting_user, action="unsuspend", target_user=target, detail="", created_at=now
         )
     await target.refresh_from_db()
     return target

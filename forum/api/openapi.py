@@ -203,6 +203,10 @@ _ESCALATION = _obj(
     note=STR,
     resolved_at={"type": ["string", "null"], "format": "date-time"},
 )
+_FLAG = _obj(id=INT, post=STR, reason=STR)
+_MODERATED = _obj(post=STR, id=INT, visibility=STR)
+_LOCK = _obj(id=INT, state=STR, locked_at={"type": ["string", "null"], "format": "date-time"})
+_AUDIT = _obj(id=INT, action=STR, actor=STR, target=NULLABLE_STR, detail=STR, created_at=TIME)
 _DELIVERY = _obj(
     id=INT,
     event_id=STR,
@@ -511,6 +515,62 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         _ESCALATION,
     ),
     (
+        "post",
+        "/questions/{id}/flags",
+        "Flag a question as spam, offensive or off-topic (again: 409; 5 a day: then 429)",
+        "member",
+        _obj(reason=STR),
+        201,
+        _FLAG,
+    ),
+    (
+        "post",
+        "/answers/{id}/flags",
+        "Flag an answer as spam, offensive or off-topic (again: 409; 5 a day: then 429)",
+        "member",
+        _obj(reason=STR),
+        201,
+        _FLAG,
+    ),
+    (
+        "post",
+        "/questions/{id}/moderation",
+        "Hide, restore or remove a question (remove reverses the asker's points for it)",
+        "staff",
+        _obj(action=STR, note=STR),
+        200,
+        _MODERATED,
+    ),
+    (
+        "post",
+        "/answers/{id}/moderation",
+        "Hide, restore or remove an answer (remove reverses its author's points for it)",
+        "staff",
+        _obj(action=STR, note=STR),
+        200,
+        _MODERATED,
+    ),
+    ("post", "/questions/{id}/lock", "Lock a question", "staff", _obj(note=STR), 200, _LOCK),
+    ("delete", "/questions/{id}/lock", "Unlock a question", "staff", None, 200, _LOCK),
+    (
+        "post",
+        "/admin/users/{id}/unsuspend",
+        "Let a suspended member post again",
+        "staff",
+        None,
+        200,
+        _obj(id=INT, username=STR, suspended=BOOL),
+    ),
+    (
+        "get",
+        "/admin/audit",
+        "The audit log of staff and admin actions, newest first",
+        "admin",
+        None,
+        200,
+        _obj(items={"type": "array", "items": _AUDIT}, next_cursor=NULLABLE_STR),
+    ),
+    (
         "get",
         "/webhooks/deliveries",
         "Webhook deliveries, newest first: their state, attempts and last error",
@@ -615,6 +675,12 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
 _QUERY_PARAMS = {
     ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
     ("get", "/webhooks/deliveries"): [("state", "failed | pending | delivered")],
+    ("get", "/admin/audit"): [
+        ("action", "set_role | suspend | unsuspend | hide | restore | remove | lock | unlock"),
+        ("actor", "username of the staff member or admin"),
+        ("limit", "1–100, default 50"),
+        ("cursor", "next_cursor of the previous page"),
+    ],
     ("get", "/escalations"): [
         ("state", "open | claimed | resolved"),
         ("reason", "unanswered | requested | flagged | urgent"),

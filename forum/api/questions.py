@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from forum.actions.questions import check_create_question, check_edit_question
 from forum.api.base import (
+    api_user,
     json_body,
     ok,
     page_body,
@@ -38,7 +39,7 @@ async def list_(request: Request) -> Response:
 
 
 async def detail(request: Request) -> Response:
-    page = await get_question_page(path_id(request), viewer=None)
+    page = await get_question_page(path_id(request), viewer=await api_user(request))
     accepted = page.question.accepted_answer_id
     body = question_detail(page.question)
     body["answers"] = [

@@ -14,14 +14,16 @@ from forum.auth import form_text, read_form
 from forum.clock import utcnow
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
-from forum.models import Board
+from forum.models import Board, Visibility
 from forum.permissions import (
     access_question,
     can_accept,
     can_ask_staff,
     can_clear_acceptance,
     can_edit_post,
+    can_flag,
     can_give_kudos,
+    can_moderate,
     can_post,
 )
 from forum.queries import (
@@ -75,6 +77,15 @@ async def detail(request: Request) -> Response:
             },
             "answer_form": {"body": ""},
             "errors": {},
+            "flags": page.flags,
+            "can_moderate": can_moderate(user),
+            "can_flag_question": can_flag(user, q.author_id)  # type: ignore[attr-defined]
+            and q.visibility == Visibility.VISIBLE,
+            "can_flag_answers": {
+                a["id"]
+                for a in page.answers
+                if can_flag(user, a["author_id"]) and a["visibility"] == Visibility.VISIBLE
+            },
         },
     )
 

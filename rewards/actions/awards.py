@@ -28,6 +28,7 @@ CAPPED = "Daily kudos cap reached"
 KUDOS_WITHDRAWN = "Kudos withdrawn"
 ACCEPT_CHANGED = "Accepted answer changed"
 ACCEPT_CLEARED = "Accepted answer cleared"
+POST_REMOVED = "Post removed by staff"
 
 
 async def award_acceptance(
@@ -130,4 +131,28 @@ async def _reverse_ref(ref: str, *, reason: str, actor: User, now: datetime) -> 
     return [
         await reverse_transfer(t, kind=TransferKind.REVERSAL, reason=reason, actor=actor, now=now)
         for t in await unreversed(ref=ref, reverses_id=None)
+    ]
+
+
+async def reverse_post_awards(
+    post: Question | Answer, *, actor: User, now: datetime
+) -> list[Transfer]:
+    """Staff removed the post: take back what its author earned for it (for an answer, its
+    accept award and kudos; for a question, the asker's accept bonus). Already reversed awards
+    stay as they are."""
+    author_id = post.author_id  # type: ignore[union-attr]
+    if isinstance(post, Answer):
+        kinds = [TransferKind.ACCEPT_ANSWERER, TransferKind.KUDOS]
+        found = await unreversed(member_id=author_id, answer_id=post.id, kind__in=kinds)
+    else:
+        kinds = [TransferKind.ACCEPT_ASKER]
+        found = await unreversed(member_id=author_id, question_id=post.id, kind__in=kinds)
+    if not found:
+        return []
+    await lock_ledger()
+    return [
+        await reverse_transfer(
+            t, kind=TransferKind.REVERSAL, reason=POST_REMOVED, actor=actor, now=now
+        )
+        for t in await unreversed(id__in=[t.id for t in found])
     ]

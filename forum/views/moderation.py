@@ -1,0 +1,101 @@
+"""Pages and form posts for staff: hide, restore or remove a post and lock a question from the
+question page; a member's page to suspend or unsuspend them; the audit log for admins."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.flags import Post, question_id_of
+from forum.actions.moderation import check_lock_question, check_moderate_post, require_moderator
+from forum.actions.users import check_suspend_user, check_unsuspend_user
+from forum.auth import form_text, read_form
+from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
+from forum.permissions import access_answer, access_question, access_user, require_audit
+from forum.queries import AUDIT_ACTIONS, list_audit
+from forum.web import redirect, render, require_viewer
+
+
+def _done(action: str) -> str:
+    messages = {
+        "hide": _("The post is hidden."),
+        "restore": _("The post is visible again."),
+        "remove": _("The post is removed."),
+    }
+    return messages.get(action, _("Done."))
+
+
+async def _moderate(request: Request, post: Post, anchor: str) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    action = form_text(form, "do")
+    await check_moderate_post(post, action, note=form_text(form, "note"), acting_user=user)
+    return redirect(request, f"/questions/{question_id_of(post)}{anchor}", message=_done(action))
+
+
+async def moderate_question(request: Request) -> Response:
+    return await _moderate(request, await access_question(request.path_params["id"]), "")
+
+
+async def moderate_answer(request: Request) -> Response:
+    answer = await access_answer(request.path_params["id"])
+    return await _moderate(request, answer, f"#answer-{answer.id}")
+
+
+async def lock(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    question = await access_question(request.path_params["id"])
+    locked = form_text(form, "do") != "unlock"
+    await check_lock_question(question, locked, note=form_text(form, "note"), acting_user=user)
+    message = _("The question is locked.") if locked else _("The question is open again.")
+    return redirect(request, f"/questions/{question.id}", message=message)
+
+
+async def member(request: Request) -> Response:
+    return await _render_member(request, {}, {})
+
+
+async def member_act(request: Request) -> Response:
+    user = require_moderator(await require_viewer(request))
+    form = await read_form(request)
+    target = await access_user(request.path_params["id"])
+    values = {"reason": form_text(form, "reason")}
+    try:
+        if form_text(form, "do") == "unsuspend":
+            await check_unsuspend_user(target, acting_user=user)
+        else:
+            await check_suspend_user(target, values["reason"], acting_user=user)
+    except ValidationFailed as exc:
+        return await _render_member(request, values, exc.errors, status_code=exc.status)
+    return redirect(request, f"/staff/members/{target.id}", message=_("Done."))
+
+
+async def _render_member(
+    request: Request, values: dict[str, str], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    require_moderator(await require_viewer(request))
+    target = await access_user(request.path_params["id"])
+    context = {"member": target, "values": values, "errors": errors}
+    return await render(request, "forum/moderation_member.html", context, status_code=status_code)
+
+
+async def audit_log(request: Request) -> Response:
+    require_audit(await require_viewer(request))
+    params = request.query_params
+    action, actor = params.get("action") or "", params.get("actor") or ""
+    page = await list_audit(action=action, actor=actor, cursor=params.get("cursor"))
+    context = {"page": page, "action": action, "actor": actor, "actions": AUDIT_ACTIONS}
+    return await render(request, "forum/moderation_audit.html", context)
+
+
+routes = [
+    Route("/questions/{id:int}/moderation", moderate_question, methods=["POST"]),
+    Route("/answers/{id:int}/moderation", moderate_answer, methods=["POST"]),
+    Route("/questions/{id:int}/lock", lock, methods=["POST"]),
+    Route("/staff/members/{id:int}", member, methods=["GET"]),
+    Route("/staff/members/{id:int}", member_act, methods=["POST"]),
+    Route("/admin/audit", audit_log, methods=["GET"]),
+]

@@ -32,6 +32,7 @@ from forum.api import kudos as api_kudos
 from forum.api import moderation as api_moderation
 from forum.api import openapi as api_openapi
 from forum.api import questions as api_questions
+from forum.api import search as api_search
 from forum.api import users as api_users
 from forum.api import webhooks as api_webhooks
 from forum.auth import CSRF_COOKIE, Auth
@@ -59,6 +60,7 @@ from forum.views import (
     moderation,
     profile,
     questions,
+    search,
     webhooks,
 )
 from forum.web import login_url, redirect, render, safe_next
@@ -256,6 +258,7 @@ def api_routes() -> list[Any]:
         *api_webhooks.routes,
         *api_flags.routes,
         *api_moderation.routes,
+        *api_search.routes,
         *api_points.routes,
         *api_ledger.routes,
         *api_payouts.routes,
@@ -275,6 +278,7 @@ def html_routes() -> list[Any]:
         *webhooks.routes,
         *flags.routes,
         *moderation.routes,
+        *search.routes,
         *accounts.routes,
         *profile.routes,
         *points.routes,

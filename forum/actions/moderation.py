@@ -62,7 +62,8 @@ async def check_moderate_post(
         changed = (
             await type(post).filter(id=post.id, visibility__in=before).update(visibility=after)
         )
-        if changed != 1:
+        # Not "== 1": SQLite counts the search index's trigger writes too (migration 0006).
+        if not changed:
             raise Conflict(_("This post cannot be changed that way now; reload the page."))
         if flags_to is not None:
             await Flag.filter(post_key=key, state=FlagState.OPEN).update(state=flags_to)

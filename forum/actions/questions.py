@@ -171,7 +171,8 @@ async def check_edit_question(
         ).update(
             title=new_title, body=new_body, body_html=html, updated_at=now, last_activity_at=now
         )
-        if changed != 1:
+        # Not "== 1": SQLite counts the search index's trigger writes too (migration 0006).
+        if not changed:
             raise Conflict(_("Someone else edited this post at the same moment; reload."))
         await Revision.create(
             question=question,

@@ -203,6 +203,10 @@ _ESCALATION = _obj(
     note=STR,
     resolved_at={"type": ["string", "null"], "format": "date-time"},
 )
+_HIT = _obj(
+    id=INT, title=STR, board=STR, state=STR, answer_count=INT, created_at=TIME, url=STR,
+    title_html=STR, snippet_html=STR,
+)  # fmt: skip
 _FLAG = _obj(id=INT, post=STR, reason=STR)
 _MODERATED = _obj(post=STR, id=INT, visibility=STR)
 _LOCK = _obj(id=INT, state=STR, locked_at={"type": ["string", "null"], "format": "date-time"})
@@ -572,6 +576,20 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     ),
     (
         "get",
+        "/search",
+        "Ranked full-text search over the questions, with marked titles and snippets",
+        "anyone",
+        None,
+        200,
+        _obj(
+            query=STR,
+            items={"type": "array", "items": _HIT},
+            page=INT,
+            next_page={"type": ["integer", "null"]},
+        ),
+    ),
+    (
+        "get",
         "/webhooks/deliveries",
         "Webhook deliveries, newest first: their state, attempts and last error",
         "admin",
@@ -675,6 +693,11 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
 _QUERY_PARAMS = {
     ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
     ("get", "/webhooks/deliveries"): [("state", "failed | pending | delivered")],
+    ("get", "/search"): [
+        ("q", "the words to find (at most 200 characters)"),
+        ("board", "Board slug"),
+        ("page", "1–50, default 1"),
+    ],
     ("get", "/admin/audit"): [
         ("action", "set_role | suspend | unsuspend | hide | restore | remove | lock | unlock"),
         ("actor", "username of the staff member or admin"),

@@ -34,6 +34,7 @@ from forum.queries import (
     list_questions,
     list_revisions,
 )
+from forum.search_queries import similar_questions
 from forum.web import redirect, render, require_viewer, viewer
 
 
@@ -100,6 +101,9 @@ async def ask(request: Request) -> Response:
     user = await require_viewer(request)
     form = await read_form(request)
     values: dict[str, Any] = {k: form_text(form, k) for k in ("board", "title", "body", "tags")}
+    if form_text(form, "check"):  # "Check for similar questions": show them, post nothing
+        similar = await similar_questions(values["title"])
+        return await _render_ask(request, values, {}, similar=similar)
     try:
         question = await check_create_question(acting_user=user, **values)
     except ValidationFailed as exc:
@@ -108,14 +112,14 @@ async def ask(request: Request) -> Response:
 
 
 async def _render_ask(
-    request: Request, form: dict[str, str], errors: dict[str, str], status_code: int = 200
+    request: Request,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+    similar: list[dict[str, Any]] | None = None,
 ) -> Response:
-    return await render(
-        request,
-        "forum/questions_ask.html",
-        {"form": form, "errors": errors, "boards": await list_boards()},
-        status_code=status_code,
-    )
+    context = {"form": form, "errors": errors, "boards": await list_boards(), "similar": similar}
+    return await render(request, "forum/questions_ask.html", context, status_code=status_code)
 
 
 async def edit_form(request: Request) -> Response:

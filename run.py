@@ -16,7 +16,7 @@ from forum.actions.boards import ensure_default_boards
 from forum.auth import Auth
 from forum.db import connected
 from forum.errors import ForumError
-from forum.jobs import deliver_webhooks, sweep_escalations
+from forum.jobs import deliver_webhooks, remind_to_accept, sweep_escalations
 from forum.models import Role, User
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
 from forum.settings import Settings, load_settings, tortoise_config
@@ -197,6 +197,14 @@ def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
     return _print_result(run())
 
 
+def cmd_remind_accept(args: argparse.Namespace) -> int:
+    async def run() -> str:
+        async with connected(tortoise_config(load_settings().database_url)):
+            return f"Reminded {await remind_to_accept(args.now)} asker(s) to accept an answer."
+
+    return _print_result(run())
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run.py", description="Peerdesk community support forum.")
     sub = p.add_subparsers(dest="command")
@@ -236,6 +244,11 @@ def parser() -> argparse.ArgumentParser:
     )
     hooks.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
     hooks.set_defaults(func=cmd_deliver_webhooks)
+    remind = sub.add_parser(
+        "remind-accept", help="remind askers to accept an answer, as the scheduler does hourly"
+    )
+    remind.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
+    remind.set_defaults(func=cmd_remind_accept)
     return p
 
 

@@ -30,6 +30,7 @@ from forum.api import escalations as api_escalations
 from forum.api import flags as api_flags
 from forum.api import kudos as api_kudos
 from forum.api import moderation as api_moderation
+from forum.api import notifications as api_notifications
 from forum.api import openapi as api_openapi
 from forum.api import questions as api_questions
 from forum.api import search as api_search
@@ -58,6 +59,7 @@ from forum.views import (
     flags,
     kudos,
     moderation,
+    notifications,
     profile,
     questions,
     search,
@@ -259,6 +261,7 @@ def api_routes() -> list[Any]:
         *api_flags.routes,
         *api_moderation.routes,
         *api_search.routes,
+        *api_notifications.routes,
         *api_points.routes,
         *api_ledger.routes,
         *api_payouts.routes,
@@ -279,6 +282,7 @@ def html_routes() -> list[Any]:
         *flags.routes,
         *moderation.routes,
         *search.routes,
+        *notifications.routes,
         *accounts.routes,
         *profile.routes,
         *points.routes,

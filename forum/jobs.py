@@ -10,6 +10,7 @@ from datetime import datetime
 import httpx
 
 from forum.actions.escalations import SWEEP_BATCH, mark_breaches, try_sweep_one_batch
+from forum.actions.notifications import REMIND_BATCH, try_remind_one_batch
 from forum.actions.webhooks import try_deliver_one_webhook
 from forum.clock import resolve
 
@@ -55,3 +56,13 @@ async def deliver_webhooks(now: datetime | None = None) -> Delivery:
             outcome = "delivered" if attempt.delivered else attempt.state.value
             counts["retrying" if outcome == "pending" else outcome] += 1
     return Delivery(**counts)
+
+
+async def remind_to_accept(now: datetime | None = None) -> int:
+    """Remind the askers of answered, unsolved questions asked 3 days ago: how many."""
+    reminded = 0
+    while True:
+        batch = await try_remind_one_batch(now)
+        reminded += batch
+        if batch < REMIND_BATCH:
+            return reminded

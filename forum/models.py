@@ -394,3 +394,38 @@ class Flag(Model):
             Index(fields=("flagger_id", "created_at"), name="flag_flagger_day"),
             Index(fields=("question_id", "state"), name="flag_question"),
         ]
+
+
+class NotificationKind(StrEnum):
+    ANSWER = "answer"  # your question got an answer
+    STAFF_REPLY = "staff_reply"  # staff answered your question
+    ACCEPTED = "accepted"  # your answer was accepted
+    POINTS = "points"  # points awarded (kudos)
+    REVERSED = "reversed"  # points reversed
+    STATEMENT = "statement"  # your payout for a period was paid: its statement is ready
+    REMIND_ACCEPT = "remind_accept"  # your question has answers: accept the one that solved it
+
+
+class Notification(Model):
+    """One line in a member's notifications. `key` names the event ("answer:<id>",
+    "remind_accept:<question>", ...): UNIQUE, so an event notifies once however often it runs."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="notifications", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(NotificationKind, max_length=16)
+    key = fields.CharField(max_length=60, unique=True)
+    question_id = fields.IntField(null=True)
+    answer_id = fields.IntField(null=True)
+    points = fields.IntField(default=0)
+    period = fields.CharField(max_length=10, default="")
+    created_at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notifications"
+        indexes = [
+            Index(fields=("user_id", "id"), name="notification_user"),
+            Index(fields=("user_id", "read_at"), name="notification_unread"),
+        ]

@@ -24,6 +24,7 @@ from forum.models import (
     Flag,
     FlagState,
     Kudos,
+    Notification,
     Question,
     QuestionState,
     Revision,
@@ -339,3 +340,25 @@ async def list_audit(
     return await keyset_page(
         query, "created_at", cursor=cursor, limit=limit, fields=_AUDIT_FIELDS, joined=_AUDIT_JOINED
     )
+
+
+_NOTIFICATION_FIELDS = (
+    "id", "kind", "question_id", "answer_id", "points", "period", "created_at", "read_at",
+)  # fmt: skip
+
+
+async def list_notifications(user: User, *, cursor: str | None = None, limit: int = 30) -> Page:
+    """The member's notifications, newest first, with the question titles they point at."""
+    query = Notification.filter(user_id=user.id)
+    page = await keyset_page(
+        query, "created_at", cursor=cursor, limit=limit, fields=_NOTIFICATION_FIELDS, joined={}
+    )
+    ids = {int(n["question_id"]) for n in page.items if n["question_id"]}
+    titles = dict(await Question.filter(id__in=ids).values_list("id", "title")) if ids else {}
+    for item in page.items:
+        item["title"] = titles.get(item["question_id"], "")
+    return page
+
+
+async def count_unread(user: User) -> int:
+    return await Notification.filter(user_id=user.id, read_at=None).count()

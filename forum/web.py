@@ -18,6 +18,7 @@ from forum.errors import NotAuthenticated
 from forum.i18n import current_locale, gettext, ngettext, use_locale
 from forum.models import User
 from forum.permissions import is_moderator
+from forum.queries import count_unread
 from forum.settings import ROOT
 from rewards.payout_queries import money
 from rewards.permissions import can_manage_ledger, can_manage_payouts
@@ -136,6 +137,7 @@ async def render(
         "is_moderator": is_moderator(user),
         "can_manage_ledger": can_manage_ledger(user),
         "can_manage_payouts": can_manage_payouts(user),
+        "unread_notifications": await count_unread(user) if user is not None else 0,
         "csrf_token": csrf_token(request),
         "flash": flash,
         **(context or {}),

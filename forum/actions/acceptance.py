@@ -14,11 +14,12 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.actions.escalations import reopen_after_unaccept, resolve_by_acceptance
+from forum.actions.notifications import note, notify
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
-from forum.models import Acceptance, Answer, Question, User
+from forum.models import Acceptance, Answer, NotificationKind, Question, User
 from forum.permissions import can_accept, can_clear_acceptance, require
 from forum.settings import Settings
 from rewards.actions.awards import (
@@ -81,9 +82,20 @@ async def do_accept_answer(
             await Question.filter(id=question.id).update(
                 accepted_answer_id=answer.id, last_activity_at=now
             )
-            await award_acceptance(acceptance, question, answer, now=now)
-            if answer.author_id != question.author_id:  # type: ignore[attr-defined]
+            awards = await award_acceptance(acceptance, question, answer, now=now)
+            answerer_id = int(answer.author_id)  # type: ignore[attr-defined]
+            if answerer_id != question.author_id:  # type: ignore[attr-defined]
                 await resolve_by_acceptance(question.id, by_staff=answer.is_staff, now=now)
+                earned = sum(t.amount for t in awards if t.member_id == answerer_id)  # type: ignore[attr-defined]
+                accepted = note(
+                    answerer_id,
+                    NotificationKind.ACCEPTED,
+                    f"accepted:{acceptance.id}",
+                    question_id=question.id,
+                    answer_id=answer.id,
+                    points=earned,
+                )
+                await notify([accepted], now=now)
             await refresh_state(question.id)
     except IntegrityError as exc:
         raise Conflict(_("The accepted answer was changed at the same moment; reload.")) from exc

@@ -43,13 +43,27 @@ INSERT INTO answers
 VALUES ($1, $2, $4, $5, $6, 0, $3, $3)
 RETURNING id
 """
+# The asker hears of an answer by someone else ("staff_reply" when staff wrote it).
+_NOTIFY_ASKER = """
+INSERT INTO notifications (user_id, kind, key, question_id, answer_id, points, period, created_at)
+SELECT q.author_id, CASE WHEN $6 THEN 'staff_reply' ELSE 'answer' END, 'answer:' || a.id,
+    a.question_id, a.id, 0, '', $3
+FROM {answer} a JOIN questions q ON q.id = a.question_id
+WHERE q.author_id <> $2
+ON CONFLICT (key) DO NOTHING
+"""
 _POST_ANSWER_POSTGRES = f"""
-WITH counted AS ({_COUNT_ANSWER} RETURNING id)
-INSERT INTO answers
-    (question_id, author_id, body, body_html, is_staff, kudos_count, created_at, updated_at)
-SELECT id, $2, $4, $5, $6, 0, $3, $3 FROM counted
-RETURNING id
+WITH counted AS ({_COUNT_ANSWER} RETURNING id),
+posted AS (
+    INSERT INTO answers
+        (question_id, author_id, body, body_html, is_staff, kudos_count, created_at, updated_at)
+    SELECT id, $2, $4, $5, $6, 0, $3, $3 FROM counted
+    RETURNING id, question_id
+),
+notified AS ({_NOTIFY_ASKER.format(answer="posted")})
+SELECT id FROM posted
 """  # noqa: S608 - fixed fragments; every value is a parameter
+_NOTIFY_ASKER_SQLITE = _NOTIFY_ASKER.format(answer="(SELECT $7 AS id, $1 AS question_id)")
 
 
 def _body(body: Any) -> str:
@@ -108,7 +122,11 @@ async def _write_answer(params: list[Any]) -> list[dict[str, Any]]:
         return await fetch_dicts(_POST_ANSWER_POSTGRES, params)
     async with in_transaction():
         counted = await execute(_COUNT_ANSWER, params[:3])
-        return await fetch_dicts(_INSERT_ANSWER, params) if counted == 1 else []
+        if counted != 1:
+            return []
+        rows = await fetch_dicts(_INSERT_ANSWER, params)
+        await execute(_NOTIFY_ASKER_SQLITE, [*params, rows[0]["id"]])
+        return rows
 
 
 async def check_edit_answer(

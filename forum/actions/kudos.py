@@ -8,10 +8,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum.actions.notifications import note, notify
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
-from forum.models import Answer, Kudos, User
+from forum.models import Answer, Kudos, NotificationKind, User
 from forum.permissions import can_give_kudos, can_post, require
 from forum.ratelimits import limit_member
 from rewards.actions.awards import award_kudos, reverse_kudos
@@ -37,7 +38,17 @@ async def do_give_kudos(answer: Answer, *, acting_user: User, now: datetime | No
         async with in_transaction():
             kudos = await Kudos.create(answer=answer, giver=acting_user, created_at=now)
             await Answer.filter(id=answer.id).update(kudos_count=F("kudos_count") + 1)
-            await award_kudos(kudos, answer, now=now)
+            awarded = await award_kudos(kudos, answer, now=now)
+            if awarded is not None:
+                points = note(
+                    int(answer.author_id),  # type: ignore[attr-defined]
+                    NotificationKind.POINTS,
+                    f"kudos:{kudos.id}",
+                    question_id=int(answer.question_id),  # type: ignore[attr-defined]
+                    answer_id=answer.id,
+                    points=awarded.amount,
+                )
+                await notify([points], now=now)
     except IntegrityError as exc:
         raise Conflict(_("You already gave kudos to this answer.")) from exc
     return kudos

@@ -207,6 +207,11 @@ _HIT = _obj(
     id=INT, title=STR, board=STR, state=STR, answer_count=INT, created_at=TIME, url=STR,
     title_html=STR, snippet_html=STR,
 )  # fmt: skip
+_NOTIFICATION = _obj(
+    id=INT, kind=STR, question_id={"type": ["integer", "null"]},
+    answer_id={"type": ["integer", "null"]}, points=INT, period=STR, title=STR,
+    created_at=TIME, read_at={"type": ["string", "null"], "format": "date-time"},
+)  # fmt: skip
 _FLAG = _obj(id=INT, post=STR, reason=STR)
 _MODERATED = _obj(post=STR, id=INT, visibility=STR)
 _LOCK = _obj(id=INT, state=STR, locked_at={"type": ["string", "null"], "format": "date-time"})
@@ -576,6 +581,24 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     ),
     (
         "get",
+        "/me/notifications",
+        "Your notifications, newest first, with the unread count",
+        "member",
+        None,
+        200,
+        _obj(unread=INT, items={"type": "array", "items": _NOTIFICATION}, next_cursor=NULLABLE_STR),
+    ),
+    (
+        "post",
+        "/me/notifications/read",
+        "Mark all your notifications read",
+        "member",
+        None,
+        200,
+        _obj(marked=INT),
+    ),
+    (
+        "get",
         "/search",
         "Ranked full-text search over the questions, with marked titles and snippets",
         "anyone",
@@ -693,6 +716,10 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
 _QUERY_PARAMS = {
     ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
     ("get", "/webhooks/deliveries"): [("state", "failed | pending | delivered")],
+    ("get", "/me/notifications"): [
+        ("limit", "1–100, default 30"),
+        ("cursor", "next_cursor of the previous page"),
+    ],
     ("get", "/search"): [
         ("q", "the words to find (at most 200 characters)"),
         ("board", "Board slug"),

@@ -15,10 +15,11 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.actions.notifications import note, notify
 from forum.clock import resolve
 from forum.db import bind, execute, fetch_dicts, in_list, insert_rows
 from forum.errors import Conflict
-from forum.models import User
+from forum.models import NotificationKind, User
 from forum.settings import get_settings
 from rewards.actions.payouts import lock_ledger_reserved
 from rewards.actions.transfers import system_account
@@ -138,6 +139,12 @@ async def try_pay_one_chunk(
             bind(conn, _MOVE_MEMBER),
             [[line["points"], line["points"], line["account_id"]] for line in lines],
         )
+        statements = [
+            note(int(line["member_id"]), NotificationKind.STATEMENT, f"statement:{line['id']}",
+                 points=int(line["points"]), period=locked.period)
+            for line in lines
+        ]  # fmt: skip
+        await notify(statements, now=now)
         total = sum(int(line["points"]) for line in lines)
         await execute(
             "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?",

@@ -14,7 +14,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from forum.models import User
+from forum.actions.notifications import note, notify
+from forum.models import NotificationKind, User
 from rewards.errors import AlreadyReversed, KeyReused
 from rewards.models import AccountKind, LedgerAccount, Transfer, TransferKind
 
@@ -140,7 +141,7 @@ async def reverse_transfer(
     debit = await LedgerAccount.get(id=original.credit_id)  # type: ignore[attr-defined]
     credit = await LedgerAccount.get(id=original.debit_id)  # type: ignore[attr-defined]
     member = await User.get_or_none(id=original.member_id) if original.member_id else None  # type: ignore[attr-defined]
-    return await post_transfer(
+    reversal = await post_transfer(
         debit=debit,
         credit=credit,
         amount=original.amount,
@@ -155,6 +156,17 @@ async def reverse_transfer(
         reason=reason,
         actor=actor,
     )
+    if member is not None and kind in (TransferKind.REVERSAL, TransferKind.FRAUD_REVERSAL):
+        reversed_points = note(
+            member.id,
+            NotificationKind.REVERSED,
+            f"reversal:{reversal.id}",
+            question_id=original.question_id,
+            answer_id=original.answer_id,
+            points=original.amount,
+        )
+        await notify([reversed_points], now=now)
+    return reversal
 
 
 async def unreversed(**filters: object) -> list[Transfer]:

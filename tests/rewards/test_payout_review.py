@@ -12,7 +12,7 @@ import pytest
 
 from forum.actions.users import check_suspend_user
 from forum.errors import Conflict, Forbidden, ValidationFailed
-from forum.models import PayoutMethod, Role, User
+from forum.models import Notification, PayoutMethod, Role, User
 from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_lines import check_decide_line
 from rewards.actions.payout_payments import (
@@ -173,6 +173,10 @@ async def test_paid_moves_reserved_to_paid_once_and_skips_held_lines(
     assert await accounts(lines["bob"]) == (0, 300, 0)  # held: never paid
     assert (await PayoutLine.get(id=lines["bob"].id)).state.value == "held"
     assert await Transfer.filter(kind="payout_paid").count() == 1
+    statements = await Notification.filter(kind="statement")
+    assert [(n.user_id, n.period, n.points) for n in statements] == [  # type: ignore[attr-defined]
+        (lines["ann"].member_id, batch.period, 200)  # type: ignore[attr-defined]
+    ]
     with pytest.raises(Conflict):
         await check_mark_paid(batch, reference="SEPA-2", acting_user=finance)
     await assert_reconciles()

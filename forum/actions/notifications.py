@@ -1,0 +1,88 @@
+"""Notifications (PRODUCT.md §1): an answer to your question, a staff reply, your answer
+accepted, points awarded or reversed, a payout statement ready, and the reminder to accept.
+
+Each is written in the transaction of the event, under a key that names the event
+(UNIQUE, ON CONFLICT DO NOTHING), so an event that runs twice notifies once. The accept
+reminder is a job: once per question, 3 days after asking, while it is answered but unsolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from forum.clock import resolve
+from forum.db import fetch_dicts
+from forum.models import Notification, NotificationKind, User
+
+_COLUMNS = "(user_id, kind, key, question_id, answer_id, points, period, created_at)"
+_ROW = "(?, ?, ?, ?, ?, ?, ?, ?)"
+_NOTIFY = f"INSERT INTO notifications {_COLUMNS} VALUES {{rows}} ON CONFLICT (key) DO NOTHING"
+# Rows of 8 parameters per INSERT, well under the databases' 32,766.
+_CHUNK = 1000
+REMIND_AFTER = timedelta(days=3)
+# Questions older than this are not reminded any more (the job reads a bounded window).
+REMIND_WITHIN = timedelta(days=30)
+
+
+def note(
+    user_id: int,
+    kind: NotificationKind,
+    key: str,
+    *,
+    question_id: int | None = None,
+    answer_id: int | None = None,
+    points: int = 0,
+    period: str = "",
+) -> tuple[Any, ...]:
+    return (user_id, kind.value, key, question_id, answer_id, points, period)
+
+
+async def notify(notes: Sequence[tuple[Any, ...]], *, now: datetime) -> None:
+    """Write these notifications in the caller's transaction; those already written stay."""
+    for start in range(0, len(notes), _CHUNK):
+        chunk = notes[start : start + _CHUNK]
+        sql = _NOTIFY.format(rows=", ".join([_ROW] * len(chunk)))
+        await fetch_dicts(sql, [v for n in chunk for v in (*n, now)])
+
+
+async def check_mark_read(user: User, *, now: datetime | None = None) -> int:
+    """Mark all of `user`'s notifications read: how many were unread."""
+    return await Notification.filter(user_id=user.id, read_at=None).update(read_at=resolve(now))
+
+
+# Answered (by someone other than the asker), not solved, not locked, asked 3 to 30 days ago,
+# and not reminded yet.
+_DUE_REMINDERS = """
+SELECT q.id AS id, q.author_id AS author_id FROM questions q
+WHERE q.state = 'answered' AND q.created_at <= ? AND q.created_at > ?
+  AND q.visibility = 'visible'
+  AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.key = 'remind_accept:' || q.id)
+ORDER BY q.created_at LIMIT ?
+"""
+REMIND_BATCH = 500
+
+
+async def try_remind_one_batch(now: datetime | None = None) -> int:
+    """Remind the askers of the next batch of due questions: how many were due."""
+    now = resolve(now)
+    async with in_transaction():
+        due = await fetch_dicts(
+            _DUE_REMINDERS, [now - REMIND_AFTER, now - REMIND_WITHIN, REMIND_BATCH]
+        )
+        await notify(
+            [
+                note(
+                    int(q["author_id"]),
+                    NotificationKind.REMIND_ACCEPT,
+                    f"remind_accept:{q['id']}",
+                    question_id=int(q["id"]),
+                )
+                for q in due
+            ],
+            now=now,
+        )
+    return len(due)

@@ -1,0 +1,74 @@
+"""Notifications: each event once, in the member's list with an unread count; the accept reminder
+once per question after 3 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.applications import Starlette
+
+from forum.actions.acceptance import do_accept_answer, do_clear_acceptance
+from forum.actions.kudos import do_give_kudos
+from forum.jobs import remind_to_accept
+from forum.models import Notification, User
+from tests.factories import T0, api, browser, form, make_answer, make_question
+
+DAY = timedelta(days=1)
+
+
+async def kinds(user: User) -> list[tuple[str, int]]:
+    return [
+        (n.kind.value, n.points) for n in await Notification.filter(user_id=user.id).order_by("id")
+    ]
+
+
+async def test_answers_accepts_kudos_and_reversals_notify_once(
+    asker: User, helper: User, other_member: User, staff: User
+) -> None:
+    question = await make_question(asker, title="How do I keep my number?", at=T0)
+    await make_answer(question, asker, body="Any ideas?")  # the asker's own: no notice
+    answer = await make_answer(question, helper, body="Ask for a PAC code.")
+    await make_answer(question, staff, body="We can port it for you.")
+    await do_give_kudos(answer, acting_user=other_member, now=T0 + DAY)
+    await do_accept_answer(question, answer, acting_user=asker, now=T0 + DAY)
+    await do_accept_answer(question, answer, acting_user=asker, now=T0 + DAY)  # no-op: no notice
+    await do_clear_acceptance(question, acting_user=asker, now=T0 + 2 * DAY)
+    assert await kinds(asker) == [("answer", 0), ("staff_reply", 0), ("reversed", 5)]
+    assert await kinds(helper) == [("points", 10), ("accepted", 100), ("reversed", 100)]
+
+
+async def test_the_list_the_unread_count_and_marking_read(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    question = await make_question(asker, title="How do I keep my number?", at=T0)
+    answer = await make_answer(question, helper, body="Ask for a PAC code.")
+    async with browser(app, asker) as page:
+        home = await page.get("/")
+        assert "Notifications" in home.text and '<span class="badge badge-count">1' in home.text
+        listed = await page.get("/notifications")
+        assert "New answer to your question “How do I keep my number?”." in listed.text
+        assert f'href="/questions/{question.id}#answer-{answer.id}"' in listed.text
+        assert (await page.post("/notifications/read", data=form(page))).status_code == 303
+        assert "badge-count" not in (await page.get("/")).text
+    async with await api(app, asker) as client, await api(app, helper) as other:
+        mine = (await client.get("/api/v1/me/notifications")).json()
+        assert mine["unread"] == 0 and [n["kind"] for n in mine["items"]] == ["answer"]
+        assert mine["items"][0]["title"] == "How do I keep my number?"
+        assert (await other.get("/api/v1/me/notifications")).json()["items"] == []
+        assert (await other.post("/api/v1/me/notifications/read")).json() == {"marked": 0}
+    async with await api(app) as anonymous:
+        assert (await anonymous.get("/api/v1/me/notifications")).status_code == 401
+
+
+async def test_the_accept_reminder_comes_once_after_three_days(asker: User, helper: User) -> None:
+    answered = await make_question(asker, title="How do I keep my number?", at=T0)
+    await make_answer(answered, helper)
+    unanswered = await make_question(asker, title="Nobody knows this one yet", at=T0)
+    solved = await make_question(asker, title="Solved one about my bill", at=T0)
+    await do_accept_answer(solved, await make_answer(solved, helper), acting_user=asker, now=T0)
+    assert await remind_to_accept(T0 + 2 * DAY) == 0  # too early
+    assert await remind_to_accept(T0 + 3 * DAY) == 1
+    assert await remind_to_accept(T0 + 4 * DAY) == 0  # once
+    reminders = await Notification.filter(kind="remind_accept")
+    assert [(n.user_id, n.question_id) for n in reminders] == [(asker.id, answered.id)]  # type: ignore[attr-defined]
+    assert unanswered.id != answered.id

@@ -98,7 +98,8 @@ async def search_questions(
     any_word: bool = False,
 ) -> SearchPage:
     """The visible questions matching every word of `text` (any word, with `any_word`), best
-    first. Words the engine cannot use (none, or only stop words) find nothing."""
+    first. No words at all find nothing; so do only stop words on PostgreSQL (SQLite has no
+    stop words: "the" matches everything, slowly)."""
     if not isinstance(text, str) or len(text) > MAX_QUERY:
         raise ValidationFailed(
             {"q": _("q must be a search text of at most %(max)s characters.") % {"max": MAX_QUERY}}

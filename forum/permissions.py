@@ -74,6 +74,11 @@ def can_moderate(user: User | None) -> bool:
     return is_moderator(user) and user.suspended_at is None  # type: ignore[union-attr]
 
 
+def require_moderator(user: User | None) -> User:
+    require(can_moderate(user), _("Only staff moderate posts."))
+    return user  # type: ignore[return-value]
+
+
 def can_see_post(user: User | None, author_id: int, visibility: Visibility) -> bool:
     """Everyone sees a visible post; staff see every post; its author sees it while hidden."""
     if visibility == Visibility.VISIBLE or is_moderator(user):

@@ -8,12 +8,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum.actions.flags import Post, question_id_of
-from forum.actions.moderation import check_lock_question, check_moderate_post, require_moderator
+from forum.actions.moderation import check_lock_question, check_moderate_post
 from forum.actions.users import check_suspend_user, check_unsuspend_user
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
-from forum.permissions import access_answer, access_question, access_user, require_audit
+from forum.permissions import (
+    access_answer,
+    access_question,
+    access_user,
+    require_audit,
+    require_moderator,
+)
 from forum.queries import AUDIT_ACTIONS, list_audit
 from forum.web import redirect, render, require_viewer
 

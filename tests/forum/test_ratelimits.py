@@ -4,7 +4,6 @@ are per process in memory and shared through Redis."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -23,16 +22,10 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 @pytest.fixture
 def flushed_redis() -> Iterator[None]:
-    """Database 15 of the local Redis, empty before and after the test. Without a Redis the test
-    is skipped, except under .ci/run (PEERDESK_TEST_REDIS=required), where it fails."""
+    """Database 15 of the local Redis (every machine runs one; .ci/run starts it), empty before
+    and after the test."""
     client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.flushdb()
-    except redis.ConnectionError:
-        client.close()
-        if os.environ.get("PEERDESK_TEST_REDIS") == "required":
-            pytest.fail("Redis is not running at 127.0.0.1:6379")
-        pytest.skip("Redis is not running at 127.0.0.1:6379 (.ci/run starts and requires it)")
+    client.flushdb()
     yield
     client.flushdb()
     client.close()
@@ -55,7 +48,8 @@ async def test_the_sixth_post_in_30_seconds_is_refused_with_retry_after(
         refused = await member.post(url, json={"body": "One answer too many."})
         assert refused.status_code == 429
         assert refused.json()["error"]["code"] == "rate_limited"
-        assert 1 <= int(refused.headers["Retry-After"]) <= 30
+        # The first of the five posts was seconds ago: its 30-second window has most of it left.
+        assert 20 <= int(refused.headers["Retry-After"]) <= 30
         assert "try again in" in refused.json()["error"]["message"]
         for i in range(7):  # staff are exempt
             assert (await team.post(url, json={"body": f"Staff note {i}."})).status_code == 201

@@ -16,7 +16,7 @@ from forum.actions.boards import ensure_default_boards
 from forum.auth import Auth
 from forum.db import connected
 from forum.errors import ForumError
-from forum.jobs import deliver_webhooks, remind_to_accept, sweep_escalations
+from forum.jobs import deliver_webhooks, remind_to_accept, send_mail, sweep_escalations
 from forum.models import Role, User
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
 from forum.settings import Settings, load_settings, tortoise_config
@@ -197,6 +197,18 @@ def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
     return _print_result(run())
 
 
+def cmd_send_mail(args: argparse.Namespace) -> int:
+    async def run() -> str:
+        async with connected(tortoise_config(load_settings().database_url)):
+            mailing = await send_mail(args.now)
+            return (
+                f"Mail: {mailing.notifications} notification(s) looked at, {mailing.sent} sent, "
+                f"{mailing.retrying} to retry, {mailing.failed} failed for good."
+            )
+
+    return _print_result(run())
+
+
 def cmd_remind_accept(args: argparse.Namespace) -> int:
     async def run() -> str:
         async with connected(tortoise_config(load_settings().database_url)):
@@ -244,6 +256,11 @@ def parser() -> argparse.ArgumentParser:
     )
     hooks.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
     hooks.set_defaults(func=cmd_deliver_webhooks)
+    mail = sub.add_parser(
+        "send-mail", help="mail new notifications and send due mail, as the scheduler does"
+    )
+    mail.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
+    mail.set_defaults(func=cmd_send_mail)
     remind = sub.add_parser(
         "remind-accept", help="remind askers to accept an answer, as the scheduler does hourly"
     )

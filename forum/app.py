@@ -32,6 +32,7 @@ from forum.api import kudos as api_kudos
 from forum.api import moderation as api_moderation
 from forum.api import notifications as api_notifications
 from forum.api import openapi as api_openapi
+from forum.api import password_reset as api_password_reset
 from forum.api import questions as api_questions
 from forum.api import search as api_search
 from forum.api import users as api_users
@@ -60,6 +61,7 @@ from forum.views import (
     kudos,
     moderation,
     notifications,
+    password_reset,
     profile,
     questions,
     search,
@@ -250,6 +252,7 @@ async def healthz(request: Request) -> Response:
 def api_routes() -> list[Any]:
     return [
         *api_accounts.routes,
+        *api_password_reset.routes,
         *api_users.routes,
         *api_boards.routes,
         *api_questions.routes,
@@ -284,6 +287,7 @@ def html_routes() -> list[Any]:
         *search.routes,
         *notifications.routes,
         *accounts.routes,
+        *password_reset.routes,
         *profile.routes,
         *points.routes,
         *ledger.routes,

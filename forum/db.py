@@ -110,12 +110,17 @@ async def insert_rows(
     columns: Sequence[str],
     values: Sequence[Sequence[Any]],
     conn: BaseDBAsyncClient | None = None,
+    *,
+    skip_existing: str = "",
 ) -> None:
-    """One multi-row INSERT (callers keep rows * columns under the databases' 32,766 limit)."""
+    """One multi-row INSERT (callers keep rows * columns under the databases' 32,766 limit);
+    with `skip_existing` (a UNIQUE column), rows whose value is taken are left out."""
     if not values:
         return
     group = "(" + ", ".join(["?"] * len(columns)) + ")"
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([group] * len(values))
+    if skip_existing:
+        sql += f" ON CONFLICT ({skip_existing}) DO NOTHING"
     await execute(sql, [v for row in values for v in row], conn)
 
 

@@ -7,6 +7,8 @@ Accept-Language; templates call `_()` / `ngettext()` through Jinja's i18n extens
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
@@ -38,6 +40,16 @@ def catalog(locale: str) -> NullTranslations:
 
 def use_locale(locale: str) -> None:
     _current.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+
+
+@contextmanager
+def speaking(locale: str) -> Iterator[None]:
+    """Translate into `locale` inside the block (a mail in its recipient's language)."""
+    token = _current.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def current_locale() -> str:

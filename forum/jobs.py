@@ -1,4 +1,5 @@
-"""Scheduler entry points for the forum: the escalation sweep and the webhook delivery. Safe in any
+"""Scheduler entry points for the forum: the escalation sweep, webhook and mail delivery, and the
+accept reminder. Safe in any
 number of processes at once: the actions keep one open item per question and reason, count a
 breach once, and send a delivery only under its lease."""
 
@@ -10,6 +11,7 @@ from datetime import datetime
 import httpx
 
 from forum.actions.escalations import SWEEP_BATCH, mark_breaches, try_sweep_one_batch
+from forum.actions.mail import MAIL_BATCH, try_mail_one_batch, try_send_one_mail
 from forum.actions.notifications import REMIND_BATCH, try_remind_one_batch
 from forum.actions.webhooks import try_deliver_one_webhook
 from forum.clock import resolve
@@ -56,6 +58,31 @@ async def deliver_webhooks(now: datetime | None = None) -> Delivery:
             outcome = "delivered" if attempt.delivered else attempt.state.value
             counts["retrying" if outcome == "pending" else outcome] += 1
     return Delivery(**counts)
+
+
+@dataclass(frozen=True)
+class Mailing:
+    notifications: int
+    sent: int
+    retrying: int
+    failed: int
+
+
+async def send_mail(now: datetime | None = None) -> Mailing:
+    """Turn new notifications into mails, then send every due mail once."""
+    notifications = 0
+    while True:
+        batch = await try_mail_one_batch(now)
+        notifications += batch
+        if batch < MAIL_BATCH:
+            break
+    counts = {"delivered": 0, "pending": 0, "failed": 0}
+    for _ in range(DELIVERY_RUN_LIMIT):
+        sent = await try_send_one_mail(now)
+        if sent is None:
+            break
+        counts[sent.state.value] += 1
+    return Mailing(notifications, counts["delivered"], counts["pending"], counts["failed"])
 
 
 async def remind_to_accept(now: datetime | None = None) -> int:

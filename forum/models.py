@@ -55,6 +55,8 @@ class User(Model):
     suspended_at = fields.DatetimeField(null=True)
     suspended_reason = fields.CharField(max_length=500, default="")
     signup_address = fields.CharField(max_length=45, default="")
+    # Notifications are also sent by e-mail unless the member turned that off.
+    email_notifications = fields.BooleanField(default=True)
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -422,10 +424,67 @@ class Notification(Model):
     period = fields.CharField(max_length=10, default="")
     created_at = fields.DatetimeField()
     read_at = fields.DatetimeField(null=True)
+    # When the mail job turned it into an e-mail (or decided none is due): NULL until then.
+    mailed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "notifications"
         indexes = [
             Index(fields=("user_id", "id"), name="notification_user"),
             Index(fields=("user_id", "read_at"), name="notification_unread"),
+            Index(fields=("mailed_at", "id"), name="notification_unmailed"),
         ]
+
+
+class Mail(Model):
+    """The e-mail outbox: one message, rendered in its recipient's language when it is written
+    and sent by the mail job over SMTP (or written to the log when no SMTP server is configured).
+    `key` names what it is for ("notification:<id>", "password_reset:<id>"): UNIQUE, so a job
+    that runs twice writes it once. Sending holds the row's lease like a webhook delivery.
+    A body holding a secret (a reset link) is `redact`ed: blanked once it has been sent."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=60, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="mails", on_delete=fields.CASCADE
+    )
+    to_address = fields.CharField(max_length=254)
+    subject = fields.CharField(max_length=200)
+    body = fields.TextField()
+    redact = fields.BooleanField(default=False)
+    state = fields.CharEnumField(DeliveryState, max_length=10, default=DeliveryState.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    lease_token = fields.CharField(max_length=32, null=True)
+    lease_until = fields.DatetimeField(null=True)
+    # "smtp", or "log" when it was written to the log for want of an SMTP server.
+    sent_via = fields.CharField(max_length=4, default="")
+    last_error = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField()
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "mails"
+        indexes = [
+            Index(fields=("state", "next_attempt_at"), name="mail_due"),
+            Index(fields=("user_id", "id"), name="mail_user"),
+        ]
+
+
+class PasswordReset(Model):
+    """A one-time password reset: the token is mailed, only its sha256 is kept. It works once
+    (`used_at`), until `expires_at`; using it, or a new password, ends the member's other resets."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="password_resets", on_delete=fields.CASCADE
+    )
+    user_id: int
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "password_resets"
+        indexes = [Index(fields=("user_id", "used_at"), name="password_reset_user")]

@@ -1,5 +1,5 @@
 """Flood control (PRODUCT.md §1): how often a member may post, give kudos, fail to log in or
-register, counted in moving windows by the `limits` library.
+register or ask for password reset links, counted in moving windows by the `limits` library.
 
 The counts live in `PEERDESK_RATE_LIMIT_STORAGE`: in this process's memory by default, or in
 Redis (`redis://host:6379/0`) so that every process of a deployment shares them. Staff and admins
@@ -35,6 +35,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "kudos": ("50/minute",),
     "login_failure": ("10/15 minutes",),
     "register": ("3/day",),
+    "password_reset": ("5/hour",),
 }
 
 
@@ -141,6 +142,12 @@ async def limit_registration(address: str) -> None:
     """Count one sign-up from `address` (the command line passes none and is not limited)."""
     if address:
         await _enforce("register", (address,), "username", count=True)
+
+
+async def limit_password_reset(address: str) -> None:
+    """Count one request for a reset link from `address`."""
+    if address:
+        await _enforce("password_reset", (address,), "login", count=True)
 
 
 async def check_login_failures(username_key: str, address: str) -> None:

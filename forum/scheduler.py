@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from forum.jobs import deliver_webhooks, remind_to_accept, sweep_escalations
+from forum.jobs import deliver_webhooks, remind_to_accept, send_mail, sweep_escalations
 from rewards.jobs import close_finished_periods
 
 HOUR = 3600
@@ -45,6 +45,9 @@ def start_scheduler() -> AsyncIOScheduler:
         deliver_webhooks, "interval", seconds=30, id="webhooks-deliver", misfire_grace_time=25,
         **common,
     )  # fmt: skip
+    scheduler.add_job(
+        send_mail, "interval", seconds=30, id="mail-send", misfire_grace_time=25, **common
+    )
     scheduler.add_job(
         remind_to_accept, "interval", hours=1, id="notifications-remind", misfire_grace_time=HOUR,
         **common,

@@ -23,7 +23,7 @@ from forum.auth import Auth
 from forum.clock import utcnow
 from forum.errors import ForumError
 from forum.markdown import render_markdown
-from forum.models import Answer, Board, Question, QuestionState, Role, User
+from forum.models import Answer, Board, Notification, Question, QuestionState, Role, User
 from forum.settings import get_settings
 from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_payments import check_mark_paid
@@ -227,6 +227,8 @@ async def seed_demo(
             )
     await _demo_suspect(auth, rng, members, boards, password_hash, now=now)
     await _demo_payouts(members, finance, now=now)
+    # The demo's history is not mailed to its made-up addresses; what happens from now on is.
+    await Notification.filter(mailed_at=None).update(mailed_at=now)
     return [(u.username, u.role.value) for u in [admin, *staff, *finance, *members[:3]]]
 
 

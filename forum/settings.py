@@ -126,6 +126,21 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_backoff_seconds: int = 30
     webhook_timeout_seconds: int = 10
+    # E-mail: the site's address as links in mails name it, the sender, and the SMTP server
+    # (no host: each mail is written to the log instead). `smtp_security` is "starttls", "ssl"
+    # or "none". A failed mail is retried like a webhook, up to `mail_max_attempts` attempts.
+    base_url: str = "http://127.0.0.1:8000"
+    mail_from: str = "Peerdesk <noreply@peerdesk.localhost>"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"
+    smtp_timeout_seconds: int = 10
+    mail_max_attempts: int = 8
+    mail_backoff_seconds: int = 60
+    # How long a password reset link works.
+    password_reset_minutes: int = 60
     extra: dict[str, Any] = field(default_factory=dict)
 
     def threshold(self, method: str) -> int:
@@ -159,6 +174,15 @@ def _check_webhooks(values: dict[str, Any]) -> None:
         raise ValueError("PEERDESK_WEBHOOK_SECRET must be set with PEERDESK_WEBHOOK_URL")
     if values.get("webhook_max_attempts", 1) < 1 or values.get("webhook_timeout_seconds", 1) < 1:
         raise ValueError("PEERDESK_WEBHOOK_MAX_ATTEMPTS and _TIMEOUT_SECONDS must be at least 1")
+
+
+def _check_mail(values: dict[str, Any]) -> None:
+    if values.get("smtp_security", "starttls") not in ("starttls", "ssl", "none"):
+        raise ValueError("PEERDESK_SMTP_SECURITY must be starttls, ssl or none")
+    if not str(values.get("base_url", "http://")).startswith(("http://", "https://")):
+        raise ValueError("PEERDESK_BASE_URL must be an http:// or https:// URL")
+    if values.get("mail_max_attempts", 1) < 1 or values.get("password_reset_minutes", 1) < 1:
+        raise ValueError("PEERDESK_MAIL_MAX_ATTEMPTS and _PASSWORD_RESET_MINUTES must be >= 1")
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -202,10 +226,25 @@ def load_settings(**overrides: Any) -> Settings:
         "webhook_timeout_seconds": int(env.get("PEERDESK_WEBHOOK_TIMEOUT_SECONDS", "10")),
     }
     values.update(webhooks)
+    mail = {
+        "base_url": env.get("PEERDESK_BASE_URL", Settings.base_url).rstrip("/"),
+        "mail_from": env.get("PEERDESK_MAIL_FROM", Settings.mail_from),
+        "smtp_host": env.get("PEERDESK_SMTP_HOST", ""),
+        "smtp_port": int(env.get("PEERDESK_SMTP_PORT", "587")),
+        "smtp_username": env.get("PEERDESK_SMTP_USERNAME", ""),
+        "smtp_password": env.get("PEERDESK_SMTP_PASSWORD", ""),
+        "smtp_security": env.get("PEERDESK_SMTP_SECURITY", "starttls"),
+        "smtp_timeout_seconds": int(env.get("PEERDESK_SMTP_TIMEOUT_SECONDS", "10")),
+        "mail_max_attempts": int(env.get("PEERDESK_MAIL_MAX_ATTEMPTS", "8")),
+        "mail_backoff_seconds": int(env.get("PEERDESK_MAIL_BACKOFF_SECONDS", "60")),
+        "password_reset_minutes": int(env.get("PEERDESK_PASSWORD_RESET_MINUTES", "60")),
+    }
+    values.update(mail)
     if values.get("payout_period", "monthly") not in ("monthly", "semiannual"):
         raise ValueError("PEERDESK_PAYOUT_PERIOD must be monthly or semiannual")
     values.update(overrides)
     _check_webhooks(values)
+    _check_mail(values)
     if not values["secret_key"]:
         values["secret_key"] = _secret_key("")
     return Settings(**values)

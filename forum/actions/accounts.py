@@ -17,14 +17,14 @@ from forum.auth import Auth, new_api_token
 from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
 from forum.i18n import gettext as _
-from forum.models import ApiToken, Role, User
+from forum.models import ApiToken, PasswordReset, Role, User
 from forum.ratelimits import check_login_failures, count_login_failure, limit_registration
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1000
 
 
-def _password(errors: v.Errors, field: str, value: object) -> str:
+def password_value(errors: v.Errors, field: str, value: object) -> str:
     if not isinstance(value, str) or not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
         errors.add(
             field,
@@ -54,7 +54,7 @@ async def check_register(
     email_text = v.text(errors, "email", email, min_len=3, max_len=254, label=_("Email"))
     if email_text and not v.EMAIL_RE.match(email_text):
         errors.add("email", _("Email must be an address like name@example.com."))
-    password_text = _password(errors, "password", password)
+    password_text = password_value(errors, "password", password)
     errors.raise_if_any()
     assert isinstance(username, str)
     await limit_registration(address)
@@ -127,7 +127,7 @@ async def check_authenticate(
 
 async def check_change_password(auth: Auth, user: User, *, current: object, new: object) -> User:
     errors = v.Errors()
-    new_text = _password(errors, "new_password", new)
+    new_text = password_value(errors, "new_password", new)
     errors.raise_if_any()
     if not await auth.verify_password(
         user.password_hash, current if isinstance(current, str) else ""
@@ -135,13 +135,19 @@ async def check_change_password(auth: Auth, user: User, *, current: object, new:
         raise ValidationFailed({"current_password": _("Current password is wrong.")})
     hashed = await auth.hash_password(new_text)
     async with in_transaction():
-        await User.filter(id=user.id).update(
-            password_hash=hashed, session_version=F("session_version") + 1
-        )
-        # A new password ends every other way in: other sessions and every API token.
-        await ApiToken.filter(user_id=user.id).delete()
+        await do_set_password(user.id, hashed, now=resolve(None))
     await user.refresh_from_db()
     return user
+
+
+async def do_set_password(user_id: int, password_hash: str, *, now: datetime) -> None:
+    """In the caller's transaction. A new password ends every other way in: other sessions,
+    every API token, and any password reset link not used yet."""
+    await User.filter(id=user_id).update(
+        password_hash=password_hash, session_version=F("session_version") + 1
+    )
+    await ApiToken.filter(user_id=user_id).delete()
+    await PasswordReset.filter(user_id=user_id, used_at=None).update(used_at=now)
 
 
 async def do_create_api_token(user: User, *, now: datetime | None = None) -> str:

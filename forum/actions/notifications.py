@@ -15,12 +15,10 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum.clock import resolve
-from forum.db import fetch_dicts
+from forum.db import fetch_dicts, insert_rows
 from forum.models import Notification, NotificationKind, User
 
-_COLUMNS = "(user_id, kind, key, question_id, answer_id, points, period, created_at)"
-_ROW = "(?, ?, ?, ?, ?, ?, ?, ?)"
-_NOTIFY = f"INSERT INTO notifications {_COLUMNS} VALUES {{rows}} ON CONFLICT (key) DO NOTHING"
+_COLUMNS = ("user_id", "kind", "key", "question_id", "answer_id", "points", "period", "created_at")
 # Rows of 8 parameters per INSERT, well under the databases' 32,766.
 _CHUNK = 1000
 REMIND_AFTER = timedelta(days=3)
@@ -44,9 +42,8 @@ def note(
 async def notify(notes: Sequence[tuple[Any, ...]], *, now: datetime) -> None:
     """Write these notifications in the caller's transaction; those already written stay."""
     for start in range(0, len(notes), _CHUNK):
-        chunk = notes[start : start + _CHUNK]
-        sql = _NOTIFY.format(rows=", ".join([_ROW] * len(chunk)))
-        await fetch_dicts(sql, [v for n in chunk for v in (*n, now)])
+        rows = [(*n, now) for n in notes[start : start + _CHUNK]]
+        await insert_rows("notifications", _COLUMNS, rows, skip_existing="key")
 
 
 async def check_mark_read(user: User, *, now: datetime | None = None) -> int:

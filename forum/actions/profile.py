@@ -1,4 +1,4 @@
-"""Profile: display name, locale and payout choice of the member themself."""
+"""Profile: display name, locale, payout choice and e-mail notifications of the member themself."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ async def check_update_profile(
     locale: Any = _UNSET,
     payout_method: Any = _UNSET,
     payout_address: Any = _UNSET,
+    email_notifications: Any = _UNSET,
 ) -> User:
     """Only the fields given change; an error in any field changes nothing."""
     errors = v.Errors()
@@ -46,6 +47,11 @@ async def check_update_profile(
             max_len=200,
             label=_("Payout address"),
         )
+    if email_notifications is not _UNSET:
+        if isinstance(email_notifications, bool):
+            changes["email_notifications"] = email_notifications
+        else:
+            errors.add("email_notifications", _("E-mail notifications must be true or false."))
     errors.raise_if_any()
     if changes:
         async with in_transaction():

@@ -21,13 +21,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from tortoise.transactions import in_transaction
 
 from forum.clock import resolve
-from forum.db import as_datetime, fetch_dicts, in_list, insert_rows, is_postgres
+from forum.db import as_datetime, fetch_dicts, in_list, insert_rows
 from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.models import DeliveryState, User, WebhookDelivery
+from forum.outbox import settle, take_lease
 from forum.permissions import require_webhooks
 from forum.settings import get_settings
 
@@ -43,8 +43,6 @@ _COLUMNS = ("event_id", "event", "payload", "url", "state", "attempts", "next_at
             "last_error", "created_at")  # fmt: skip
 # At most 1,000 rows of 9 parameters per INSERT, under the databases' 32,766.
 _CHUNK = 1000
-# Retries wait backoff * 2^(attempt - 1) seconds, but never longer than this.
-_MAX_WAIT = timedelta(hours=6)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -115,20 +113,6 @@ async def enqueue_escalation_events(
         await insert_rows("webhook_deliveries", _COLUMNS, rows[start : start + _CHUNK])
 
 
-# Take the lease of the next due delivery. On PostgreSQL, SKIP LOCKED lets concurrent senders
-# take different rows; the outer predicate is checked again on the row itself, so of two senders
-# that picked the same row only one gets it back.
-_TAKE = """
-UPDATE webhook_deliveries SET lease_token = ?, lease_until = ?
-WHERE id = (
-    SELECT id FROM webhook_deliveries
-    WHERE state = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-    ORDER BY next_attempt_at, id LIMIT 1 {lock}
-) AND state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
-RETURNING id, event_id, event, payload, url, attempts
-"""
-
-
 @dataclass(frozen=True)
 class Attempt:
     delivery_id: int
@@ -137,12 +121,12 @@ class Attempt:
     state: DeliveryState
 
 
+_LEASED = "id, event_id, event, payload, url, attempts"
+
+
 async def _take(now: datetime, token: str) -> dict[str, Any] | None:
-    lease = now + timedelta(seconds=3 * get_settings().webhook_timeout_seconds)
-    async with in_transaction() as conn:
-        sql = _TAKE.format(lock="FOR UPDATE SKIP LOCKED" if is_postgres(conn) else "")
-        rows = await fetch_dicts(sql, [token, lease, now, now, now])
-    return rows[0] if rows else None
+    lease = timedelta(seconds=3 * get_settings().webhook_timeout_seconds)
+    return await take_lease("webhook_deliveries", _LEASED, token=token, now=now, lease=lease)
 
 
 async def _post(
@@ -172,12 +156,6 @@ async def _post(
     return response.status_code, f"HTTP {response.status_code}"
 
 
-def retry_wait(attempts: int) -> timedelta:
-    """How long a delivery waits after its `attempts`-th failed attempt."""
-    seconds = get_settings().webhook_backoff_seconds * 2 ** min(attempts - 1, 20)
-    return min(timedelta(seconds=seconds), _MAX_WAIT)
-
-
 async def try_deliver_one_webhook(
     client: httpx.AsyncClient, now: datetime | None = None
 ) -> Attempt | None:
@@ -188,19 +166,15 @@ async def try_deliver_one_webhook(
     if row is None:
         return None
     status, error = await _post(row, now, client)
-    attempts = int(row["attempts"]) + 1
-    changes: dict[str, Any] = {
-        "attempts": attempts, "last_status": status, "last_error": error,
-        "lease_token": None, "lease_until": None,
-    }  # fmt: skip
-    if not error:
-        state = DeliveryState.DELIVERED
-        changes["delivered_at"] = now
-    elif attempts >= get_settings().webhook_max_attempts:
-        state = DeliveryState.FAILED
-    else:
-        state = DeliveryState.PENDING
-        changes["next_attempt_at"] = now + retry_wait(attempts)
+    settings = get_settings()
+    state, changes = settle(
+        int(row["attempts"]) + 1,
+        error,
+        now=now,
+        max_attempts=settings.webhook_max_attempts,
+        backoff_seconds=settings.webhook_backoff_seconds,
+    )
+    changes["last_status"] = status
     # Only while the lease is still ours: a sender whose lease ran out records nothing.
     await WebhookDelivery.filter(id=row["id"], lease_token=token).update(state=state, **changes)
     return Attempt(int(row["id"]), str(row["event_id"]), not error, state)

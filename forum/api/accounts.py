@@ -51,7 +51,13 @@ async def update_me(request: Request) -> Response:
     data = await json_body(request)
     fields = {
         k: data[k]
-        for k in ("display_name", "locale", "payout_method", "payout_address")
+        for k in (
+            "display_name",
+            "locale",
+            "payout_method",
+            "payout_address",
+            "email_notifications",
+        )
         if k in data
     }
     user = await check_update_profile(auth_of(request).settings, user, **fields)

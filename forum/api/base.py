@@ -119,5 +119,6 @@ def me_body(user: User) -> dict[str, Any]:
         "locale": user.locale,
         "payout_method": user.payout_method.value,
         "payout_address": user.payout_address,
+        "email_notifications": user.email_notifications,
         "is_moderator": is_moderator(user),
     }

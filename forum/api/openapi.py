@@ -268,27 +268,51 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         _obj(token=STR, user=_obj(id=INT, username=STR, role=STR)),
     ),
     (
+        "post",
+        "/auth/password-reset",
+        "Mail a one-time reset link to the account with this username or e-mail address "
+        "(the same answer whether or not one matches)",
+        "anyone",
+        _obj(login=STR),
+        202,
+        _obj(detail=STR),
+    ),
+    (
+        "post",
+        "/auth/password-reset/confirm",
+        "Set a new password with a reset link's token: once, before it expires",
+        "anyone",
+        _obj(token=STR, password=STR),
+        200,
+        _obj(id=INT, username=STR),
+    ),
+    (
         "get",
         "/me",
         "Your account",
         "member",
         None,
         200,
-        _obj(id=INT, username=STR, role=STR, locale=STR, payout_method=STR),
+        _obj(
+            id=INT, username=STR, role=STR, locale=STR, payout_method=STR, email_notifications=BOOL
+        ),
     ),
     (
         "patch",
         "/me",
-        "Change locale, payout choice or display name",
+        "Change locale, payout choice, display name or e-mail notifications",
         "member",
         _obj(
             display_name=STR,
             locale={"enum": ["en", "nl"]},
             payout_method={"enum": ["cash", "credit", "charity"]},
             payout_address=STR,
+            email_notifications=BOOL,
         ),
         200,
-        _obj(id=INT, username=STR, role=STR, locale=STR, payout_method=STR),
+        _obj(
+            id=INT, username=STR, role=STR, locale=STR, payout_method=STR, email_notifications=BOOL
+        ),
     ),
     (
         "post",

@@ -1,6 +1,8 @@
-"""Pages: your profile (display name, locale, payout choice) and your API tokens."""
+"""Pages: your profile (display name, locale, payout choice, e-mail) and your API tokens."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,7 +27,9 @@ async def profile(request: Request) -> Response:
 async def update(request: Request) -> Response:
     user = await require_viewer(request)
     form = await read_form(request)
-    values = {k: form_text(form, k) for k in FIELDS}
+    values: dict[str, Any] = {k: form_text(form, k) for k in FIELDS}
+    # An unticked box sends nothing.
+    values["email_notifications"] = form_text(form, "email_notifications") == "1"
     try:
         await check_update_profile(request.app.state.settings, user, **values)
     except ValidationFailed as exc:
@@ -40,8 +44,9 @@ async def create_token(request: Request) -> Response:
     return await _render(request, _current(user), {}, new_token=token)
 
 
-def _current(user: User) -> dict[str, str]:
+def _current(user: User) -> dict[str, Any]:
     return {
+        "email_notifications": user.email_notifications,
         "display_name": user.display_name,
         "locale": user.locale,
         "payout_method": user.payout_method.value,
@@ -51,7 +56,7 @@ def _current(user: User) -> dict[str, str]:
 
 async def _render(
     request: Request,
-    form: dict[str, str],
+    form: dict[str, Any],
     errors: dict[str, str],
     *,
     new_token: str | None = None,

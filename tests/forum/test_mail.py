@@ -1,0 +1,139 @@
+"""E-mail: notifications become mails in their member's language, sent over SMTP by the job
+(or written to the log without an SMTP server), retried when the server is busy, failed when it
+refuses the address, never sent twice, and not at all for members who turned them off."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+import pytest
+from starlette.applications import Starlette
+
+from forum.jobs import send_mail
+from forum.models import DeliveryState, Mail, Notification, User
+from forum.settings import Settings, configure
+from tests.conftest import make_settings
+from tests.factories import T0, api, browser, form, make_answer, make_question
+from tests.mailbox import Mailbox, box, mailbox, smtp_settings, text_of
+
+__all__ = ["box", "mailbox"]  # the fixtures
+
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.fixture
+def settings(mailbox: tuple[Mailbox, int]) -> Settings:
+    return smtp_settings(mailbox, mail_backoff_seconds=60)
+
+
+async def test_a_notification_is_mailed_once_in_the_members_language(
+    box: Mailbox, asker: User, helper: User
+) -> None:
+    await User.filter(id=asker.id).update(locale="nl", display_name="Anna")
+    question = await make_question(asker, title="Nummer <b>meenemen</b> & bellen?", at=T0)
+    answer = await make_answer(question, helper, body="Vraag een PAC-code aan.")
+    mailing = await send_mail(T0 + 2 * MINUTE)
+    assert (mailing.notifications, mailing.sent, mailing.failed) == (1, 1, 0)
+    [message] = box.to("asker@example.com")
+    # Plain text: the title as typed, not HTML-escaped.
+    assert message["Subject"] == "Nieuw antwoord op je vraag “Nummer <b>meenemen</b> & bellen?”."
+    assert message["From"] == "Peerdesk <noreply@peerdesk.localhost>"
+    body = text_of(message)
+    assert body.startswith("Hallo Anna,")
+    assert f"https://forum.example/questions/{question.id}#answer-{answer.id}" in body
+    assert "Zet ze uit in je profiel: https://forum.example/account" in body
+    mail = await Mail.get(user_id=asker.id)
+    assert (mail.state, mail.sent_via, mail.attempts) == (DeliveryState.DELIVERED, "smtp", 1)
+    assert message["Message-ID"] == f"<mail.{mail.id}@forum.example>"
+    assert (await Notification.get(user_id=asker.id)).mailed_at is not None
+    # Running again sends nothing more.
+    again = await send_mail(T0 + 3 * MINUTE)
+    assert (again.notifications, again.sent) == (0, 0)
+    assert len(box.messages) == 1
+
+
+async def test_members_who_turned_mail_off_get_none(
+    app: Starlette, box: Mailbox, asker: User, helper: User
+) -> None:
+    async with browser(app, asker) as page:
+        account = await page.get("/account")
+        assert 'name="email_notifications" value="1" checked' in account.text
+        # The box unticked: the form sends no value for it.
+        saved = await page.post("/account", data=form(page, locale="en", payout_method="credit"))
+        assert saved.status_code == 303
+        assert 'name="email_notifications" value="1" aria' in (await page.get("/account")).text
+    await make_answer(await make_question(asker, at=T0), helper)
+    assert (await send_mail(T0 + MINUTE)).notifications == 1
+    assert box.messages == [] and await Mail.all().count() == 0
+    # Back on through the API; the next notification is mailed.
+    async with await api(app, asker) as client:
+        wrong = await client.patch("/api/v1/me", json={"email_notifications": "yes"})
+        assert wrong.status_code == 400
+        assert "email_notifications" in wrong.json()["error"]["message"]
+        on = await client.patch("/api/v1/me", json={"email_notifications": True})
+        assert on.json()["email_notifications"] is True
+    await make_answer(await make_question(asker, title="Roaming in France?", at=T0), helper)
+    await send_mail(T0 + 2 * MINUTE)
+    assert [m["Subject"] for m in box.messages] == [
+        "New answer to your question “Roaming in France?”."
+    ]
+
+
+async def test_a_busy_server_is_tried_again_later(box: Mailbox, asker: User, helper: User) -> None:
+    box.busy = 1
+    await make_answer(await make_question(asker, at=T0), helper)
+    first = await send_mail(T0 + MINUTE)
+    assert (first.sent, first.retrying) == (0, 1)
+    mail = await Mail.get(user_id=asker.id)
+    assert mail.state == DeliveryState.PENDING and "451" in mail.last_error
+    assert mail.next_attempt_at == T0 + 2 * MINUTE  # 60 s back-off
+    assert (await send_mail(T0 + MINUTE + timedelta(seconds=30))).sent == 0  # not due yet
+    assert (await send_mail(T0 + 2 * MINUTE)).sent == 1
+    await mail.refresh_from_db()
+    assert (mail.state, mail.attempts, mail.last_error) == (DeliveryState.DELIVERED, 2, "")
+    assert len(box.messages) == 1
+
+
+async def test_a_refused_address_fails_at_once(box: Mailbox, asker: User, helper: User) -> None:
+    box.refuse.add("asker@example.com")
+    await make_answer(await make_question(asker, at=T0), helper)
+    assert (await send_mail(T0 + MINUTE)).failed == 1
+    mail = await Mail.get(user_id=asker.id)
+    assert mail.state == DeliveryState.FAILED and "550" in mail.last_error
+    assert box.messages == []
+
+
+async def test_an_unreachable_server_is_retried(asker: User, helper: User) -> None:
+    configure(make_settings(smtp_host="127.0.0.1", smtp_port=1, smtp_security="none"))
+    await make_answer(await make_question(asker, at=T0), helper)
+    assert (await send_mail(T0 + MINUTE)).retrying == 1
+    mail = await Mail.get(user_id=asker.id)
+    assert mail.state == DeliveryState.PENDING and "ConnectionRefusedError" in mail.last_error
+
+
+async def test_two_senders_at_once_send_each_mail_once(
+    box: Mailbox, asker: User, helper: User, other_member: User
+) -> None:
+    for n in range(6):
+        question = await make_question(asker, title=f"Question number {n}", at=T0)
+        await make_answer(question, helper)
+        await make_answer(question, other_member)
+    await asyncio.gather(send_mail(T0 + MINUTE), send_mail(T0 + MINUTE))
+    subjects = sorted(m["Subject"] for m in box.messages)
+    assert len(subjects) == 12 and await Mail.filter(state="delivered").count() == 12
+
+
+async def test_without_smtp_the_mail_is_written_to_the_log(
+    asker: User, helper: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure(make_settings(base_url="https://forum.example"))
+    question = await make_question(asker, title="Where is my PUK?", at=T0)
+    await make_answer(question, helper)
+    with caplog.at_level(logging.INFO, logger="forum.actions.mail"):
+        assert (await send_mail(T0 + MINUTE)).sent == 1
+    assert "New answer to your question “Where is my PUK?”." in caplog.text
+    assert f"https://forum.example/questions/{question.id}" in caplog.text
+    mail = await Mail.get(user_id=asker.id)
+    assert (mail.state, mail.sent_via) == (DeliveryState.DELIVERED, "log")

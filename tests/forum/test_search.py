@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 
+from forum import search_queries
 from forum.actions.moderation import check_moderate_post
 from forum.actions.questions import check_edit_question, do_create_question
 from forum.models import Board, User
@@ -144,3 +145,43 @@ async def test_similar_questions_while_asking(app: Starlette, asker: User) -> No
             "/questions/new", data=form(page, title="Completely unrelated words", check="1")
         )
         assert "No similar questions found" in nothing.text
+
+
+@pytest.mark.parametrize("board", [None, "network-coverage"])
+async def test_many_matches_rank_the_newest_candidates(
+    asker: User, monkeypatch: pytest.MonkeyPatch, board: str | None
+) -> None:
+    """With more matches than CANDIDATES, the best of the newest CANDIDATES; found whether the
+    matches are dense among the newest questions or only in old ones (PostgreSQL's two plans)."""
+    monkeypatch.setattr(search_queries, "CANDIDATES", 3)
+    monkeypatch.setattr(search_queries, "FIRST_WINDOW", 4)
+    elsewhere = await make_question(
+        asker, board="ideas", title="Roaming idea", body="More roaming."
+    )
+    made = []
+    for n in range(12):
+        word = "roaming" if n in (0, 1, 7, 9, 10, 11) else "porting"
+        # Only question 9 has the word in its title: it ranks first of the newest three.
+        title = f"Question {n} about {word}" if n == 9 else f"Question number {n}"
+        made.append(
+            await make_question(
+                asker, board="network-coverage", title=title, body=f"Help with {word} please."
+            )
+        )
+
+    async def without_roaming(*numbers: int) -> None:
+        for n in numbers:
+            await check_edit_question(
+                made[n], acting_user=asker, title=f"Question {n}", body="Help with porting please."
+            )
+
+    options = {"board": board} if board else {}
+    assert await ids("roaming", **options) == [made[9].id, made[11].id, made[10].id]
+    # One match among the newest four: the second window, estimated from that, finds the rest.
+    await without_roaming(10, 11)
+    assert await ids("roaming", **options) == [made[9].id, made[7].id, made[1].id]
+    # Now the matches are only among the old questions: the first window finds none of them.
+    await without_roaming(7, 9)
+    found = await ids("roaming", **options)
+    expected = [made[0].id, made[1].id] + ([] if board else [elsewhere.id])
+    assert sorted(found) == sorted(expected)

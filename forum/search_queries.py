@@ -2,11 +2,12 @@
 engine: SQLite FTS5 with bm25, PostgreSQL tsvector with ts_rank, each in a table
 `question_search` kept in step by triggers (migrations 0006 and 0009).
 
-Whatever the member types is never handed to the engine's query syntax: on SQLite the words are
-taken out of it, stop words dropped, and each is quoted, with its Dutch plural and diminutive
-forms (so "abonnement" finds "abonnementen"); on PostgreSQL
-it goes through websearch_to_tsquery, in English and in Dutch, whichever matches. Titles weigh
-more than bodies. Snippets come back with the matches marked, HTML-escaped.
+Whatever the member types is never handed to the engine's query syntax: the words are taken out
+of it (quotes and operators are not phrases or exclusions). On SQLite stop words are dropped and
+each word is quoted, with its Dutch plural and diminutive forms (so "abonnement" finds
+"abonnementen"); on PostgreSQL the words go through websearch_to_tsquery, in English and in
+Dutch, whichever matches. Titles weigh more than bodies. Snippets come back with the matches
+marked, HTML-escaped.
 
 Bounded work: the search ranks the newest CANDIDATES (1,000) matches, not all of them, so a
 common word costs about what a rare one does. With at most 1,000 matches that is every match;
@@ -75,34 +76,43 @@ ORDER BY bm25(question_search, 10.0, 1.0, 0.0), q.id DESC
 LIMIT ? OFFSET ?
 """
 _TSQUERY = "(websearch_to_tsquery('english', ?) || websearch_to_tsquery('dutch', ?))"
-# The id of the `offset`-th newest visible question (of a board): where the first window starts.
-_FLOOR = """
-SELECT question_id FROM question_search {board} ORDER BY question_id DESC LIMIT 1 OFFSET ?
+# Plans for these words (not the generic plan of a prepared statement), on one core (a parallel
+# worker costs more to start than a search takes), through an index; and, in the same round trip,
+# the newest visible question (of a board) and the FIRST_WINDOW-th newest, where the first window
+# starts. set_config(..., true) is SET LOCAL: it ends with the transaction.
+_START = """
+SELECT set_config('plan_cache_mode', 'force_custom_plan', true) AS plans,
+       set_config('max_parallel_workers_per_gather', '0', true) AS workers,
+       set_config('enable_seqscan', 'off', true) AS seqscan,
+       (SELECT question_id FROM question_search {board}
+        ORDER BY question_id DESC LIMIT 1) AS top,
+       (SELECT question_id FROM question_search {board}
+        ORDER BY question_id DESC LIMIT 1 OFFSET ?) AS floor
 """
+# For the second window: backwards along an index, or through the GIN index (the statement
+# after this one is planned with it).
+_DENSE_PLAN = "SELECT set_config('enable_bitmapscan', 'off', true) AS bitmapscan"
+_SPARSE_PLAN = "SELECT set_config('enable_indexscan', 'off', true) AS indexscan"
+# Ranked once taken (only those: a bitmap scan would rank every match it reads).
 _CANDIDATES = f"""
-SELECT question_id AS id FROM question_search
-WHERE vector @@ {_TSQUERY} AND question_id >= ? {{board}}
-ORDER BY question_id DESC LIMIT ?
+SELECT c.id AS id, ts_rank(c.vector, {_TSQUERY}) AS rank FROM (
+    SELECT question_id AS id, vector FROM question_search
+    WHERE vector @@ {_TSQUERY} AND question_id >= ? {{board}}
+    ORDER BY question_id DESC LIMIT ?
+) c
 """
 _CONFIG = "CASE WHEN q.language = 'nl' THEN 'dutch'::regconfig ELSE 'english'::regconfig END"
+# One page of ranked candidates, with the matches marked.
 _POSTGRES = f"""
-WITH query AS (SELECT {_TSQUERY} AS tsq),
-page AS (
-    SELECT s.question_id AS id, ts_rank(s.vector, query.tsq) AS rank
-    FROM question_search s CROSS JOIN query
-    WHERE s.question_id = ANY(?::int[])
-    ORDER BY rank DESC, s.question_id DESC
-    LIMIT ? OFFSET ?
-)
+WITH query AS (SELECT {_TSQUERY} AS tsq)
 SELECT q.id AS id, q.title AS title, q.state AS state, q.answer_count AS answer_count,
        q.created_at AS created_at, b.slug AS board_slug, b.name AS board_name,
        ts_headline({_CONFIG}, q.title, query.tsq, ?) AS title_marked,
        ts_headline({_CONFIG}, q.body, query.tsq, ?) AS snippet
-FROM page
-JOIN questions q ON q.id = page.id
+FROM questions q
 JOIN boards b ON b.id = q.board_id
 CROSS JOIN query
-ORDER BY page.rank DESC, page.id DESC
+WHERE q.id = ANY(?::int[])
 """
 # Rows of the first window: the newest questions, where a common word has its CANDIDATES.
 FIRST_WINDOW = 3000
@@ -151,47 +161,37 @@ def _fts_query(words: list[str], any_word: bool, board_id: int | None) -> str:
 
 async def _postgres_candidates(
     conn: BaseDBAsyncClient, searched: str, board_id: int | None
-) -> list[int]:
-    """The ids of the newest CANDIDATES matches, newest first.
+) -> list[tuple[int, float]]:
+    """(id, rank) of the newest CANDIDATES matches, newest first.
 
-    First the newest FIRST_WINDOW questions, read backwards along the primary key (or the
-    board's index): a common word has its candidates there, in a few milliseconds. When it has
-    fewer, the window that should hold them is estimated from their density, and searched
-    backwards again while matches are dense, or through the GIN index when they are sparse,
-    where the backward scan would read most of the table to find a few. The plans are set, not
-    left to the planner: it assumes the words of a query independent and the matches spread
-    evenly, and a wrong guess costs a hundred times more here.
+    First the newest FIRST_WINDOW questions (of the board): a common word has its candidates
+    there, in a few milliseconds, whichever index the planner reads them by, as the window
+    bounds the work. When it has fewer, the window that should hold them is estimated from
+    their density, and searched backwards along the primary key (or the board's index) while
+    matches are dense, or through the GIN index when they are sparse, where the backward scan
+    would read most of the table to find a few. That plan is set, not left to the planner: it
+    assumes the words of a query independent and the matches spread evenly, and a wrong guess
+    costs a hundred times more here.
     """
     board = "AND board_id = ?" if board_id else ""
     extra = [board_id] if board_id else []
     where = "WHERE board_id = ?" if board_id else ""
-    floor_rows = await fetch_dicts(_FLOOR.format(board=where), [*extra, FIRST_WINDOW - 1], conn)
-    if not floor_rows:  # fewer questions than the window: the whole table is small
-        await conn.execute_script("SET LOCAL enable_bitmapscan = off")
-        rows = await fetch_dicts(
-            _CANDIDATES.format(board=board), [searched, searched, 0, *extra, CANDIDATES], conn
-        )
-        return [int(r["id"]) for r in rows]
-    floor = int(floor_rows[0]["question_id"])
-    await conn.execute_script("SET LOCAL enable_bitmapscan = off")
+    start = await fetch_dicts(_START.format(board=where), [*extra, *extra, FIRST_WINDOW - 1], conn)
+    top, floor = start[0]["top"], start[0]["floor"]
     sql = _CANDIDATES.format(board=board)
-    rows = await fetch_dicts(sql, [searched, searched, floor, *extra, CANDIDATES], conn)
-    if len(rows) >= CANDIDATES:
-        return [int(r["id"]) for r in rows]
+    # Fewer questions than the window: the whole table is small, and read backwards.
+    params = [searched, searched, searched, searched]
+    rows = await fetch_dicts(sql, [*params, floor or 0, *extra, CANDIDATES], conn)
+    if len(rows) >= CANDIDATES or floor is None:
+        return [(int(r["id"]), float(r["rank"])) for r in rows]
     density = len(rows) / FIRST_WINDOW
-    newest = await fetch_dicts(_FLOOR.format(board=where), [*extra, 0], conn)
-    top = int(newest[0]["question_id"])
+    sparse = density < _SPARSE[board_id is not None]
+    await fetch_dicts(_SPARSE_PLAN if sparse else _DENSE_PLAN, [], conn)
     # Ids per question in this window, and the span that should hold 1.5 x CANDIDATES matches.
-    span = (top - floor + 1) * 1.5 * CANDIDATES / max(len(rows), 1)
-    if density >= _SPARSE[board_id is not None]:
-        await conn.execute_script("SET LOCAL enable_bitmapscan = off")
-    else:
-        await conn.execute_script(
-            "SET LOCAL enable_bitmapscan = on; SET LOCAL enable_indexscan = off"
-        )
-    wider = max(0, int(top - span)) if len(rows) else 0
-    rows = await fetch_dicts(sql, [searched, searched, wider, *extra, CANDIDATES], conn)
-    return [int(r["id"]) for r in rows]
+    span = (int(top) - int(floor) + 1) * 1.5 * CANDIDATES / max(len(rows), 1)
+    wider = max(0, int(int(top) - span)) if len(rows) else 0
+    rows = await fetch_dicts(sql, [*params, wider, *extra, CANDIDATES], conn)
+    return [(int(r["id"]), float(r["rank"])) for r in rows]
 
 
 def parse_page(value: Any) -> int:
@@ -232,26 +232,23 @@ async def search_questions(
     offset = (page - 1) * limit
     async with in_transaction() as conn:
         if is_postgres(conn):
-            # A plan for these words (not the generic plan of a prepared statement), on one
-            # core: a parallel worker costs more to start than a search takes.
-            await conn.execute_script(
-                "SET LOCAL plan_cache_mode = force_custom_plan;"
-                " SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_seqscan = off"
+            # The words alone, as on SQLite: no phrases or exclusions, which the GIN index cannot
+            # answer without reading every question that holds the words.
+            searched = (" or " if any_word else " ").join(words)
+            ranked = await _postgres_candidates(conn, searched, board_id)
+            ranked.sort(key=lambda c: (-c[1], -c[0]))
+            ids = [i for i, _rank in ranked[offset : offset + limit + 1]]
+            marked_rows = await fetch_dicts(
+                _POSTGRES, [searched, searched, _TITLE_HEADLINE, _BODY_HEADLINE, ids], conn
             )
-            searched = " or ".join(words) if any_word else query
-            ids = await _postgres_candidates(conn, searched, board_id)
-            await conn.execute_script(
-                "SET LOCAL enable_bitmapscan = on; SET LOCAL enable_indexscan = on"
-            )
-            params = [searched, searched, ids, limit + 1, offset, _TITLE_HEADLINE, _BODY_HEADLINE]
-            rows = await fetch_dicts(_POSTGRES, params, conn) if ids else []
+            by_id = {int(r["id"]): r for r in marked_rows}
+            rows = [by_id[i] for i in ids if i in by_id]
         else:
             words = [w for w in words if w not in STOP_WORDS]
             if not words:
                 return SearchPage(query=query, items=[], page=page, next_page=None)
             fts = _fts_query(words, any_word, board_id)
-            params = [fts, fts, CANDIDATES, limit + 1, offset]
-            rows = await fetch_dicts(_SQLITE, params, conn)
+            rows = await fetch_dicts(_SQLITE, [fts, fts, CANDIDATES, limit + 1, offset], conn)
     items = [
         {
             **row,

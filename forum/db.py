@@ -113,15 +113,16 @@ async def insert_rows(
     *,
     skip_existing: str = "",
 ) -> None:
-    """One multi-row INSERT (callers keep rows * columns under the databases' 32,766 limit);
-    with `skip_existing` (a UNIQUE column), rows whose value is taken are left out."""
-    if not values:
-        return
+    """Multi-row INSERTs, each under the databases' limit of 32,766 parameters; with
+    `skip_existing` (a UNIQUE column), rows whose value is taken are left out."""
     group = "(" + ", ".join(["?"] * len(columns)) + ")"
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([group] * len(values))
-    if skip_existing:
-        sql += f" ON CONFLICT ({skip_existing}) DO NOTHING"
-    await execute(sql, [v for row in values for v in row], conn)
+    chunk = min(1000, 32_000 // len(columns))
+    for start in range(0, len(values), chunk):
+        rows = values[start : start + chunk]
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([group] * len(rows))
+        if skip_existing:
+            sql += f" ON CONFLICT ({skip_existing}) DO NOTHING"
+        await execute(sql, [v for row in rows for v in row], conn)
 
 
 def in_list(count: int) -> str:

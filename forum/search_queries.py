@@ -93,11 +93,12 @@ SELECT set_config('plan_cache_mode', 'force_custom_plan', true) AS plans,
 # after this one is planned with it).
 _DENSE_PLAN = "SELECT set_config('enable_bitmapscan', 'off', true) AS bitmapscan"
 _SPARSE_PLAN = "SELECT set_config('enable_indexscan', 'off', true) AS indexscan"
+_BITMAPS_ON = "set_config('enable_bitmapscan', 'on', true) AS bitmapscan"
 # Ranked once taken (only those: a bitmap scan would rank every match it reads).
 _CANDIDATES = f"""
 SELECT c.id AS id, ts_rank(c.vector, {_TSQUERY}) AS rank FROM (
     SELECT question_id AS id, vector FROM question_search
-    WHERE vector @@ {_TSQUERY} AND question_id >= ? {{board}}
+    WHERE vector @@ {_TSQUERY} AND question_id >= ? AND question_id < ? {{board}}
     ORDER BY question_id DESC LIMIT ?
 ) c
 """
@@ -181,7 +182,8 @@ async def _postgres_candidates(
     sql = _CANDIDATES.format(board=board)
     # Fewer questions than the window: the whole table is small, and read backwards.
     params = [searched, searched, searched, searched]
-    rows = await fetch_dicts(sql, [*params, floor or 0, *extra, CANDIDATES], conn)
+    end = int(top or 0) + 1
+    rows = await fetch_dicts(sql, [*params, floor or 0, end, *extra, CANDIDATES], conn)
     if len(rows) >= CANDIDATES or floor is None:
         return [(int(r["id"]), float(r["rank"])) for r in rows]
     density = len(rows) / FIRST_WINDOW
@@ -190,7 +192,14 @@ async def _postgres_candidates(
     # Ids per question in this window, and the span that should hold 1.5 x CANDIDATES matches.
     span = (int(top) - int(floor) + 1) * 1.5 * CANDIDATES / max(len(rows), 1)
     wider = max(0, int(int(top) - span)) if len(rows) else 0
-    rows = await fetch_dicts(sql, [*params, wider, *extra, CANDIDATES], conn)
+    rows = await fetch_dicts(sql, [*params, wider, end, *extra, CANDIDATES], conn)
+    if len(rows) < CANDIDATES and wider > 0:
+        # Fewer than the density promised (the word is rarer in older questions): the rest of
+        # the table, through the GIN index, for the ones still missing.
+        if not sparse:
+            await fetch_dicts(_SPARSE_PLAN + ", " + _BITMAPS_ON, [], conn)
+        older = [*params, 0, wider, *extra, CANDIDATES - len(rows)]
+        rows += await fetch_dicts(sql, older, conn)
     return [(int(r["id"]), float(r["rank"])) for r in rows]
 
 
@@ -226,7 +235,9 @@ async def search_questions(
         board_id = int(found[0])
     # Control characters (NUL included, which PostgreSQL refuses in text) become spaces.
     query = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    words = [w.lower() for w in _WORDS.findall(query)][:12]
+    # Stop words find nothing on either database (PostgreSQL's configurations drop them too, and
+    # would read "or" as an operator).
+    words = [w for w in (w.lower() for w in _WORDS.findall(query)) if w not in STOP_WORDS][:12]
     if not words:
         return SearchPage(query=query, items=[], page=page, next_page=None)
     offset = (page - 1) * limit
@@ -244,9 +255,6 @@ async def search_questions(
             by_id = {int(r["id"]): r for r in marked_rows}
             rows = [by_id[i] for i in ids if i in by_id]
         else:
-            words = [w for w in words if w not in STOP_WORDS]
-            if not words:
-                return SearchPage(query=query, items=[], page=page, next_page=None)
             fts = _fts_query(words, any_word, board_id)
             rows = await fetch_dicts(_SQLITE, [fts, fts, CANDIDATES, limit + 1, offset], conn)
     items = [

@@ -28,6 +28,9 @@ FLASH_COOKIE = "pd_flash"
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 # Templates are read once per process: no stat() of every template file on every render.
 templates.env.auto_reload = False
+# Every template is escaped, also the .txt macros a page imports (forum/_notification_text.txt),
+# which select_autoescape would leave raw.
+templates.env.autoescape = True
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 

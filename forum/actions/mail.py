@@ -5,8 +5,8 @@ Invariants: a mail is a `mails` row under a UNIQUE key naming what it is for, wr
 transaction that decides it (a reset with its token; a batch of notifications with their
 `mailed_at`), so a job that runs twice, or in two processes, writes it once. Delivery holds the
 row's lease (forum/outbox.py) and is at least once: a sender that dies after the SMTP server took
-a message sends it again when its lease runs out, with the same Message-ID, by which mail systems
-recognise the copy. A body holding a secret is blanked once sent.
+a message sends it again when its lease runs out, with the same Message-ID, so that the copy can
+be recognised. A body holding a secret is blanked once sent.
 """
 
 from __future__ import annotations
@@ -48,8 +48,6 @@ _env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore
 
 _COLUMNS = ("key", "user_id", "to_address", "subject", "body", "redact", "state", "attempts",
             "next_attempt_at", "sent_via", "last_error", "created_at")  # fmt: skip
-# At most 1,000 rows of 12 parameters per INSERT, under the databases' 32,766.
-_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -94,8 +92,7 @@ async def enqueue(letters: Sequence[Letter], *, now: datetime) -> None:
         )
         for m in letters
     ]
-    for start in range(0, len(rows), _CHUNK):
-        await insert_rows("mails", _COLUMNS, rows[start : start + _CHUNK], skip_existing="key")
+    await insert_rows("mails", _COLUMNS, rows, skip_existing="key")
 
 
 # The next notifications not yet looked at by this job, with what their mail needs.
@@ -195,6 +192,9 @@ async def _send(row: dict[str, Any], now: datetime) -> tuple[str, str, bool]:
         return "smtp", f"recipient refused: {exc.recipients}", all(c >= 500 for c in codes)
     except (smtplib.SMTPException, OSError) as exc:
         return "smtp", f"{type(exc).__name__}: {exc}", False
+    except Exception as exc:  # anything else must count as an attempt, or the row blocks the rest
+        log.exception("mail %s could not be sent", row["id"])
+        return "smtp", f"{type(exc).__name__}: {exc}", False
     return "smtp", "", False
 
 
@@ -213,7 +213,9 @@ async def try_send_one_mail(now: datetime | None = None) -> Sent | None:
     now = resolve(now)
     settings = get_settings()
     token = secrets.token_hex(16)
-    lease = timedelta(seconds=3 * settings.smtp_timeout_seconds)
+    # Each of an exchange's steps (connect, EHLO, STARTTLS, login, MAIL, RCPT, DATA, QUIT) may
+    # take the whole timeout.
+    lease = timedelta(seconds=10 * settings.smtp_timeout_seconds)
     row = await take_lease("mails", _LEASED, token=token, now=now, lease=lease)
     if row is None:
         return None

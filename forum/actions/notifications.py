@@ -19,8 +19,6 @@ from forum.db import fetch_dicts, insert_rows
 from forum.models import Notification, NotificationKind, User
 
 _COLUMNS = ("user_id", "kind", "key", "question_id", "answer_id", "points", "period", "created_at")
-# Rows of 8 parameters per INSERT, well under the databases' 32,766.
-_CHUNK = 1000
 REMIND_AFTER = timedelta(days=3)
 # Questions older than this are not reminded any more (the job reads a bounded window).
 REMIND_WITHIN = timedelta(days=30)
@@ -41,9 +39,8 @@ def note(
 
 async def notify(notes: Sequence[tuple[Any, ...]], *, now: datetime) -> None:
     """Write these notifications in the caller's transaction; those already written stay."""
-    for start in range(0, len(notes), _CHUNK):
-        rows = [(*n, now) for n in notes[start : start + _CHUNK]]
-        await insert_rows("notifications", _COLUMNS, rows, skip_existing="key")
+    rows = [(*n, now) for n in notes]
+    await insert_rows("notifications", _COLUMNS, rows, skip_existing="key")
 
 
 async def check_mark_read(user: User, *, now: datetime | None = None) -> int:

@@ -41,8 +41,6 @@ ESCALATION_COLUMNS = (
 _TIMES = ("opened_at", "due_at", "first_response_at", "breached_at", "claimed_at", "resolved_at")
 _COLUMNS = ("event_id", "event", "payload", "url", "state", "attempts", "next_attempt_at",
             "last_error", "created_at")  # fmt: skip
-# At most 1,000 rows of 9 parameters per INSERT, under the databases' 32,766.
-_CHUNK = 1000
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -109,8 +107,7 @@ async def enqueue_escalation_events(
         }
         body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
         rows.append([event_id, event, body, settings.webhook_url, "pending", 0, now, "", now])
-    for start in range(0, len(rows), _CHUNK):
-        await insert_rows("webhook_deliveries", _COLUMNS, rows[start : start + _CHUNK])
+    await insert_rows("webhook_deliveries", _COLUMNS, rows)
 
 
 @dataclass(frozen=True)

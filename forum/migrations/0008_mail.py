@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             index=Index(fields=['mailed_at', 'id'], name='notification_unmailed'),
         ),
         # Notifications from before e-mail existed are not mailed now.
-        ops.RunSQL("UPDATE notifications SET mailed_at = created_at"),
+        ops.RunSQL("UPDATE notifications SET mailed_at = created_at", reverse_sql="SELECT 1"),
         AddEmailNotifications(
             model_name='User',
             name='email_notifications',

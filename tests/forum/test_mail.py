@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from starlette.applications import Starlette
 
+from forum.actions import mail as mail_actions
 from forum.jobs import send_mail
 from forum.models import DeliveryState, Mail, Notification, User
 from forum.settings import Settings, configure
@@ -137,3 +138,17 @@ async def test_without_smtp_the_mail_is_written_to_the_log(
     assert f"https://forum.example/questions/{question.id}" in caplog.text
     mail = await Mail.get(user_id=asker.id)
     assert (mail.state, mail.sent_via) == (DeliveryState.DELIVERED, "log")
+
+
+async def test_an_unexpected_error_counts_as_a_failed_attempt(
+    box: Mailbox, asker: User, helper: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("a header the server cannot take")
+
+    monkeypatch.setattr(mail_actions, "_smtp_send", broken)
+    await make_answer(await make_question(asker, at=T0), helper)
+    assert (await send_mail(T0 + MINUTE)).retrying == 1
+    mail = await Mail.get(user_id=asker.id)
+    assert (mail.state, mail.attempts, mail.lease_token) == (DeliveryState.PENDING, 1, None)
+    assert "ValueError" in mail.last_error

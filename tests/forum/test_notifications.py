@@ -72,3 +72,12 @@ async def test_the_accept_reminder_comes_once_after_three_days(asker: User, help
     reminders = await Notification.filter(kind="remind_accept")
     assert [(n.user_id, n.question_id) for n in reminders] == [(asker.id, answered.id)]  # type: ignore[attr-defined]
     assert unanswered.id != answered.id
+
+
+async def test_titles_are_escaped_in_the_list(app: Starlette, asker: User, helper: User) -> None:
+    question = await make_question(asker, title="Help <script>alert(1)</script> now", at=T0)
+    await make_answer(question, helper, body="Ask for a PAC code.")
+    async with browser(app, asker) as page:
+        listed = (await page.get("/notifications")).text
+    assert "<script>alert(1)" not in listed
+    assert "Help &lt;script&gt;alert(1)&lt;/script&gt; now" in listed

@@ -185,3 +185,26 @@ async def test_many_matches_rank_the_newest_candidates(
     found = await ids("roaming", **options)
     expected = [made[0].id, made[1].id] + ([] if board else [elsewhere.id])
     assert sorted(found) == sorted(expected)
+
+
+async def test_matches_rarer_in_older_questions_are_all_found(
+    asker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With fewer matches than CANDIDATES, every match, however unevenly they are spread: on
+    PostgreSQL the window estimated from the newest questions misses the old ones, and the rest
+    of the table is searched for them."""
+    monkeypatch.setattr(search_queries, "CANDIDATES", 3)
+    monkeypatch.setattr(search_queries, "FIRST_WINDOW", 4)
+    made = []
+    for n in range(30):
+        word = "roaming" if n in (0, 1, 29) else "porting"
+        made.append(
+            await make_question(asker, title=f"Question {n}", body=f"Help with {word} please.")
+        )
+    assert sorted(await ids("roaming")) == sorted([made[0].id, made[1].id, made[29].id])
+
+
+async def test_or_is_a_word_not_an_operator(asker: User) -> None:
+    both = await make_question(asker, title="Roaming and porting", body="Both at once, please.")
+    await make_question(asker, title="Roaming abroad", body="Only roaming, please help.")
+    assert await ids("roaming or porting") == [both.id]

@@ -141,15 +141,17 @@ def marked(text: str | None) -> Markup:
 
 
 def _forms(word: str) -> list[str]:
-    """The word with its Dutch plural and diminutive endings; the porter stemmer of the index
-    handles English ones. Whole words only: an FTS5 prefix query merges the postings of every
-    word it starts, and costs three times as much."""
+    """The word with its Dutch plural and diminutive endings. The index's porter stemmer takes
+    care of English endings and of any final "s" (so "+s" forms would only read the same
+    postings twice). Whole words only: an FTS5 prefix query merges the postings of every word it
+    starts, and costs three times as much."""
     if len(word) < 4:
         return [word]
-    forms = {word, *(word + end for end in ("en", "n", "s", "je", "tje", "jes"))}
-    for end in ("en", "s"):
-        if word.endswith(end) and len(word) - len(end) >= 3:
-            forms.add(word[: -len(end)])
+    forms = {word, word + "en", word + "je", word + "tje"}
+    if word.endswith("e"):
+        forms.add(word + "n")
+    if word.endswith("en") and len(word) >= 5:
+        forms.add(word[:-2])
     return sorted(forms)
 
 

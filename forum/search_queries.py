@@ -115,8 +115,11 @@ JOIN boards b ON b.id = q.board_id
 CROSS JOIN query
 WHERE q.id = ANY(?::int[])
 """
-# Rows of the first window: the newest questions, where a common word has its CANDIDATES.
+# Rows of the first window: the newest questions, where a common word has its CANDIDATES. A
+# board's rows are scattered over the table and cost 3.5 times as much to read, so its first
+# window is smaller: it only has to measure how dense the matches are.
 FIRST_WINDOW = 3000
+BOARD_WINDOW = 1000
 # Below this share of matches in the first window, the GIN index finds the rest faster than a
 # backward scan, which reads every row of its range: about 1 µs a row along the primary key, 3.5
 # along a board's index (its rows are scattered over the table), against about 0.15 µs per entry
@@ -167,9 +170,9 @@ async def _postgres_candidates(
 ) -> list[tuple[int, float]]:
     """(id, rank) of the newest CANDIDATES matches, newest first.
 
-    First the newest FIRST_WINDOW questions (of the board): a common word has its candidates
-    there, in a few milliseconds, whichever index the planner reads them by, as the window
-    bounds the work. When it has fewer, the window that should hold them is estimated from
+    First the newest FIRST_WINDOW questions (BOARD_WINDOW of the board): a common word has its
+    candidates there, in a few milliseconds, whichever index the planner reads them by, as the
+    window bounds the work. When it has fewer, the window that should hold them is estimated from
     their density, and searched backwards along the primary key (or the board's index) while
     matches are dense, or through the GIN index when they are sparse, where the backward scan
     would read most of the table to find a few. That plan is set, not left to the planner: it
@@ -179,7 +182,8 @@ async def _postgres_candidates(
     board = "AND board_id = ?" if board_id else ""
     extra = [board_id] if board_id else []
     where = "WHERE board_id = ?" if board_id else ""
-    start = await fetch_dicts(_START.format(board=where), [*extra, *extra, FIRST_WINDOW - 1], conn)
+    window = BOARD_WINDOW if board_id else FIRST_WINDOW
+    start = await fetch_dicts(_START.format(board=where), [*extra, *extra, window - 1], conn)
     top, floor = start[0]["top"], start[0]["floor"]
     sql = _CANDIDATES.format(board=board)
     # Fewer questions than the window: the whole table is small, and read backwards.
@@ -188,7 +192,7 @@ async def _postgres_candidates(
     rows = await fetch_dicts(sql, [*params, floor or 0, end, *extra, CANDIDATES], conn)
     if len(rows) >= CANDIDATES or floor is None:
         return [(int(r["id"]), float(r["rank"])) for r in rows]
-    density = len(rows) / FIRST_WINDOW
+    density = len(rows) / window
     sparse = density < _SPARSE[board_id is not None]
     await fetch_dicts(_SPARSE_PLAN if sparse else _DENSE_PLAN, [], conn)
     # Ids per question in this window, and the span that should hold 1.5 x CANDIDATES matches.

@@ -155,6 +155,7 @@ async def test_many_matches_rank_the_newest_candidates(
     matches are dense among the newest questions or only in old ones (PostgreSQL's two plans)."""
     monkeypatch.setattr(search_queries, "CANDIDATES", 3)
     monkeypatch.setattr(search_queries, "FIRST_WINDOW", 4)
+    monkeypatch.setattr(search_queries, "BOARD_WINDOW", 4)
     elsewhere = await make_question(
         asker, board="ideas", title="Roaming idea", body="More roaming."
     )
@@ -195,6 +196,7 @@ async def test_matches_rarer_in_older_questions_are_all_found(
     of the table is searched for them."""
     monkeypatch.setattr(search_queries, "CANDIDATES", 3)
     monkeypatch.setattr(search_queries, "FIRST_WINDOW", 4)
+    monkeypatch.setattr(search_queries, "BOARD_WINDOW", 4)
     made = []
     for n in range(30):
         word = "roaming" if n in (0, 1, 29) else "porting"

@@ -6,7 +6,8 @@ transaction that decides it (a reset with its token; a batch of notifications wi
 `mailed_at`), so a job that runs twice, or in two processes, writes it once. Delivery holds the
 row's lease (forum/outbox.py) and is at least once: a sender that dies after the SMTP server took
 a message sends it again when its lease runs out, with the same Message-ID, so that the copy can
-be recognised. A body holding a secret is blanked once sent.
+be recognised. A body holding a secret is blanked once sent (or given up); a reset link that can no
+longer be used is not sent at all.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tortoise.transactions import in_transaction
 from forum.clock import resolve
 from forum.db import fetch_dicts, in_list, insert_rows, is_postgres
 from forum.i18n import gettext, ngettext, speaking
-from forum.models import DeliveryState, Mail
+from forum.models import DeliveryState, Mail, PasswordReset
 from forum.outbox import settle, take_lease
 from forum.settings import ROOT, Settings, get_settings
 
@@ -208,6 +209,15 @@ class Sent:
 _LEASED = "id, key, to_address, subject, body, redact, attempts"
 
 
+async def _spent_link(key: str, now: datetime) -> bool:
+    """Whether `key` is a password reset's mail whose link can no longer be used."""
+    kind, _, reset_id = key.partition(":")
+    if kind != "password_reset" or not reset_id.isdigit():
+        return False
+    usable = PasswordReset.filter(id=int(reset_id), used_at=None, expires_at__gt=now)
+    return not await usable.exists()
+
+
 async def try_send_one_mail(now: datetime | None = None) -> Sent | None:
     """Send the next due mail once; None when nothing is due."""
     now = resolve(now)
@@ -219,7 +229,12 @@ async def try_send_one_mail(now: datetime | None = None) -> Sent | None:
     row = await take_lease("mails", _LEASED, token=token, now=now, lease=lease)
     if row is None:
         return None
-    via, error, final = await _send(row, now)
+    if await _spent_link(str(row["key"]), now):
+        # A reset link that expired (or was used, or replaced) while its mail waited, say for
+        # an SMTP outage: sending it now would only send a dead link.
+        via, error, final = "", "the reset link expired before it could be sent", True
+    else:
+        via, error, final = await _send(row, now)
     state, changes = settle(
         int(row["attempts"]) + 1,
         error,
@@ -229,7 +244,7 @@ async def try_send_one_mail(now: datetime | None = None) -> Sent | None:
         final=final,
     )
     changes["sent_via"] = via
-    if state is DeliveryState.DELIVERED and row["redact"]:
+    if state is not DeliveryState.PENDING and row["redact"]:
         changes["body"] = ""
     # Only while the lease is still ours: a sender whose lease ran out records nothing.
     await Mail.filter(id=row["id"], lease_token=token).update(state=state, **changes)

@@ -191,3 +191,22 @@ async def test_an_address_may_ask_five_times_an_hour(app: Starlette, asker: User
     async with browser(app) as page:
         refused = await page.post("/password/forgot", data=form(page, login="asker"))
         assert refused.status_code == 429 and "Too many" in refused.text
+
+
+async def test_a_link_that_expired_or_was_used_while_waiting_is_not_sent(
+    auth: Auth, box: Mailbox, asker: User
+) -> None:
+    await check_request_reset("asker", now=T0)
+    # Mail was down for over an hour: the link is dead by the time it could go out.
+    assert (await send_mail(T0 + timedelta(minutes=61))).failed == 1
+    assert box.messages == []
+    expired = await Mail.get(user_id=asker.id)
+    assert "expired" in expired.last_error and expired.body == ""
+    await check_request_reset("asker", now=T0 + timedelta(minutes=62))
+    token = await _token_in_outbox(asker)
+    # Used (from the outbox's copy) before its mail went out: not sent either.
+    await check_reset_password(
+        auth, token=token, password=NEW_PASSWORD, now=T0 + timedelta(minutes=62)
+    )
+    assert (await send_mail(T0 + timedelta(minutes=63))).failed == 1
+    assert box.messages == []

@@ -2,22 +2,31 @@
 
 Select the database with TEST_DB_URL, e.g. `TEST_DB_URL=postgres://postgres@127.0.0.1:5432/x`;
 each backend runs in its own pytest process (Tortoise caches dialect SQL per process).
+
+On SQLite the first app of the session applies the real migrations and every later one gets a
+copy of that database (SQLite's backup API): building the migration state costs about two
+seconds of Python per app, which was most of the suite's time. `tests/check_migrations.py` and the
+server tests still run the migrations themselves.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 from tortoise import Tortoise
 
+import forum.app
 from forum.actions.boards import ensure_default_boards
 from forum.app import create_app
 from forum.auth import Auth
+from forum.db import apply_migrations
 from forum.models import User
 from forum.settings import Settings, load_settings
 from rewards.actions.transfers import ensure_system_accounts
@@ -46,6 +55,34 @@ async def truncate_all() -> None:
     if IS_POSTGRES:
         quoted = ", ".join(f'"{t}"' for t in tables)
         await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+_migrated: sqlite3.Connection | None = None
+
+
+async def apply_migrations_once(config: dict[str, Any]) -> None:
+    """`apply_migrations` for a fresh :memory: database: the real thing the first time, then a
+    copy of its result."""
+    global _migrated
+    if _migrated is None:
+        await apply_migrations(config)
+    async with Tortoise.get_connection("default").acquire_connection() as connection:
+        if _migrated is None:
+            template = sqlite3.connect(":memory:", check_same_thread=False)
+            await connection.backup(template)
+            _migrated = template
+        else:
+            _migrated.backup(connection._conn)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrate_by_copy() -> Iterator[None]:
+    if TEST_DB_URL != "sqlite://:memory:":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(forum.app, "apply_migrations", apply_migrations_once)
+        yield
 
 
 @pytest.fixture

@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import AsyncIterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
 from tortoise import Tortoise
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.models import Model
 
 from forum.settings import ensure_database_dir
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 async def apply_migrations(config: dict[str, Any]) -> None:
@@ -59,7 +62,7 @@ def bind(conn: BaseDBAsyncClient, sql: str) -> str:
     """`sql` with its placeholders as this connection reads them. A statement uses either `?`
     (in order) or `$1, $2, ...` (numbered, reusable): PostgreSQL gets $n, SQLite ? or ?n."""
     if not is_postgres(conn):
-        return sql.replace("$", "?")
+        return bind_sqlite(sql)
     if "?" not in sql:
         return sql
     counter = itertools.count(1)
@@ -67,6 +70,10 @@ def bind(conn: BaseDBAsyncClient, sql: str) -> str:
 
 
 _QUESTION_MARK = re.compile(r"\?")
+
+
+def bind_sqlite(sql: str) -> str:
+    return sql.replace("$", "?")
 
 
 def _conn(conn: BaseDBAsyncClient | None) -> BaseDBAsyncClient:
@@ -123,6 +130,36 @@ async def insert_rows(
         if skip_existing:
             sql += f" ON CONFLICT ({skip_existing}) DO NOTHING"
         await execute(sql, [v for row in rows for v in row], conn)
+
+
+async def in_one_call(work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` on SQLite's connection thread in one call: as one transaction, or inside the
+    context's open one. Every statement through Tortoise is a round trip to aiosqlite's thread
+    that wakes it and then the event loop, and those hops cost the hottest write more than
+    SQLite's own work. aiosqlite has no public way to run a function on its thread, so this
+    uses its `_execute` and `_conn`. Errors come out as Tortoise's, as from `execute`."""
+    client = Tortoise.get_connection("default")
+    nested = isinstance(client, TransactionalDBClient)
+
+    def transaction(connection: sqlite3.Connection) -> T:
+        if nested:
+            return work(connection)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return result
+
+    async with client.acquire_connection() as aio:
+        try:
+            return await aio._execute(transaction, aio._conn)  # type: ignore[no-any-return]
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc
 
 
 def in_list(count: int) -> str:

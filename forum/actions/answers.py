@@ -8,6 +8,7 @@ statement (a data-modifying WITH); SQLite, which has none, runs them in one tran
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from forum import validation as v
 from forum.actions.escalations import record_staff_response
 from forum.actions.questions import derived_state_sql
 from forum.clock import resolve
-from forum.db import execute, fetch_dicts
+from forum.db import bind_sqlite, fetch_dicts, in_one_call, is_postgres
 from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
 from forum.markdown import render_markdown
@@ -118,15 +119,17 @@ async def do_create_answer(
 
 
 async def _write_answer(params: list[Any]) -> list[dict[str, Any]]:
-    if Tortoise.get_connection("default").capabilities.dialect == "postgres":
+    if is_postgres(Tortoise.get_connection("default")):
         return await fetch_dicts(_POST_ANSWER_POSTGRES, params)
-    async with in_transaction():
-        counted = await execute(_COUNT_ANSWER, params[:3])
-        if counted != 1:
+
+    def post(connection: sqlite3.Connection) -> list[dict[str, Any]]:
+        if connection.execute(bind_sqlite(_COUNT_ANSWER), params[:3]).rowcount != 1:
             return []
-        rows = await fetch_dicts(_INSERT_ANSWER, params)
-        await execute(_NOTIFY_ASKER_SQLITE, [*params, rows[0]["id"]])
-        return rows
+        (answer_id,) = connection.execute(bind_sqlite(_INSERT_ANSWER), params).fetchone()
+        connection.execute(bind_sqlite(_NOTIFY_ASKER_SQLITE), [*params, answer_id])
+        return [{"id": answer_id}]
+
+    return await in_one_call(post)
 
 
 async def check_edit_answer(

@@ -6,10 +6,9 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from forum.actions.accounts import check_register
 from forum.actions.boards import ensure_default_boards
@@ -112,25 +111,30 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             return 1
     settings = load_settings()
 
+    async def task() -> str:
+        await ensure_default_boards()
+        user = await check_register(
+            Auth(settings),
+            username=args.name,
+            email=args.email or f"{args.name}@localhost.localdomain",
+            password=password,
+            role=Role(args.role),
+        )
+        return f"Created {user.role.value} {user.username} (id {user.id})."
+
+    return _run_task(task)
+
+
+def _run_task(task: Callable[[], Awaitable[str]]) -> int:
+    """Run a command's task on the (migrated) database and print what it says, or the domain
+    error that stopped it."""
+
     async def run() -> str:
-        async with connected(tortoise_config(settings.database_url)):
-            await ensure_default_boards()
-            user = await check_register(
-                Auth(settings),
-                username=args.name,
-                email=args.email or f"{args.name}@localhost",
-                password=password,
-                role=Role(args.role),
-            )
-            return f"Created {user.role.value} {user.username} (id {user.id})."
+        async with connected(tortoise_config(load_settings().database_url)):
+            return await task()
 
-    return _print_result(run())
-
-
-def _print_result(task: Coroutine[Any, Any, str]) -> int:
-    """Run a command's task and print what it says, or the domain error that stopped it."""
     try:
-        print(asyncio.run(task))
+        print(asyncio.run(run()))
     except ForumError as exc:
         print(f"Error: {exc.message}")
         return 1
@@ -159,62 +163,57 @@ def _moment(text: str) -> datetime:
 
 
 def cmd_close_period(args: argparse.Namespace) -> int:
-    async def run() -> str:
-        async with connected(tortoise_config(load_settings().database_url)):
-            batch, created = await check_close_period(args.period, now=args.now)
-            summary = await get_summary(batch)
-            verb = "Closed" if created else "Already closed:"
-            return (
-                f"{verb} {batch.period}: batch {batch.id}, {summary.line_count} line(s), "
-                f"{summary.held_count} held, {summary.total_points} points, "
-                f"{money(summary.total_cents)} {batch.currency}."
-            )
+    async def task() -> str:
+        batch, created = await check_close_period(args.period, now=args.now)
+        summary = await get_summary(batch)
+        verb = "Closed" if created else "Already closed:"
+        return (
+            f"{verb} {batch.period}: batch {batch.id}, {summary.line_count} line(s), "
+            f"{summary.held_count} held, {summary.total_points} points, "
+            f"{money(summary.total_cents)} {batch.currency}."
+        )
 
-    return _print_result(run())
+    return _run_task(task)
 
 
 def cmd_sweep_escalations(args: argparse.Namespace) -> int:
-    async def run() -> str:
-        async with connected(tortoise_config(load_settings().database_url)):
-            sweep = await sweep_escalations(args.now)
-            return (
-                f"Swept: {sweep.timers} question(s) due, {sweep.opened} escalated, "
-                f"{sweep.breached} new breach(es)."
-            )
+    async def task() -> str:
+        sweep = await sweep_escalations(args.now)
+        return (
+            f"Swept: {sweep.timers} question(s) due, {sweep.opened} escalated, "
+            f"{sweep.breached} new breach(es)."
+        )
 
-    return _print_result(run())
+    return _run_task(task)
 
 
 def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
-    async def run() -> str:
-        async with connected(tortoise_config(load_settings().database_url)):
-            sent = await deliver_webhooks(args.now)
-            return (
-                f"Webhooks: {sent.delivered} delivered, {sent.retrying} to retry, "
-                f"{sent.failed} failed for good."
-            )
+    async def task() -> str:
+        sent = await deliver_webhooks(args.now)
+        return (
+            f"Webhooks: {sent.delivered} delivered, {sent.retrying} to retry, "
+            f"{sent.failed} failed for good."
+        )
 
-    return _print_result(run())
+    return _run_task(task)
 
 
 def cmd_send_mail(args: argparse.Namespace) -> int:
-    async def run() -> str:
-        async with connected(tortoise_config(load_settings().database_url)):
-            mailing = await send_mail(args.now)
-            return (
-                f"Mail: {mailing.notifications} notification(s) looked at, {mailing.sent} sent, "
-                f"{mailing.retrying} to retry, {mailing.failed} failed for good."
-            )
+    async def task() -> str:
+        mailing = await send_mail(args.now)
+        return (
+            f"Mail: {mailing.notifications} notification(s) looked at, {mailing.sent} sent, "
+            f"{mailing.retrying} to retry, {mailing.failed} failed for good."
+        )
 
-    return _print_result(run())
+    return _run_task(task)
 
 
 def cmd_remind_accept(args: argparse.Namespace) -> int:
-    async def run() -> str:
-        async with connected(tortoise_config(load_settings().database_url)):
-            return f"Reminded {await remind_to_accept(args.now)} asker(s) to accept an answer."
+    async def task() -> str:
+        return f"Reminded {await remind_to_accept(args.now)} asker(s) to accept an answer."
 
-    return _print_result(run())
+    return _run_task(task)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -236,7 +235,7 @@ def parser() -> argparse.ArgumentParser:
     cu = sub.add_parser("createuser", help="make a user")
     cu.add_argument("name")
     cu.add_argument("--role", choices=[r.value for r in Role], default="member")
-    cu.add_argument("--email")
+    cu.add_argument("--email", help="default: NAME@localhost.localdomain")
     cu.add_argument("--password-file")
     cu.set_defaults(func=cmd_createuser)
     sub.add_parser(

@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "PEERDESK_SECRET_KEY": "x",
-        "PEERDESK_PASSWORD_HASH": "cheap",
-        "PEERDESK_DEMO": "1",
-    }
-    return subprocess.run(
-        [sys.executable, "run.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.cli import run_cli as _run
 
 
 def test_check_ledger_exits_0_when_clean_and_1_naming_each_problem(tmp_path: Path) -> None:

@@ -59,6 +59,8 @@ async def check_request_reset(
     written = 0
     for user in users:
         async with in_transaction():
+            # The member's row lock makes concurrent requests count one after the other.
+            await User.filter(id=user.id).select_for_update().only("id").first()
             recent = await PasswordReset.filter(
                 user_id=user.id, created_at__gt=now - timedelta(hours=1)
             ).count()

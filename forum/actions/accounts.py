@@ -1,4 +1,4 @@
-"""Accounts: register, authenticate, change password, issue API tokens.
+"""Accounts: register, authenticate, change password or e-mail address, issue API tokens.
 
 Usernames are unique case-insensitively (a UNIQUE key on the lower-cased name); a password
 change bumps the session version so every other session is logged out.
@@ -13,6 +13,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.actions.mail import Letter, enqueue, render
 from forum.auth import Auth, new_api_token
 from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
@@ -37,6 +38,13 @@ def password_value(errors: v.Errors, field: str, value: object) -> str:
     return value
 
 
+def email_value(errors: v.Errors, field: str, value: object) -> str:
+    text = v.text(errors, field, value, min_len=3, max_len=254, label=_("Email"))
+    if text and not v.EMAIL_RE.match(text):
+        errors.add(field, _("Email must be an address like name@example.com."))
+    return text
+
+
 async def check_register(
     auth: Auth,
     *,
@@ -51,9 +59,7 @@ async def check_register(
     errors = v.Errors()
     if not isinstance(username, str) or not v.USERNAME_RE.fullmatch(username):
         errors.add("username", _("Username must be 3–30 letters, digits, '_', '.' or '-'."))
-    email_text = v.text(errors, "email", email, min_len=3, max_len=254, label=_("Email"))
-    if email_text and not v.EMAIL_RE.match(email_text):
-        errors.add("email", _("Email must be an address like name@example.com."))
+    email_text = email_value(errors, "email", email)
     password_text = password_value(errors, "password", password)
     errors.raise_if_any()
     assert isinstance(username, str)
@@ -129,13 +135,43 @@ async def check_change_password(auth: Auth, user: User, *, current: object, new:
     errors = v.Errors()
     new_text = password_value(errors, "new_password", new)
     errors.raise_if_any()
+    await confirm_current_password(auth, user, current)
+    hashed = await auth.hash_password(new_text)
+    async with in_transaction():
+        await do_set_password(user.id, hashed, now=resolve(None))
+    await user.refresh_from_db()
+    return user
+
+
+async def confirm_current_password(auth: Auth, user: User, current: object) -> None:
     if not await auth.verify_password(
         user.password_hash, current if isinstance(current, str) else ""
     ):
         raise ValidationFailed({"current_password": _("Current password is wrong.")})
-    hashed = await auth.hash_password(new_text)
+
+
+async def check_change_email(
+    auth: Auth, user: User, *, current: object, email: object, now: datetime | None = None
+) -> User:
+    """A new e-mail address, confirmed by the password. The old address is told (a notice, sent
+    whatever the member's mail choice), and reset links mailed to it stop working."""
+    errors = v.Errors()
+    email_text = email_value(errors, "email", email)
+    errors.raise_if_any()
+    await confirm_current_password(auth, user, current)
+    if email_text == user.email:
+        return user
+    now = resolve(now)
     async with in_transaction():
-        await do_set_password(user.id, hashed, now=resolve(None))
+        await User.filter(id=user.id).update(email=email_text)
+        await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=now)
+        if user.email:
+            subject, body = render(
+                "email_changed", user.locale, name=user.name, username=user.username,
+                new_address=email_text,
+            )  # fmt: skip
+            key = f"email_changed:{user.id}:{now:%Y%m%d%H%M%S%f}"
+            await enqueue([Letter(key, user.id, user.email, subject, body)], now=now)
     await user.refresh_from_db()
     return user
 

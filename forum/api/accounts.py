@@ -6,7 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum.actions.accounts import check_authenticate, check_register, do_create_api_token
+from forum.actions.accounts import (
+    check_authenticate,
+    check_change_email,
+    check_register,
+    do_create_api_token,
+)
 from forum.actions.profile import check_update_profile
 from forum.api.base import json_body, me_body, ok, require_api_user
 from forum.auth import auth_of
@@ -64,9 +69,19 @@ async def update_me(request: Request) -> Response:
     return ok(me_body(user))
 
 
+async def change_email(request: Request) -> Response:
+    user = await require_api_user(request)
+    data = await json_body(request)
+    user = await check_change_email(
+        auth_of(request), user, current=data.get("current_password"), email=data.get("email")
+    )
+    return ok(me_body(user))
+
+
 routes = [
     Route("/auth/register", register, methods=["POST"]),
     Route("/auth/token", token, methods=["POST"]),
     Route("/me", me, methods=["GET"]),
     Route("/me", update_me, methods=["PATCH"]),
+    Route("/me/email", change_email, methods=["POST"]),
 ]

@@ -115,6 +115,7 @@ def me_body(user: User) -> dict[str, Any]:
         "id": user.id,
         "username": user.username,
         "display_name": user.display_name,
+        "email": user.email,
         "role": user.role.value,
         "locale": user.locale,
         "payout_method": user.payout_method.value,

@@ -215,6 +215,18 @@ _NOTIFICATION = _obj(
 _FLAG = _obj(id=INT, post=STR, reason=STR)
 _MODERATED = _obj(post=STR, id=INT, visibility=STR)
 _LOCK = _obj(id=INT, state=STR, locked_at={"type": ["string", "null"], "format": "date-time"})
+_ME = _obj(
+    id=INT,
+    username=STR,
+    display_name=STR,
+    email=STR,
+    role=STR,
+    locale=STR,
+    payout_method=STR,
+    payout_address=STR,
+    email_notifications=BOOL,
+    is_moderator=BOOL,
+)
 _AUDIT = _obj(id=INT, action=STR, actor=STR, target=NULLABLE_STR, detail=STR, created_at=TIME)
 _DELIVERY = _obj(
     id=INT,
@@ -293,9 +305,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "member",
         None,
         200,
-        _obj(
-            id=INT, username=STR, role=STR, locale=STR, payout_method=STR, email_notifications=BOOL
-        ),
+        _ME,
     ),
     (
         "patch",
@@ -310,9 +320,16 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
             email_notifications=BOOL,
         ),
         200,
-        _obj(
-            id=INT, username=STR, role=STR, locale=STR, payout_method=STR, email_notifications=BOOL
-        ),
+        _ME,
+    ),
+    (
+        "post",
+        "/me/email",
+        "Change your e-mail address, confirmed by your password (the old address is told)",
+        "member",
+        _obj(email=STR, current_password=STR),
+        200,
+        _ME,
     ),
     (
         "post",

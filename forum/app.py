@@ -29,6 +29,7 @@ from forum.api import boards as api_boards
 from forum.api import escalations as api_escalations
 from forum.api import flags as api_flags
 from forum.api import kudos as api_kudos
+from forum.api import mail as api_mail
 from forum.api import moderation as api_moderation
 from forum.api import notifications as api_notifications
 from forum.api import openapi as api_openapi
@@ -59,6 +60,7 @@ from forum.views import (
     escalations,
     flags,
     kudos,
+    mail,
     moderation,
     notifications,
     password_reset,
@@ -261,6 +263,7 @@ def api_routes() -> list[Any]:
         *api_acceptance.routes,
         *api_escalations.routes,
         *api_webhooks.routes,
+        *api_mail.routes,
         *api_flags.routes,
         *api_moderation.routes,
         *api_search.routes,
@@ -282,6 +285,7 @@ def html_routes() -> list[Any]:
         *acceptance.routes,
         *escalations.routes,
         *webhooks.routes,
+        *mail.routes,
         *flags.routes,
         *moderation.routes,
         *search.routes,

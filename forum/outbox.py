@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from forum.db import fetch_dicts, is_postgres
+from forum.db import execute, fetch_dicts, is_postgres
 from forum.models import DeliveryState
 
 # On PostgreSQL, SKIP LOCKED lets concurrent senders take different rows; the outer predicate is
@@ -69,3 +69,13 @@ def settle(
         return DeliveryState.FAILED, changes
     changes["next_attempt_at"] = now + retry_wait(attempts, backoff_seconds)
     return DeliveryState.PENDING, changes
+
+
+async def retry_failed(table: str, row_id: int, *, now: datetime) -> bool:
+    """Send a FAILED row again with a fresh set of attempts (the same key or event id, so a
+    receiver can still tell a repeat); False when the row is not FAILED."""
+    sql = (
+        f"UPDATE {table} SET state = 'pending', attempts = 0, next_attempt_at = ?, "  # noqa: S608
+        "last_error = '' WHERE id = ? AND state = 'failed'"
+    )
+    return await execute(sql, [now, row_id]) == 1

@@ -9,6 +9,7 @@ from forum.i18n import gettext as _
 from forum.models import (
     Answer,
     Escalation,
+    Mail,
     Question,
     Role,
     User,
@@ -155,6 +156,23 @@ def can_manage_webhooks(user: User | None) -> bool:
 def require_webhooks(user: User | None) -> User:
     require(can_manage_webhooks(user), _("Only admins manage webhooks."))
     return user  # type: ignore[return-value]
+
+
+def can_manage_mail(user: User | None) -> bool:
+    """Admins see the e-mail outbox (addresses and subjects, never bodies) and retry failures."""
+    return can_manage_webhooks(user)
+
+
+def require_mail(user: User | None) -> User:
+    require(can_manage_mail(user), _("Only admins manage the e-mail outbox."))
+    return user  # type: ignore[return-value]
+
+
+async def access_mail(mail_id: object) -> Mail:
+    found = await Mail.get_or_none(id=mail_id) if is_id(mail_id) else None
+    if found is None:
+        raise NotFound(_("Mail %(id)s does not exist.") % {"id": mail_id})
+    return found
 
 
 async def access_delivery(delivery_id: object) -> WebhookDelivery:

@@ -24,6 +24,7 @@ from forum.models import (
     Flag,
     FlagState,
     Kudos,
+    Mail,
     Notification,
     Question,
     QuestionState,
@@ -301,13 +302,18 @@ _DELIVERY_FIELDS = (
 
 async def list_deliveries(state: Any = None, *, limit: int = 100) -> list[dict[str, Any]]:
     """Webhook deliveries of one state (or all), newest first."""
-    query = WebhookDelivery.all()
+    return await _outbox_rows(WebhookDelivery.all(), _DELIVERY_FIELDS, state, limit)
+
+
+async def _outbox_rows(
+    query: QuerySet[Any], fields: tuple[str, ...], state: Any, limit: int
+) -> list[dict[str, Any]]:
     if state not in (None, ""):
         errors = v.Errors()
         chosen = v.choice(errors, "state", state, DELIVERY_TABS, "State")
         errors.raise_if_any()
         query = query.filter(state=chosen)
-    return list(await query.order_by("-id").limit(limit).values(*_DELIVERY_FIELDS))
+    return list(await query.order_by("-id").limit(limit).values(*fields))
 
 
 async def count_failed_deliveries() -> int:
@@ -316,6 +322,26 @@ async def count_failed_deliveries() -> int:
 
 async def get_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
     return dict((await WebhookDelivery.filter(id=delivery.id).values(*_DELIVERY_FIELDS))[0])
+
+
+# The outbox as admins see it: never a body (it may hold a reset link).
+_MAIL_FIELDS = (
+    "id", "key", "to_address", "subject", "state", "attempts", "next_attempt_at", "sent_via",
+    "last_error", "created_at", "delivered_at",
+)  # fmt: skip
+
+
+async def list_mails(state: Any = None, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Mails of one state (or all), newest first."""
+    return await _outbox_rows(Mail.all(), _MAIL_FIELDS, state, limit)
+
+
+async def count_failed_mails() -> int:
+    return await Mail.filter(state=DeliveryState.FAILED).count()
+
+
+async def get_mail(mail: Mail) -> dict[str, Any]:
+    return dict((await Mail.filter(id=mail.id).values(*_MAIL_FIELDS))[0])
 
 
 AUDIT_ACTIONS = (

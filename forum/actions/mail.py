@@ -30,9 +30,11 @@ from tortoise.transactions import in_transaction
 
 from forum.clock import resolve
 from forum.db import fetch_dicts, in_list, insert_rows, is_postgres
+from forum.errors import Conflict
 from forum.i18n import gettext, ngettext, speaking
-from forum.models import DeliveryState, Mail, PasswordReset
-from forum.outbox import settle, take_lease
+from forum.models import DeliveryState, Mail, PasswordReset, User
+from forum.outbox import retry_failed, settle, take_lease
+from forum.permissions import require_mail
 from forum.settings import ROOT, Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -249,3 +251,14 @@ async def try_send_one_mail(now: datetime | None = None) -> Sent | None:
     # Only while the lease is still ours: a sender whose lease ran out records nothing.
     await Mail.filter(id=row["id"], lease_token=token).update(state=state, **changes)
     return Sent(int(row["id"]), not error, state)
+
+
+async def check_retry_mail(mail: Mail, *, acting_user: User, now: datetime | None = None) -> Mail:
+    """An admin sends a failed mail again (say, after mending the SMTP settings): the same
+    Message-ID, a fresh set of attempts. A reset link that can no longer be used still is not
+    sent."""
+    require_mail(acting_user)
+    if not await retry_failed("mails", mail.id, now=resolve(now)):
+        raise Conflict(gettext("Only a failed mail can be retried."))
+    await mail.refresh_from_db()
+    return mail

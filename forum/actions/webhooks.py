@@ -27,7 +27,7 @@ from forum.db import as_datetime, fetch_dicts, in_list, insert_rows
 from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.models import DeliveryState, User, WebhookDelivery
-from forum.outbox import settle, take_lease
+from forum.outbox import retry_failed, settle, take_lease
 from forum.permissions import require_webhooks
 from forum.settings import get_settings
 
@@ -182,10 +182,7 @@ async def check_retry_delivery(
 ) -> WebhookDelivery:
     """An admin sends a failed delivery again: the same event id, a fresh set of attempts."""
     require_webhooks(acting_user)
-    changed = await WebhookDelivery.filter(id=delivery.id, state=DeliveryState.FAILED).update(
-        state=DeliveryState.PENDING, attempts=0, next_attempt_at=resolve(now), last_error=""
-    )
-    if changed != 1:
+    if not await retry_failed("webhook_deliveries", delivery.id, now=resolve(now)):
         raise Conflict(_("Only a failed delivery can be retried."))
     await delivery.refresh_from_db()
     return delivery

@@ -228,6 +228,19 @@ _ME = _obj(
     is_moderator=BOOL,
 )
 _AUDIT = _obj(id=INT, action=STR, actor=STR, target=NULLABLE_STR, detail=STR, created_at=TIME)
+_MAIL = _obj(
+    id=INT,
+    key=STR,
+    to_address=STR,
+    subject=STR,
+    state=STR,
+    attempts=INT,
+    next_attempt_at=TIME,
+    sent_via=STR,
+    last_error=STR,
+    created_at=TIME,
+    delivered_at={"type": ["string", "null"], "format": "date-time"},
+)
 _DELIVERY = _obj(
     id=INT,
     event_id=STR,
@@ -672,6 +685,24 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     ),
     (
         "get",
+        "/mail",
+        "The e-mail outbox, newest first: recipient, subject, state, attempts, last error",
+        "admin",
+        None,
+        200,
+        _obj(mails={"type": "array", "items": _MAIL}),
+    ),
+    (
+        "post",
+        "/mail/{id}/retry",
+        "Send a failed mail again, with the same Message-ID (409 unless failed)",
+        "admin",
+        None,
+        200,
+        _MAIL,
+    ),
+    (
+        "get",
         "/me/statements",
         "Your payout statement per period: earned, reversed, paid, method, amount",
         "member",
@@ -757,6 +788,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
 _QUERY_PARAMS = {
     ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
     ("get", "/webhooks/deliveries"): [("state", "failed | pending | delivered")],
+    ("get", "/mail"): [("state", "failed | pending | delivered")],
     ("get", "/me/notifications"): [
         ("limit", "1–100, default 30"),
         ("cursor", "next_cursor of the previous page"),

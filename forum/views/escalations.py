@@ -27,12 +27,14 @@ from forum.models import Resolution
 from forum.permissions import (
     access_escalation,
     access_question,
+    can_manage_mail,
     can_manage_webhooks,
     require_staff,
 )
 from forum.queries import (
     ESCALATION_TABS,
     count_failed_deliveries,
+    count_failed_mails,
     find_user,
     get_escalation,
     get_question_page,
@@ -55,12 +57,14 @@ async def queue(request: Request) -> Response:
     tab = request.query_params.get("tab") or "open"
     page = await list_escalations(user, tab=tab, cursor=request.query_params.get("cursor"))
     failed = await count_failed_deliveries() if can_manage_webhooks(user) else None
+    failed_mails = await count_failed_mails() if can_manage_mail(user) else None
     context = {
         "items": page.items,
         "next_cursor": page.next_cursor,
         "tab": tab,
         "tabs": ESCALATION_TABS,
         "failed_webhooks": failed,
+        "failed_mails": failed_mails,
     }
     return await render(request, "forum/escalations_list.html", context)
 

@@ -19,8 +19,9 @@ async def index(request: Request) -> Response:
     require_webhooks(await require_viewer(request))
     tab = request.query_params.get("state") or "failed"
     context = {
-        "deliveries": await list_deliveries(tab),
+        "rows": await list_deliveries(tab),
         "tab": tab,
+        "base": "/staff/webhooks",
         "tabs": DELIVERY_TABS,
         "receiver": get_settings().webhook_url,
     }

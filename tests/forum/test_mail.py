@@ -152,3 +152,50 @@ async def test_an_unexpected_error_counts_as_a_failed_attempt(
     mail = await Mail.get(user_id=asker.id)
     assert (mail.state, mail.attempts, mail.lease_token) == (DeliveryState.PENDING, 1, None)
     assert "ValueError" in mail.last_error
+
+
+async def test_an_admin_sees_a_failed_mail_and_sends_it_again(
+    app: Starlette, box: Mailbox, asker: User, helper: User, admin: User, staff: User
+) -> None:
+    box.refuse.add("asker@example.com")
+    await make_answer(await make_question(asker, at=T0), helper)
+    assert (await send_mail(T0 + MINUTE)).failed == 1
+    mail = await Mail.get(user_id=asker.id)
+    async with browser(app, staff) as staff_page:
+        assert (await staff_page.get("/staff/mail")).status_code == 403
+        assert 'href="/staff/mail"' not in (await staff_page.get("/staff/escalations")).text
+    async with browser(app, admin) as page:
+        queue = await page.get("/staff/escalations")
+        assert 'href="/staff/mail"' in queue.text and "1 failed mail" in queue.text
+        listed = await page.get("/staff/mail")
+        assert listed.status_code == 200
+        assert "asker@example.com" in listed.text and "550" in listed.text
+        assert mail.body not in listed.text  # never the body: it may hold a reset link
+        assert (await page.get("/staff/mail?state=bogus")).status_code == 400
+        box.refuse.clear()  # the cause is mended
+        retried = await page.post(f"/staff/mail/{mail.id}/retry", data=form(page))
+        assert retried.status_code == 303
+        again = await page.post(f"/staff/mail/{mail.id}/retry", data=form(page))
+        assert again.status_code == 409
+    await mail.refresh_from_db()
+    assert (mail.state, mail.attempts, mail.last_error) == (DeliveryState.PENDING, 0, "")
+    assert (await send_mail()).sent == 1  # due at once (the retry's own clock)
+    assert [m["To"] for m in box.messages] == ["asker@example.com"]
+
+
+async def test_the_mail_outbox_through_the_api(
+    app: Starlette, box: Mailbox, asker: User, helper: User, admin: User
+) -> None:
+    box.refuse.add("asker@example.com")
+    await make_answer(await make_question(asker, at=T0), helper)
+    await send_mail(T0 + MINUTE)
+    async with await api(app, asker) as member:
+        assert (await member.get("/api/v1/mail")).status_code == 403
+    async with await api(app, admin) as client:
+        listed = (await client.get("/api/v1/mail?state=failed")).json()["mails"]
+        assert [(m["to_address"], m["state"]) for m in listed] == [("asker@example.com", "failed")]
+        assert "body" not in listed[0]
+        retried = await client.post(f"/api/v1/mail/{listed[0]['id']}/retry")
+        assert retried.status_code == 200 and retried.json()["state"] == "pending"
+        assert (await client.post(f"/api/v1/mail/{listed[0]['id']}/retry")).status_code == 409
+        assert (await client.post("/api/v1/mail/999999/retry")).status_code == 404

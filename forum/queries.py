@@ -351,6 +351,18 @@ _AUDIT_FIELDS = ("id", "action", "detail", "created_at")
 _AUDIT_JOINED = {"actor": "actor__username", "target": "target_user__username"}
 
 
+MEMBER_MATCHES = 25
+
+
+async def find_members(text: str) -> list[dict[str, Any]]:
+    """Up to 25 accounts whose username starts with `text` (any case), by username."""
+    if not text:
+        return []
+    query = User.filter(username_key__startswith=text.lower()[:30])
+    fields = ("id", "username", "display_name", "role", "created_at", "suspended_at")
+    return list(await query.order_by("username_key").limit(MEMBER_MATCHES).values(*fields))
+
+
 async def list_audit(
     *, action: Any = None, actor: Any = None, cursor: str | None = None, limit: int = 50
 ) -> Page:

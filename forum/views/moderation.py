@@ -9,18 +9,20 @@ from starlette.routing import Route
 
 from forum.actions.flags import Post, question_id_of
 from forum.actions.moderation import check_lock_question, check_moderate_post
-from forum.actions.users import check_suspend_user, check_unsuspend_user
+from forum.actions.users import check_set_role, check_suspend_user, check_unsuspend_user
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
+from forum.models import Role
 from forum.permissions import (
     access_answer,
     access_question,
     access_user,
+    can_set_roles,
     require_audit,
     require_moderator,
 )
-from forum.queries import AUDIT_ACTIONS, list_audit
+from forum.queries import AUDIT_ACTIONS, find_members, list_audit
 from forum.web import redirect, render, require_viewer
 
 
@@ -60,6 +62,13 @@ async def lock(request: Request) -> Response:
     return redirect(request, f"/questions/{question.id}", message=message)
 
 
+async def members(request: Request) -> Response:
+    require_moderator(await require_viewer(request))
+    text = (request.query_params.get("q") or "").strip()
+    context = {"q": text, "matches": await find_members(text)}
+    return await render(request, "forum/moderation_members.html", context)
+
+
 async def member(request: Request) -> Response:
     return await _render_member(request, {}, {})
 
@@ -72,6 +81,8 @@ async def member_act(request: Request) -> Response:
     try:
         if form_text(form, "do") == "unsuspend":
             await check_unsuspend_user(target, acting_user=user)
+        elif form_text(form, "do") == "role":
+            await check_set_role(target, form_text(form, "role"), acting_user=user)
         else:
             await check_suspend_user(target, values["reason"], acting_user=user)
     except ValidationFailed as exc:
@@ -82,9 +93,14 @@ async def member_act(request: Request) -> Response:
 async def _render_member(
     request: Request, values: dict[str, str], errors: dict[str, str], status_code: int = 200
 ) -> Response:
-    require_moderator(await require_viewer(request))
+    viewer = require_moderator(await require_viewer(request))
     target = await access_user(request.path_params["id"])
-    context = {"member": target, "values": values, "errors": errors}
+    context = {
+        "member": target,
+        "values": values,
+        "errors": errors,
+        "roles": [r.value for r in Role] if can_set_roles(viewer) else [],
+    }
     return await render(request, "forum/moderation_member.html", context, status_code=status_code)
 
 
@@ -101,6 +117,7 @@ routes = [
     Route("/questions/{id:int}/moderation", moderate_question, methods=["POST"]),
     Route("/answers/{id:int}/moderation", moderate_answer, methods=["POST"]),
     Route("/questions/{id:int}/lock", lock, methods=["POST"]),
+    Route("/staff/members", members, methods=["GET"]),
     Route("/staff/members/{id:int}", member, methods=["GET"]),
     Route("/staff/members/{id:int}", member_act, methods=["POST"]),
     Route("/admin/audit", audit_log, methods=["GET"]),

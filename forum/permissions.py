@@ -158,6 +158,16 @@ def require_webhooks(user: User | None) -> User:
     return user  # type: ignore[return-value]
 
 
+def can_manage_boards(user: User | None) -> bool:
+    """Admins add boards and change them."""
+    return is_admin(user) and user.suspended_at is None  # type: ignore[union-attr]
+
+
+def require_boards(user: User | None) -> User:
+    require(can_manage_boards(user), _("Only admins manage boards."))
+    return user  # type: ignore[return-value]
+
+
 def can_manage_mail(user: User | None) -> bool:
     """Admins see the e-mail outbox (addresses and subjects, never bodies) and retry failures."""
     return can_manage_webhooks(user)

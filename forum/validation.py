@@ -83,6 +83,20 @@ def choice(errors: Errors, field: str, value: Any, options: tuple[str, ...], lab
     return value
 
 
+def integer(errors: Errors, field: str, value: Any, *, low: int, high: int, label: str) -> int:
+    """A whole number from low to high (a form's digits count), or 0 with an error recorded."""
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 12:
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errors.add(
+            field,
+            _("%(label)s must be a whole number from %(low)d to %(high)d.")
+            % {"label": label, "low": low, "high": high},
+        )
+        return 0
+    return value
+
+
 def int_id(errors: Errors, field: str, value: Any) -> int:
     if isinstance(value, bool):
         value = None

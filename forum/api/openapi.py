@@ -228,6 +228,7 @@ _ME = _obj(
     is_moderator=BOOL,
 )
 _AUDIT = _obj(id=INT, action=STR, actor=STR, target=NULLABLE_STR, detail=STR, created_at=TIME)
+_BOARD = _obj(slug=STR, name=STR, description=STR, sla_hours=INT, urgent=BOOL, question_count=INT)
 _MAIL = _obj(
     id=INT,
     key=STR,
@@ -369,7 +370,26 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "anyone",
         None,
         200,
-        _list_of(_obj(slug=STR, name=STR, description=STR, sla_hours=INT, urgent=BOOL)),
+        _list_of(_BOARD),
+    ),
+    (
+        "post",
+        "/boards",
+        "Add a board (its slug never changes; 409 when taken)",
+        "admin",
+        _obj(slug=STR, name=STR, description=STR, sla_hours=INT, urgent=BOOL, position=INT),
+        201,
+        _BOARD,
+    ),
+    (
+        "patch",
+        "/boards/{slug}",
+        "Change a board's name, description, SLA hours (for questions asked from now on), "
+        "urgency or position",
+        "admin",
+        _obj(name=STR, description=STR, sla_hours=INT, urgent=BOOL, position=INT),
+        200,
+        _BOARD,
     ),
     (
         "get",

@@ -32,9 +32,7 @@ import argparse
 import asyncio
 import gc
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,9 +42,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.ledger import psql  # noqa: E402
+from bench.common import drop_database, fresh_database, log, run_child  # noqa: E402
 
-PG_DSN = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "peerdesk_bench_escalations"
 RESULT = "ESCALATION-RESULT "
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -178,10 +175,6 @@ _BOARD_COUNTS = (
 _MAKE_DUE = "UPDATE sla_timers SET due_at = ? WHERE question_id >= ? AND question_id < ?"
 _COUNT_DUE = "SELECT COUNT(*) AS n FROM sla_timers WHERE due_at <= ?"
 _COUNT_TIMERS = "SELECT COUNT(*) AS n FROM sla_timers"
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 async def _count(sql: str, params: list[Any] | None = None) -> int:
@@ -327,40 +320,15 @@ async def measure(db: str, url: str, questions: int, full: bool) -> dict[str, An
 
 
 def fresh(db: str, tmp: Path, size: str) -> str:
-    if db == "sqlite":
-        path = tmp / f"escalations-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite://{path}"
-    name = f"{PG_NAME}_{size}"
-    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    psql(f"CREATE DATABASE {name}")
-    return f"{PG_DSN}/{name}"
+    return fresh_database(db, tmp / f"escalations-{size}.sqlite3", f"{PG_NAME}_{size}")
 
 
 def drop(db: str, tmp: Path, size: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{tmp / f'escalations-{size}.sqlite3'}{suffix}").unlink(missing_ok=True)
-    else:
-        psql(f"DROP DATABASE IF EXISTS {PG_NAME}_{size} WITH (FORCE)")
+    drop_database(db, tmp / f"escalations-{size}.sqlite3", f"{PG_NAME}_{size}")
 
 
 def child(db: str, url: str, questions: int, full: bool) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERDESK_WEBHOOK")}
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", db, url, str(questions), "full" if full else "small"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**env, "PEERDESK_SCHEDULER": "0"},
-    )
-    for line in out.stdout.splitlines():
-        if line.startswith(RESULT):
-            result: dict[str, Any] = json.loads(line.removeprefix(RESULT))
-            return result
-    raise SystemExit(f"{db} child failed:\n{out.stdout}\n{out.stderr}")
+    return run_child(__file__, [db, url, str(questions), "full" if full else "small"], RESULT)
 
 
 def _target(due: int | str, median: float, ten: float | None) -> str:

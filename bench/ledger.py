@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import platform
 import shutil
@@ -49,7 +48,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_DSN = "postgres://postgres@127.0.0.1:5432"
+sys.path.insert(0, str(ROOT))
+from bench.common import BenchError, fresh_database, log, percentile, psql  # noqa: E402
+
 PG_NAME = "peerdesk_bench_ledger"
 PG_POOL = "?minsize=1&maxsize=40"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -66,48 +67,13 @@ REVERSAL_EVERY = 21
 SPREAD = 7919
 
 
-class BenchError(Exception):
-    """Something broke: the benchmark cannot give a number."""
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-# --------------------------------------------------------------------------- databases
-
-
-def psql(sql: str) -> None:
-    done = subprocess.run(
-        ["psql", f"{PG_DSN}/postgres", "-v", "ON_ERROR_STOP=1", "-Atq", "-c", sql],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise BenchError(f"psql failed: {sql}\n{done.stderr}")
-
-
-def fresh_database(db: str, tmp: Path, name: str) -> str:
+def fresh_ledger_database(db: str, tmp: Path, name: str) -> str:
     """An empty database, its URL (with a pool big enough for the concurrent accepts)."""
-    if db == "sqlite":
-        path = tmp / f"{name}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite://{path}"
-    psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-    psql(f"CREATE DATABASE {PG_NAME}")
-    return f"{PG_DSN}/{PG_NAME}{PG_POOL}"
+    url = fresh_database(db, tmp / f"{name}.sqlite3", PG_NAME)
+    return url if db == "sqlite" else url + PG_POOL
 
 
-def drop_database(db: str, tmp: Path) -> None:
+def drop_ledger_database(db: str, tmp: Path) -> None:
     if db == "postgres":
         psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -542,7 +508,7 @@ async def run_parts(db: str, tmp: Path, args: argparse.Namespace) -> dict[str, A
     result: dict[str, Any] = {"db": db}
 
     async def prepared(name: str) -> str:
-        url = fresh_database(db, tmp, name)
+        url = fresh_ledger_database(db, tmp, name)
         configure(
             load_settings(
                 database_url=url, password_hash_profile=HASH_PROFILE, secret_key=SECRET_KEY
@@ -566,7 +532,6 @@ async def run_parts(db: str, tmp: Path, args: argparse.Namespace) -> dict[str, A
 
 
 def run_one(db: str, args: argparse.Namespace) -> int:
-    sys.path.insert(0, str(ROOT))
     tmp = Path(tempfile.mkdtemp(prefix="peerdesk_ledger_"))
     try:
         result = asyncio.run(run_parts(db, tmp, args))
@@ -580,7 +545,7 @@ def run_one(db: str, args: argparse.Namespace) -> int:
         if args.keep:
             log(f"  kept: {tmp}" + (f" and database {PG_NAME}" if db == "postgres" else ""))
         else:
-            drop_database(db, tmp)
+            drop_ledger_database(db, tmp)
     print(RESULT_PREFIX + json.dumps(result), flush=True)
     return 0
 

@@ -27,9 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,11 +38,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import fresh_database, log, run_child  # noqa: E402
 from bench.ledger import MEMBER_ACCOUNTS as ACCOUNTS  # noqa: E402  (the same loads)
 from bench.ledger import SQL as LEDGER_SQL  # noqa: E402
-from bench.ledger import psql  # noqa: E402
 
-PG_DSN = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "peerdesk_bench_payouts"
 RESULT = "PAYOUT-RESULT "
 TARGET_RATIO = 3.0
@@ -119,10 +116,6 @@ FLOOR = (
     " GROUP BY t.member_id"
     " HAVING SUM(CASE WHEN t.credit_id = a.id THEN t.amount ELSE -t.amount END) >= 100"
 )
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 def _reset_peak() -> int:
@@ -213,31 +206,11 @@ async def measure(db: str, url: str, members: int, transfers: int) -> dict[str, 
 
 
 def fresh(db: str, tmp: Path, size: str) -> str:
-    if db == "sqlite":
-        path = tmp / f"payouts-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite://{path}"
-    name = f"{PG_NAME}_{size}"
-    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    psql(f"CREATE DATABASE {name}")
-    return f"{PG_DSN}/{name}"
+    return fresh_database(db, tmp / f"payouts-{size}.sqlite3", f"{PG_NAME}_{size}")
 
 
 def child(db: str, url: str, members: int, transfers: int) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", db, url, str(members), str(transfers)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PEERDESK_SCHEDULER": "0"},
-    )
-    for line in out.stdout.splitlines():
-        if line.startswith(RESULT):
-            result: dict[str, Any] = json.loads(line.removeprefix(RESULT))
-            return result
-    raise SystemExit(f"{db} child failed:\n{out.stdout}\n{out.stderr}")
+    return run_child(__file__, [db, url, str(members), str(transfers)], RESULT)
 
 
 def main() -> int:

@@ -43,7 +43,6 @@ import json
 import logging
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,9 +54,15 @@ from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.ledger import percentile, psql  # noqa: E402
+from bench.common import (  # noqa: E402
+    PG_DSN,
+    drop_database,
+    fresh_database,
+    log,
+    percentile,
+    run_child,
+)
 
-PG_DSN = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "peerdesk_bench_search"
 SQLITE_PATH = Path(tempfile.gettempdir()) / "peerdesk_bench_search.sqlite3"
 RESULT = "SEARCH-RESULT "
@@ -244,10 +249,6 @@ _INDEXED = {
     "sqlite": "SELECT COUNT(*) AS n FROM question_search",
     "postgres": "SELECT COUNT(*) AS n FROM question_search",
 }
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 async def load(db: str, questions: int) -> dict[str, Any]:
@@ -570,26 +571,15 @@ async def measure(
 
 
 def fresh(db: str, reuse: bool) -> str:
-    if db == "sqlite":
-        if reuse:
-            if not SQLITE_PATH.exists():
-                raise SystemExit(f"--reuse: no {SQLITE_PATH}")
-        else:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite://{SQLITE_PATH}"
     if not reuse:
-        psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        psql(f"CREATE DATABASE {PG_NAME}")
-    return f"{PG_DSN}/{PG_NAME}"
+        return fresh_database(db, SQLITE_PATH, PG_NAME)
+    if db == "sqlite" and not SQLITE_PATH.exists():
+        raise SystemExit(f"--reuse: no {SQLITE_PATH}")
+    return f"sqlite://{SQLITE_PATH}" if db == "sqlite" else f"{PG_DSN}/{PG_NAME}"
 
 
 def drop(db: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-    else:
-        psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+    drop_database(db, SQLITE_PATH, PG_NAME)
 
 
 def child(
@@ -597,19 +587,7 @@ def child(
 ) -> dict[str, Any]:
     """One subprocess: "load" fills the database and stops, "reuse" searches it."""
     args = [db, url, str(questions), str(queries), str(warmup), mode]
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PEERDESK_SCHEDULER": "0"},
-    )
-    for line in out.stdout.splitlines():
-        if line.startswith(RESULT):
-            result: dict[str, Any] = json.loads(line.removeprefix(RESULT))
-            return result
-    raise SystemExit(f"{db} child failed:\n{out.stdout}\n{out.stderr}")
+    return run_child(__file__, args, RESULT)
 
 
 def report(results: list[dict[str, Any]]) -> None:

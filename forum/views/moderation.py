@@ -81,13 +81,16 @@ async def member_act(request: Request) -> Response:
     try:
         if form_text(form, "do") == "unsuspend":
             await check_unsuspend_user(target, acting_user=user)
+            message = _("The suspension is lifted.")
         elif form_text(form, "do") == "role":
             await check_set_role(target, form_text(form, "role"), acting_user=user)
+            message = _("The role is changed.")
         else:
             await check_suspend_user(target, values["reason"], acting_user=user)
+            message = _("The member is suspended.")
     except ValidationFailed as exc:
         return await _render_member(request, values, exc.errors, status_code=exc.status)
-    return redirect(request, f"/staff/members/{target.id}", message=_("Done."))
+    return redirect(request, f"/staff/members/{target.id}", message=message)
 
 
 async def _render_member(

@@ -147,10 +147,12 @@ async def in_one_call(work: Callable[[sqlite3.Connection], T]) -> T:
         connection.execute("BEGIN IMMEDIATE")
         try:
             result = work(connection)
+            connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            # SQLite may have rolled back by itself (a full disk); a failed COMMIT has not.
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
         return result
 
     async with client.acquire_connection() as aio:

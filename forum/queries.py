@@ -327,7 +327,7 @@ async def get_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
 # The outbox as admins see it: never a body (it may hold a reset link).
 _MAIL_FIELDS = (
     "id", "key", "to_address", "subject", "state", "attempts", "next_attempt_at", "sent_via",
-    "last_error", "created_at", "delivered_at",
+    "last_error", "created_at", "delivered_at", "redact",
 )  # fmt: skip
 
 
@@ -357,7 +357,7 @@ MEMBER_MATCHES = 25
 
 async def find_members(text: str) -> list[dict[str, Any]]:
     """Up to 25 accounts whose username starts with `text` (any case), by username."""
-    if not text:
+    if not text or not v.is_clean(text):
         return []
     query = User.filter(username_key__startswith=text.lower()[:30])
     fields = ("id", "username", "display_name", "role", "created_at", "suspended_at")

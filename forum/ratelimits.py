@@ -150,9 +150,9 @@ async def limit_password_reset(address: str) -> None:
         await _enforce("password_reset", (address,), "login", count=True)
 
 
-async def check_login_failures(username_key: str, address: str) -> None:
+async def check_login_failures(username_key: str, address: str, field: str = "password") -> None:
     """Refuse a login attempt for this account and address once too many have failed."""
-    await _enforce("login_failure", (username_key, address), "password", count=False)
+    await _enforce("login_failure", (username_key, address), field, count=False)
 
 
 async def count_login_failure(username_key: str, address: str) -> None:

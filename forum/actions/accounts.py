@@ -131,11 +131,13 @@ async def check_authenticate(
     return user
 
 
-async def check_change_password(auth: Auth, user: User, *, current: object, new: object) -> User:
+async def check_change_password(
+    auth: Auth, user: User, *, current: object, new: object, address: str = ""
+) -> User:
     errors = v.Errors()
     new_text = password_value(errors, "new_password", new)
     errors.raise_if_any()
-    await confirm_current_password(auth, user, current)
+    await confirm_current_password(auth, user, current, address)
     hashed = await auth.hash_password(new_text)
     async with in_transaction():
         await do_set_password(user.id, hashed, now=resolve(None))
@@ -143,26 +145,38 @@ async def check_change_password(auth: Auth, user: User, *, current: object, new:
     return user
 
 
-async def confirm_current_password(auth: Auth, user: User, current: object) -> None:
+async def confirm_current_password(auth: Auth, user: User, current: object, address: str) -> None:
+    """Wrong guesses count with failed logins (per account and address): a stolen session or
+    API token must not become a way to guess the password."""
+    await check_login_failures(user.username_key, address, "current_password")
     if not await auth.verify_password(
         user.password_hash, current if isinstance(current, str) else ""
     ):
+        await count_login_failure(user.username_key, address)
         raise ValidationFailed({"current_password": _("Current password is wrong.")})
 
 
 async def check_change_email(
-    auth: Auth, user: User, *, current: object, email: object, now: datetime | None = None
+    auth: Auth,
+    user: User,
+    *,
+    current: object,
+    email: object,
+    address: str = "",
+    now: datetime | None = None,
 ) -> User:
     """A new e-mail address, confirmed by the password. The old address is told (a notice, sent
     whatever the member's mail choice), and reset links mailed to it stop working."""
     errors = v.Errors()
     email_text = email_value(errors, "email", email)
     errors.raise_if_any()
-    await confirm_current_password(auth, user, current)
+    await confirm_current_password(auth, user, current, address)
     if email_text == user.email:
         return user
     now = resolve(now)
     async with in_transaction():
+        # The row lock orders this change with a reset request for the same member.
+        await User.filter(id=user.id).select_for_update().only("id").first()
         await User.filter(id=user.id).update(email=email_text)
         await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=now)
         if user.email:

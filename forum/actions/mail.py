@@ -254,11 +254,21 @@ async def try_send_one_mail(now: datetime | None = None) -> Sent | None:
 
 
 async def check_retry_mail(mail: Mail, *, acting_user: User, now: datetime | None = None) -> Mail:
-    """An admin sends a failed mail again (say, after mending the SMTP settings): the same
-    Message-ID, a fresh set of attempts. A reset link that can no longer be used still is not
-    sent."""
+    """An admin sends a failed mail again (say, after mending the SMTP settings), to the
+    member's present address: the same Message-ID, a fresh set of attempts. Not a password
+    reset mail: its link is not kept."""
     require_mail(acting_user)
-    if not await retry_failed("mails", mail.id, now=resolve(now)):
-        raise Conflict(gettext("Only a failed mail can be retried."))
+    if mail.redact:
+        # Its body (the link) is not kept once the mail failed, and a link is better new.
+        raise Conflict(
+            gettext("A password reset mail is not sent again: the member can ask for a new link.")
+        )
+    async with in_transaction():
+        if not await retry_failed("mails", mail.id, now=resolve(now)):
+            raise Conflict(gettext("Only a failed mail can be retried."))
+        # To the member's address as it is now: they may have mended a wrong one.
+        member = await User.get(id=mail.user_id)  # type: ignore[attr-defined]
+        if member.email:
+            await Mail.filter(id=mail.id).update(to_address=member.email)
     await mail.refresh_from_db()
     return mail

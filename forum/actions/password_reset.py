@@ -59,8 +59,16 @@ async def check_request_reset(
     written = 0
     for user in users:
         async with in_transaction():
-            # The member's row lock makes concurrent requests count one after the other.
-            await User.filter(id=user.id).select_for_update().only("id").first()
+            # The member's row lock makes concurrent requests count one after the other, and
+            # orders this with a change of e-mail address: the link goes to the address the
+            # row holds now, and not at all if it no longer matches what was asked for.
+            locked = await User.filter(id=user.id).select_for_update().first()
+            wanted = text.lower()
+            if locked is None or not locked.email:
+                continue
+            if wanted not in (locked.username_key, locked.email.lower()):
+                continue
+            user = locked
             recent = await PasswordReset.filter(
                 user_id=user.id, created_at__gt=now - timedelta(hours=1)
             ).count()

@@ -23,10 +23,10 @@ async def check_set_role(
     new_role = v.choice(errors, "role", role, tuple(r.value for r in Role), _("Role"))
     errors.raise_if_any()
     async with in_transaction():
-        if target.role == Role.ADMIN and new_role != Role.ADMIN.value:
-            # Counted under the admins' row locks: two admins demoting each other at once
-            # cannot leave the forum with none.
-            admins = await User.filter(role=Role.ADMIN).select_for_update().only("id")
+        if new_role != Role.ADMIN.value:
+            # Counted under the admins' row locks (taken in id order): two admins demoting
+            # each other at once cannot leave the forum with none.
+            admins = await User.filter(role=Role.ADMIN).order_by("id").select_for_update()
             if [a.id for a in admins] == [target.id]:
                 raise Conflict(_("The last admin keeps the role: make another admin first."))
         await User.filter(id=target.id).update(role=Role(new_role))

@@ -73,7 +73,11 @@ async def change_email(request: Request) -> Response:
     user = await require_api_user(request)
     data = await json_body(request)
     user = await check_change_email(
-        auth_of(request), user, current=data.get("current_password"), email=data.get("email")
+        auth_of(request),
+        user,
+        current=data.get("current_password"),
+        email=data.get("email"),
+        address=client_address(request),
     )
     return ok(me_body(user))
 

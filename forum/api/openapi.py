@@ -241,6 +241,7 @@ _MAIL = _obj(
     last_error=STR,
     created_at=TIME,
     delivered_at={"type": ["string", "null"], "format": "date-time"},
+    redact=BOOL,
 )
 _DELIVERY = _obj(
     id=INT,

@@ -98,10 +98,11 @@ async def change_password(request: Request) -> Response:
             user,
             current=form_text(form, "current_password"),
             new=form_text(form, "new_password"),
+            address=client_address(request),
         )
     except ValidationFailed as exc:
         return await render(
-            request, "forum/accounts_password.html", {"errors": exc.errors}, status_code=400
+            request, "forum/accounts_password.html", {"errors": exc.errors}, status_code=exc.status
         )
     response = redirect(request, "/account", message=_("Your password is changed."))
     auth_of(request).login(request, response, user)
@@ -119,10 +120,16 @@ async def change_email(request: Request) -> Response:
     email = form_text(form, "email")
     try:
         await check_change_email(
-            auth_of(request), user, current=form_text(form, "current_password"), email=email
+            auth_of(request),
+            user,
+            current=form_text(form, "current_password"),
+            email=email,
+            address=client_address(request),
         )
     except ValidationFailed as exc:
-        return await _email_page(request, {"email": email}, exc.errors, user.email)
+        return await _email_page(
+            request, {"email": email}, exc.errors, user.email, status_code=exc.status
+        )
     return redirect(request, "/account", message=_("Your e-mail address is changed."))
 
 

@@ -53,3 +53,21 @@ async def test_inside_an_open_transaction_it_joins_it(asker: User) -> None:
             await in_one_call(lambda c: _rename_board(c, board.id))
             raise RuntimeError("roll the outer transaction back")
     assert (await Board.get(id=board.id)).name == board.name
+
+
+async def test_a_failed_commit_rolls_back_and_leaves_the_connection_usable(asker: User) -> None:
+    board = await Board.first()
+    assert board is not None
+
+    def rename_then_break_a_deferred_key(connection: sqlite3.Connection) -> None:
+        _rename_board(connection, board.id)
+        connection.execute("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT
+        connection.execute(
+            "INSERT INTO kudos (answer_id, giver_id, created_at) VALUES (999999, ?, '2026-01-01')",
+            [asker.id],
+        )
+
+    with pytest.raises(IntegrityError):
+        await in_one_call(rename_then_break_a_deferred_key)
+    assert (await Board.get(id=board.id)).name == board.name
+    assert await in_one_call(lambda c: _rename_board(c, board.id)) == 1

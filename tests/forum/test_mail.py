@@ -12,6 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from forum.actions import mail as mail_actions
+from forum.actions.password_reset import check_request_reset
 from forum.jobs import send_mail
 from forum.models import DeliveryState, Mail, Notification, User
 from forum.settings import Settings, configure
@@ -199,3 +200,29 @@ async def test_the_mail_outbox_through_the_api(
         assert retried.status_code == 200 and retried.json()["state"] == "pending"
         assert (await client.post(f"/api/v1/mail/{listed[0]['id']}/retry")).status_code == 409
         assert (await client.post("/api/v1/mail/999999/retry")).status_code == 404
+
+
+async def test_a_retry_goes_to_the_members_present_address_but_never_resends_a_reset_link(
+    app: Starlette, box: Mailbox, asker: User, helper: User, admin: User
+) -> None:
+    box.refuse.add("asker@example.com")
+    await make_answer(await make_question(asker, at=T0), helper)
+    assert await check_request_reset("asker", now=T0) == 1
+    assert (await send_mail(T0 + MINUTE)).failed == 2
+    reset = await Mail.get(key__startswith="password_reset:")
+    notice = await Mail.get(key__startswith="notification:")
+    assert reset.body == ""  # the link is not kept
+    await User.filter(id=asker.id).update(email="asker@example.org")  # the member mends it
+    async with browser(app, admin) as page:
+        listed = await page.get("/staff/mail")
+        assert f"/staff/mail/{notice.id}/retry" in listed.text
+        assert f"/staff/mail/{reset.id}/retry" not in listed.text
+        refused = await page.post(f"/staff/mail/{reset.id}/retry", data=form(page))
+        assert refused.status_code == 409
+        assert (
+            await page.post(f"/staff/mail/{notice.id}/retry", data=form(page))
+        ).status_code == 303
+    await reset.refresh_from_db()
+    assert reset.state == DeliveryState.FAILED
+    assert (await send_mail()).sent == 1
+    assert [m["To"] for m in box.messages] == ["asker@example.org"]

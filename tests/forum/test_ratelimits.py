@@ -104,6 +104,31 @@ async def test_ten_failed_logins_lock_the_account_for_that_address(
         assert shown.status_code == 429 and "try again in" in shown.text
 
 
+async def test_a_token_cannot_guess_the_password_through_an_email_change(
+    app: Starlette, helper: User
+) -> None:
+    url = "/api/v1/me/email"
+    async with await api(app, helper) as client:
+        for _ in range(10):
+            wrong = await client.post(
+                url, json={"email": "thief@example.org", "current_password": "a guess!!!"}
+            )
+            assert wrong.status_code == 400
+        right = {"email": "thief@example.org", "current_password": PASSWORD}
+        refused = await client.post(url, json=right)
+        assert refused.status_code == 429 and "try again in" in refused.json()["error"]["message"]
+        # The guesses count as failed logins of that account from that address.
+        login = {"username": helper.username, "password": PASSWORD}
+        assert (await client.post("/api/v1/auth/token", json=login)).status_code == 429
+    assert (await User.get(id=helper.id)).email == "helper@example.com"
+    async with browser(app, helper) as page:
+        shown = await page.post(
+            "/account/email",
+            data=form(page, email="thief@example.org", current_password=PASSWORD),
+        )
+        assert shown.status_code == 429 and "try again in" in shown.text
+
+
 async def test_three_sign_ups_a_day_per_address(app: Starlette) -> None:
     async with await api(app) as client:
         for i in range(3):

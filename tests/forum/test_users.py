@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 from starlette.applications import Starlette
 
@@ -34,6 +36,21 @@ async def test_the_last_admin_keeps_the_role(admin: User) -> None:
     assert (await User.get(id=admin.id)).role.value == "member"
     with pytest.raises(Conflict):
         await check_set_role(second, "staff", acting_user=second)
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(admin: User) -> None:
+    second = await factories.make_user("second_admin", role="admin")
+
+    async def demote(target: User, actor: User) -> str:
+        try:
+            await check_set_role(target, "member", acting_user=actor)
+        except Conflict:
+            return "refused"
+        return "demoted"
+
+    outcomes = await asyncio.gather(demote(admin, second), demote(second, admin))
+    assert sorted(outcomes) == ["demoted", "refused"]
+    assert await User.filter(role="admin").count() == 1
 
 
 async def test_an_admin_changes_a_role_in_the_browser(
@@ -121,3 +138,9 @@ async def test_staff_find_a_member_by_the_start_of_the_username(
         assert "No username starts with zz." in none.text
     async with factories.browser(app, asker) as member:
         assert (await member.get("/staff/members?q=a")).status_code == 403
+
+
+async def test_a_member_search_with_a_nul_byte_finds_nobody(app: Starlette, staff: User) -> None:
+    async with factories.browser(app, staff) as client:
+        found = await client.get("/staff/members?q=as%00ker")
+        assert found.status_code == 200 and "No username starts with" in found.text

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 
-from forum.models import Acceptance, Answer, Kudos, Question, Revision, Role, User
+from forum.models import Acceptance, Answer, Board, Kudos, Question, Revision, Role, User
 from tests import factories
 
 QUESTIONS = "/api/v1/questions"
@@ -190,6 +190,9 @@ WRITE_ENDPOINTS: list[tuple[str, str]] = [
     ("PUT", "/api/v1/questions/{question}/accepted-answer"),
     ("POST", "/api/v1/admin/users/{user}/role"),
     ("POST", "/api/v1/admin/users/{user}/suspend"),
+    ("POST", "/api/v1/me/email"),
+    ("POST", "/api/v1/boards"),
+    ("PATCH", "/api/v1/boards/ideas"),
 ]
 
 
@@ -213,6 +216,31 @@ async def test_every_json_write_endpoint_refuses_malformed_bodies_with_400(
             collect(problems, repr(raw), assert_api_error, r, 400, "body")
     assert not problems, "\n".join(problems)
     assert await row_counts() == before
+
+
+BAD_BOARD_FIELDS: list[tuple[str, Any]] = [
+    ("slug", "Capitals"), ("slug", "x" * 51), ("slug", 7), ("slug", "a/b"), ("slug", "é"),
+    ("name", 12345), ("name", "x"), ("name", "x" * 101), ("name", "nul\x00byte"),
+    ("description", ["a"]), ("description", "x" * 501),
+    ("sla_hours", "soon"), ("sla_hours", -1), ("sla_hours", 721), ("sla_hours", 2.5),
+    ("sla_hours", "9" * 40), ("sla_hours", True), ("sla_hours", None),
+    ("urgent", "true"), ("urgent", 1), ("position", 1001), ("position", {"n": 1}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "value"), BAD_BOARD_FIELDS)
+async def test_a_bad_board_field_is_a_400_naming_it_and_writes_nothing(
+    app: Starlette, admin: User, field: str, value: Any
+) -> None:
+    before = await Board.all().order_by("id").values()
+    board = {"slug": "roaming", "name": "Roaming", "sla_hours": 12, field: value}
+    async with await factories.api(app, admin) as c:
+        made = await c.post("/api/v1/boards", json=board)
+        assert_api_error(made, 400, field)
+        changed = await c.patch("/api/v1/boards/ideas", json={field: value})
+        if field != "slug":  # not settable: ignored
+            assert_api_error(changed, 400, field)
+    assert await Board.all().order_by("id").values() == before
 
 
 # -- wrong types for each field of POST /api/v1/questions --------------------------------------

@@ -26,6 +26,7 @@ from forum.api import acceptance as api_acceptance
 from forum.api import accounts as api_accounts
 from forum.api import answers as api_answers
 from forum.api import boards as api_boards
+from forum.api import email_change as api_email_change
 from forum.api import escalations as api_escalations
 from forum.api import flags as api_flags
 from forum.api import kudos as api_kudos
@@ -57,6 +58,7 @@ from forum.views import (
     accounts,
     answers,
     boards,
+    email_change,
     escalations,
     flags,
     kudos,
@@ -255,6 +257,7 @@ def api_routes() -> list[Any]:
     return [
         *api_accounts.routes,
         *api_password_reset.routes,
+        *api_email_change.routes,
         *api_users.routes,
         *api_boards.routes,
         *api_questions.routes,
@@ -292,6 +295,7 @@ def html_routes() -> list[Any]:
         *notifications.routes,
         *accounts.routes,
         *password_reset.routes,
+        *email_change.routes,
         *profile.routes,
         *points.routes,
         *ledger.routes,

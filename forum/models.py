@@ -471,6 +471,27 @@ class Mail(Model):
         ]
 
 
+class EmailChange(Model):
+    """A change of e-mail address waiting for its confirmation: a one-time link mailed to the new
+    address (only its token's sha256 is kept) that works once, until `expires_at`. Asking again
+    ends the member's earlier ones."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="email_changes", on_delete=fields.CASCADE
+    )
+    user_id: int
+    new_email = fields.CharField(max_length=254)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "email_changes"
+        indexes = [Index(fields=("user_id", "used_at"), name="email_change_user")]
+
+
 class PasswordReset(Model):
     """A one-time password reset: the token is mailed, only its sha256 is kept. It works once
     (`used_at`), until `expires_at`; using it, or a new password, ends the member's other resets."""

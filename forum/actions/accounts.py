@@ -1,4 +1,4 @@
-"""Accounts: register, authenticate, change password or e-mail address, issue API tokens.
+"""Accounts: register, authenticate, change password, issue API tokens.
 
 Usernames are unique case-insensitively (a UNIQUE key on the lower-cased name); a password
 change bumps the session version so every other session is logged out.
@@ -13,7 +13,6 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
-from forum.actions.mail import Letter, enqueue, render
 from forum.auth import Auth, new_api_token
 from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
@@ -154,40 +153,6 @@ async def confirm_current_password(auth: Auth, user: User, current: object, addr
     ):
         await count_login_failure(user.username_key, address)
         raise ValidationFailed({"current_password": _("Current password is wrong.")})
-
-
-async def check_change_email(
-    auth: Auth,
-    user: User,
-    *,
-    current: object,
-    email: object,
-    address: str = "",
-    now: datetime | None = None,
-) -> User:
-    """A new e-mail address, confirmed by the password. The old address is told (a notice, sent
-    whatever the member's mail choice), and reset links mailed to it stop working."""
-    errors = v.Errors()
-    email_text = email_value(errors, "email", email)
-    errors.raise_if_any()
-    await confirm_current_password(auth, user, current, address)
-    if email_text == user.email:
-        return user
-    now = resolve(now)
-    async with in_transaction():
-        # The row lock orders this change with a reset request for the same member.
-        await User.filter(id=user.id).select_for_update().only("id").first()
-        await User.filter(id=user.id).update(email=email_text)
-        await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=now)
-        if user.email:
-            subject, body = render(
-                "email_changed", user.locale, name=user.name, username=user.username,
-                new_address=email_text,
-            )  # fmt: skip
-            key = f"email_changed:{user.id}:{now:%Y%m%d%H%M%S%f}"
-            await enqueue([Letter(key, user.id, user.email, subject, body)], now=now)
-    await user.refresh_from_db()
-    return user
 
 
 async def do_set_password(user_id: int, password_hash: str, *, now: datetime) -> None:

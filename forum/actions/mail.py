@@ -32,7 +32,7 @@ from forum.clock import resolve
 from forum.db import fetch_dicts, in_list, insert_rows, is_postgres
 from forum.errors import Conflict
 from forum.i18n import gettext, ngettext, speaking
-from forum.models import DeliveryState, Mail, PasswordReset, User
+from forum.models import DeliveryState, EmailChange, Mail, PasswordReset, User
 from forum.outbox import retry_failed, settle, take_lease
 from forum.permissions import require_mail
 from forum.settings import ROOT, Settings, get_settings
@@ -212,11 +212,13 @@ _LEASED = "id, key, to_address, subject, body, redact, attempts"
 
 
 async def _spent_link(key: str, now: datetime) -> bool:
-    """Whether `key` is a password reset's mail whose link can no longer be used."""
-    kind, _, reset_id = key.partition(":")
-    if kind != "password_reset" or not reset_id.isdigit():
+    """Whether `key` is the mail of a one-time link (a password reset, a change of address)
+    that can no longer be used."""
+    kind, _, link_id = key.partition(":")
+    model = {"password_reset": PasswordReset, "email_change": EmailChange}.get(kind)
+    if model is None or not link_id.isdigit():
         return False
-    usable = PasswordReset.filter(id=int(reset_id), used_at=None, expires_at__gt=now)
+    usable = model.filter(id=int(link_id), used_at=None, expires_at__gt=now)
     return not await usable.exists()
 
 
@@ -232,9 +234,9 @@ async def try_send_one_mail(now: datetime | None = None) -> Sent | None:
     if row is None:
         return None
     if await _spent_link(str(row["key"]), now):
-        # A reset link that expired (or was used, or replaced) while its mail waited, say for
-        # an SMTP outage: sending it now would only send a dead link.
-        via, error, final = "", "the reset link expired before it could be sent", True
+        # A one-time link that expired (or was used, or replaced) while its mail waited, say
+        # for an SMTP outage: sending it now would only send a dead link.
+        via, error, final = "", "the link expired before it could be sent", True
     else:
         via, error, final = await _send(row, now)
     state, changes = settle(
@@ -261,7 +263,7 @@ async def check_retry_mail(mail: Mail, *, acting_user: User, now: datetime | Non
     if mail.redact:
         # Its body (the link) is not kept once the mail failed, and a link is better new.
         raise Conflict(
-            gettext("A password reset mail is not sent again: the member can ask for a new link.")
+            gettext("A mail with a one-time link is not sent again: the member can ask anew.")
         )
     async with in_transaction():
         if not await retry_failed("mails", mail.id, now=resolve(now)):

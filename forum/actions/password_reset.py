@@ -10,8 +10,6 @@ may ask 5 times an hour.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
@@ -25,6 +23,7 @@ from forum.clock import resolve
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import PasswordReset, User
+from forum.onetime import find_usable, new_token
 from forum.ratelimits import limit_password_reset
 from forum.settings import get_settings
 
@@ -32,10 +31,6 @@ from forum.settings import get_settings
 PER_MEMBER_PER_HOUR = 3
 # Members one request may reach (an e-mail address may belong to several accounts).
 MAX_ACCOUNTS = 5
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def check_request_reset(
@@ -74,10 +69,10 @@ async def check_request_reset(
             ).count()
             if recent >= PER_MEMBER_PER_HOUR:
                 continue
-            token = secrets.token_urlsafe(32)
+            token, hashed = new_token()
             reset = await PasswordReset.create(
                 user_id=user.id,
-                token_hash=_hash(token),
+                token_hash=hashed,
                 created_at=now,
                 expires_at=now + timedelta(minutes=settings.password_reset_minutes),
             )
@@ -103,13 +98,7 @@ def _invalid() -> ValidationFailed:
 
 async def find_usable_reset(token: object, *, now: datetime | None = None) -> PasswordReset:
     """The reset of this token while it can still be used; otherwise a 400 on `token`."""
-    if not isinstance(token, str) or not 20 <= len(token) <= 100:
-        raise _invalid()
-    reset = await PasswordReset.get_or_none(
-        token_hash=_hash(token), used_at=None, expires_at__gt=resolve(now)
-    )
-    if reset is None:
-        raise _invalid()
+    reset: PasswordReset = await find_usable(PasswordReset, token, resolve(now), _invalid)
     return reset
 
 

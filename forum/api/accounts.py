@@ -8,7 +8,6 @@ from starlette.routing import Route
 
 from forum.actions.accounts import (
     check_authenticate,
-    check_change_email,
     check_register,
     do_create_api_token,
 )
@@ -69,23 +68,9 @@ async def update_me(request: Request) -> Response:
     return ok(me_body(user))
 
 
-async def change_email(request: Request) -> Response:
-    user = await require_api_user(request)
-    data = await json_body(request)
-    user = await check_change_email(
-        auth_of(request),
-        user,
-        current=data.get("current_password"),
-        email=data.get("email"),
-        address=client_address(request),
-    )
-    return ok(me_body(user))
-
-
 routes = [
     Route("/auth/register", register, methods=["POST"]),
     Route("/auth/token", token, methods=["POST"]),
     Route("/me", me, methods=["GET"]),
     Route("/me", update_me, methods=["PATCH"]),
-    Route("/me/email", change_email, methods=["POST"]),
 ]

@@ -340,9 +340,20 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "post",
         "/me/email",
-        "Change your e-mail address, confirmed by your password (the old address is told)",
+        "Ask to change your e-mail address, with your password: a one-time link goes to the new "
+        "address (202; 200 when it is your address already)",
         "member",
         _obj(email=STR, current_password=STR),
+        202,
+        _obj(detail=STR),
+    ),
+    (
+        "post",
+        "/me/email/confirm",
+        "Set the new e-mail address with the mailed link's token: once, within 24 hours (the old "
+        "address is told)",
+        "anyone",
+        _obj(token=STR),
         200,
         _ME,
     ),

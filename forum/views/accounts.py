@@ -1,4 +1,4 @@
-"""Pages: register, log in, log out, change password or e-mail address."""
+"""Pages: register, log in, log out, change password."""
 
 from __future__ import annotations
 
@@ -8,12 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum.actions.accounts import (
-    check_authenticate,
-    check_change_email,
-    check_change_password,
-    check_register,
-)
+from forum.actions.accounts import check_authenticate, check_change_password, check_register
 from forum.auth import auth_of, form_text, read_form
 from forum.errors import ForumError, ValidationFailed
 from forum.i18n import gettext as _
@@ -109,41 +104,6 @@ async def change_password(request: Request) -> Response:
     return response
 
 
-async def email_form(request: Request) -> Response:
-    user = await require_viewer(request)
-    return await _email_page(request, {"email": ""}, {}, user.email, status_code=200)
-
-
-async def change_email(request: Request) -> Response:
-    user = await require_viewer(request)
-    form = await read_form(request)
-    email = form_text(form, "email")
-    try:
-        await check_change_email(
-            auth_of(request),
-            user,
-            current=form_text(form, "current_password"),
-            email=email,
-            address=client_address(request),
-        )
-    except ValidationFailed as exc:
-        return await _email_page(
-            request, {"email": email}, exc.errors, user.email, status_code=exc.status
-        )
-    return redirect(request, "/account", message=_("Your e-mail address is changed."))
-
-
-async def _email_page(
-    request: Request,
-    values: dict[str, str],
-    errors: dict[str, str],
-    current: str,
-    status_code: int = 400,
-) -> Response:
-    context = {"form": values, "errors": errors, "current": current}
-    return await render(request, "forum/accounts_email.html", context, status_code=status_code)
-
-
 async def _form(
     request: Request,
     template: str,
@@ -164,6 +124,4 @@ routes = [
     Route("/logout", logout, methods=["POST"], name="logout"),
     Route("/account/password", password_form, methods=["GET"]),
     Route("/account/password", change_password, methods=["POST"]),
-    Route("/account/email", email_form, methods=["GET"]),
-    Route("/account/email", change_email, methods=["POST"]),
 ]

@@ -1,16 +1,10 @@
 import pytest
 from starlette.applications import Starlette
 
-from forum.actions.accounts import (
-    check_authenticate,
-    check_change_email,
-    check_change_password,
-    check_register,
-)
-from forum.actions.password_reset import check_request_reset
+from forum.actions.accounts import check_authenticate, check_change_password, check_register
 from forum.auth import SESSION_COOKIE, Auth, hash_api_token
 from forum.errors import Conflict, NotAuthenticated, ValidationFailed
-from forum.models import ApiToken, Mail, PasswordReset, User
+from forum.models import ApiToken, User
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -222,70 +216,3 @@ async def test_password_change_revokes_every_api_token(
         await check_change_password(auth, asker, current=PASSWORD, new="a brand new password")
         assert (await c.get("/api/v1/me")).status_code == 401
     assert await ApiToken.filter(user_id=asker.id).count() == 0
-
-
-async def test_change_email_needs_the_password_tells_the_old_address_and_spends_reset_links(
-    auth: Auth, asker: User
-) -> None:
-    assert await check_request_reset("asker") == 1
-    with pytest.raises(ValidationFailed) as wrong:
-        await check_change_email(auth, asker, current="not my password", email="new@example.org")
-    assert set(wrong.value.errors) == {"current_password"}
-    with pytest.raises(ValidationFailed) as bad:
-        await check_change_email(auth, asker, current=PASSWORD, email="not an address")
-    assert set(bad.value.errors) == {"email"}
-    assert (await User.get(id=asker.id)).email == "asker@example.com"
-    assert await PasswordReset.filter(user_id=asker.id, used_at=None).count() == 1
-
-    user = await check_change_email(auth, asker, current=PASSWORD, email="new@example.org")
-    assert user.email == "new@example.org"
-    notice = await Mail.get(user_id=asker.id, key__startswith="email_changed:")
-    assert notice.to_address == "asker@example.com"
-    assert notice.subject == "Your Peerdesk e-mail address was changed"
-    assert "new@example.org" in notice.body
-    # A link mailed to the old address no longer works.
-    assert await PasswordReset.filter(user_id=asker.id, used_at=None).count() == 0
-
-
-async def test_change_email_in_the_browser(app: Starlette, asker: User) -> None:
-    async with factories.browser(app, asker) as client:
-        account = await client.get("/account")
-        assert "Mail goes to asker@example.com." in account.text
-        assert 'href="/account/email"' in account.text
-        page = await client.get("/account/email")
-        assert page.status_code == 200 and 'name="current_password"' in page.text
-        no_csrf = await client.post("/account/email", data={"email": "x@example.org"})
-        assert no_csrf.status_code == 403
-        wrong = await client.post(
-            "/account/email",
-            data=factories.form(
-                client, email="typed@example.org", current_password="wrong password"
-            ),
-        )
-        assert wrong.status_code == 400
-        assert "Current password is wrong." in wrong.text and "typed@example.org" in wrong.text
-        done = await client.post(
-            "/account/email",
-            data=factories.form(client, email="typed@example.org", current_password=PASSWORD),
-        )
-        assert done.status_code == 303 and done.headers["location"] == "/account"
-        assert "Mail goes to typed@example.org." in (await client.get("/account")).text
-
-
-async def test_change_email_through_the_api(app: Starlette, asker: User) -> None:
-    async with await factories.api(app, asker) as client:
-        assert (await client.get("/api/v1/me")).json()["email"] == "asker@example.com"
-        bad = await client.post("/api/v1/me/email", json={"email": 5, "current_password": PASSWORD})
-        assert bad.status_code == 400 and "email" in bad.json()["error"]["message"]
-        wrong = await client.post("/api/v1/me/email", json={"email": "a@example.org"})
-        assert wrong.status_code == 400 and "password" in wrong.json()["error"]["message"].lower()
-        done = await client.post(
-            "/api/v1/me/email", json={"email": "a@example.org", "current_password": PASSWORD}
-        )
-        assert done.status_code == 200 and done.json()["email"] == "a@example.org"
-    async with await factories.api(app) as anonymous:
-        refused = await anonymous.post(
-            "/api/v1/me/email", json={"email": "b@example.org", "current_password": PASSWORD}
-        )
-        assert refused.status_code == 401
-    assert (await User.get(id=asker.id)).email == "a@example.org"

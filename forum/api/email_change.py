@@ -1,0 +1,42 @@
+"""API: ask to change your e-mail address, and confirm it with the mailed token."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.email_change import check_confirm_email_change, check_request_email_change
+from forum.api.base import json_body, me_body, ok, require_api_user
+from forum.auth import auth_of
+from forum.net import client_address
+
+
+async def request_change(request: Request) -> Response:
+    user = await require_api_user(request)
+    data = await json_body(request)
+    sent = await check_request_email_change(
+        auth_of(request),
+        user,
+        current=data.get("current_password"),
+        email=data.get("email"),
+        address=client_address(request),
+    )
+    detail = (
+        "A confirmation link was mailed to the new address; it changes when the link is used."
+        if sent
+        else "That is your address already."
+    )
+    return ok({"detail": detail}, status_code=202 if sent else 200)
+
+
+async def confirm(request: Request) -> Response:
+    data = await json_body(request)
+    user = await check_confirm_email_change(data.get("token"))
+    return ok(me_body(user))
+
+
+routes = [
+    Route("/me/email", request_change, methods=["POST"]),
+    Route("/me/email/confirm", confirm, methods=["POST"]),
+]

@@ -1,0 +1,100 @@
+"""Pages: ask to change your e-mail address, and confirm it with the link mailed to the new one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum.actions.email_change import (
+    LINK_HOURS,
+    check_confirm_email_change,
+    check_request_email_change,
+    find_usable_email_change,
+)
+from forum.auth import auth_of, form_text, read_form
+from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
+from forum.net import client_address
+from forum.web import redirect, render, require_viewer
+
+
+async def email_form(request: Request) -> Response:
+    user = await require_viewer(request)
+    return await _email_page(request, {"email": ""}, {}, user.email, status_code=200)
+
+
+async def request_change(request: Request) -> Response:
+    user = await require_viewer(request)
+    form = await read_form(request)
+    email = form_text(form, "email")
+    try:
+        sent = await check_request_email_change(
+            auth_of(request),
+            user,
+            current=form_text(form, "current_password"),
+            email=email,
+            address=client_address(request),
+        )
+    except ValidationFailed as exc:
+        return await _email_page(
+            request, {"email": email}, exc.errors, user.email, status_code=exc.status
+        )
+    if not sent:
+        return redirect(request, "/account", message=_("That is your address already."))
+    message = _(
+        "We sent a link to %(address)s. Your address changes when you open it (within "
+        "%(hours)d hours)."
+    ) % {"address": email.strip(), "hours": LINK_HOURS}
+    return redirect(request, "/account", message=message)
+
+
+async def confirm_form(request: Request) -> Response:
+    token = request.path_params["token"]
+    try:
+        change = await find_usable_email_change(token)
+    except ValidationFailed as exc:
+        return await _confirm_page(request, None, exc.errors, status_code=exc.status)
+    return await _confirm_page(request, change.new_email, {}, token=token)
+
+
+async def confirm(request: Request) -> Response:
+    await read_form(request)
+    try:
+        await check_confirm_email_change(request.path_params["token"])
+    except ValidationFailed as exc:
+        return await _confirm_page(request, None, exc.errors, status_code=exc.status)
+    return redirect(request, "/account", message=_("Your e-mail address is changed."))
+
+
+async def _email_page(
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    current: str,
+    status_code: int = 400,
+) -> Response:
+    context = {"form": values, "errors": errors, "current": current, "hours": LINK_HOURS}
+    return await render(request, "forum/accounts_email.html", context, status_code=status_code)
+
+
+async def _confirm_page(
+    request: Request,
+    new_email: str | None,
+    errors: dict[str, str],
+    *,
+    token: str = "",
+    status_code: int = 200,
+) -> Response:
+    context: dict[str, Any] = {"new_email": new_email, "errors": errors, "token": token}
+    return await render(request, "forum/email_confirm.html", context, status_code=status_code)
+
+
+routes = [
+    Route("/account/email", email_form, methods=["GET"]),
+    Route("/account/email", request_change, methods=["POST"]),
+    Route("/account/email/confirm/{token:str}", confirm_form, methods=["GET"]),
+    Route("/account/email/confirm/{token:str}", confirm, methods=["POST"]),
+]

@@ -17,7 +17,7 @@ from forum.auth import Auth, new_api_token
 from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
 from forum.i18n import gettext as _
-from forum.models import ApiToken, PasswordReset, Role, User
+from forum.models import ApiToken, EmailChange, PasswordReset, Role, User
 from forum.ratelimits import check_login_failures, count_login_failure, limit_registration
 
 MIN_PASSWORD = 10
@@ -157,12 +157,13 @@ async def confirm_current_password(auth: Auth, user: User, current: object, addr
 
 async def do_set_password(user_id: int, password_hash: str, *, now: datetime) -> None:
     """In the caller's transaction. A new password ends every other way in: other sessions,
-    every API token, and any password reset link not used yet."""
+    every API token, and any password reset or e-mail change link not used yet."""
     await User.filter(id=user_id).update(
         password_hash=password_hash, session_version=F("session_version") + 1
     )
     await ApiToken.filter(user_id=user_id).delete()
     await PasswordReset.filter(user_id=user_id, used_at=None).update(used_at=now)
+    await EmailChange.filter(user_id=user_id, used_at=None).update(used_at=now)
 
 
 async def do_create_api_token(user: User, *, now: datetime | None = None) -> str:

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from starlette.applications import Starlette
 
+from forum.actions.accounts import check_change_password
 from forum.actions.email_change import check_confirm_email_change, check_request_email_change
 from forum.actions.password_reset import check_request_reset
 from forum.auth import Auth
@@ -76,6 +77,17 @@ async def test_a_link_works_once_within_a_day_and_a_new_request_ends_the_old_one
     assert not await check_request_email_change(
         auth, asker, current=PASSWORD, email="B@example.org", now=T0
     )
+
+
+async def test_a_new_password_ends_a_pending_change(auth: Auth, asker: User) -> None:
+    # Someone who knew the password asked to move the account's mail to their address; the
+    # member changing the password must stop that link.
+    await check_request_email_change(auth, asker, current=PASSWORD, email="thief@example.org")
+    token = await _token(asker)
+    await check_change_password(auth, asker, current=PASSWORD, new="a brand new passphrase")
+    with pytest.raises(ValidationFailed):
+        await check_confirm_email_change(token)
+    assert (await User.get(id=asker.id)).email == "asker@example.com"
 
 
 async def test_two_uses_of_one_link_at_once_change_it_once(auth: Auth, asker: User) -> None:

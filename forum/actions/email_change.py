@@ -61,6 +61,24 @@ async def check_request_email_change(
     return True
 
 
+async def pending_email_change(user_id: int, *, now: datetime | None = None) -> EmailChange | None:
+    """The member's change waiting for its link, if it can still be confirmed."""
+    return (
+        await EmailChange.filter(user_id=user_id, used_at=None, expires_at__gt=resolve(now))
+        .order_by("-id")
+        .first()
+    )
+
+
+async def check_cancel_email_change(user: User, *, now: datetime | None = None) -> bool:
+    """End the member's pending change, so its link stops working; False when there was none."""
+    now = resolve(now)
+    ended = await EmailChange.filter(user_id=user.id, used_at=None, expires_at__gt=now).update(
+        used_at=now
+    )
+    return ended > 0
+
+
 def _invalid() -> ValidationFailed:
     return ValidationFailed(
         {"token": _("This confirmation link is used, expired or wrong. Ask for a new one.")}

@@ -6,10 +6,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum.actions.email_change import check_confirm_email_change, check_request_email_change
+from forum.actions.email_change import (
+    check_cancel_email_change,
+    check_confirm_email_change,
+    check_request_email_change,
+    pending_email_change,
+)
 from forum.api.base import json_body, me_body, ok, require_api_user
 from forum.auth import auth_of
 from forum.net import client_address
+
+
+async def show(request: Request) -> Response:
+    user = await require_api_user(request)
+    change = await pending_email_change(user.id)
+    pending = change and {"email": change.new_email, "expires_at": change.expires_at}
+    return ok({"email": user.email, "pending": pending})
+
+
+async def cancel(request: Request) -> Response:
+    user = await require_api_user(request)
+    return ok({"cancelled": await check_cancel_email_change(user)})
 
 
 async def request_change(request: Request) -> Response:
@@ -37,6 +54,8 @@ async def confirm(request: Request) -> Response:
 
 
 routes = [
+    Route("/me/email", show, methods=["GET"]),
     Route("/me/email", request_change, methods=["POST"]),
+    Route("/me/email", cancel, methods=["DELETE"]),
     Route("/me/email/confirm", confirm, methods=["POST"]),
 ]

@@ -338,6 +338,27 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         _ME,
     ),
     (
+        "get",
+        "/me/email",
+        "Your e-mail address and the change waiting for its link, if any",
+        "member",
+        None,
+        200,
+        _obj(
+            email=STR,
+            pending={"type": ["object", "null"], "properties": {"email": STR, "expires_at": TIME}},
+        ),
+    ),
+    (
+        "delete",
+        "/me/email",
+        "Cancel the change waiting for its link (its link stops working)",
+        "member",
+        None,
+        200,
+        _obj(cancelled=BOOL),
+    ),
+    (
         "post",
         "/me/email",
         "Ask to change your e-mail address, with your password: a one-time link goes to the new "

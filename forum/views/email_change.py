@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from forum.actions.email_change import (
     LINK_HOURS,
+    check_cancel_email_change,
     check_confirm_email_change,
     check_request_email_change,
     find_usable_email_change,
@@ -48,6 +49,16 @@ async def request_change(request: Request) -> Response:
         "We sent a link to %(address)s. Your address changes when you open it (within "
         "%(hours)d hours)."
     ) % {"address": email.strip(), "hours": LINK_HOURS}
+    return redirect(request, "/account", message=message)
+
+
+async def cancel_change(request: Request) -> Response:
+    user = await require_viewer(request)
+    await read_form(request)
+    if await check_cancel_email_change(user):
+        message = _("The change of e-mail address is cancelled: its link no longer works.")
+    else:
+        message = _("There was no change of e-mail address to cancel.")
     return redirect(request, "/account", message=message)
 
 
@@ -95,6 +106,7 @@ async def _confirm_page(
 routes = [
     Route("/account/email", email_form, methods=["GET"]),
     Route("/account/email", request_change, methods=["POST"]),
+    Route("/account/email/cancel", cancel_change, methods=["POST"]),
     Route("/account/email/confirm/{token:str}", confirm_form, methods=["GET"]),
     Route("/account/email/confirm/{token:str}", confirm, methods=["POST"]),
 ]

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum.actions.accounts import do_create_api_token
+from forum.actions.email_change import pending_email_change
 from forum.actions.profile import check_update_profile
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
@@ -21,7 +22,7 @@ FIELDS = ("display_name", "locale", "payout_method", "payout_address")
 
 async def profile(request: Request) -> Response:
     user = await require_viewer(request)
-    return await _render(request, _current(user), {})
+    return await _render(request, user, _current(user), {})
 
 
 async def update(request: Request) -> Response:
@@ -33,7 +34,7 @@ async def update(request: Request) -> Response:
     try:
         await check_update_profile(request.app.state.settings, user, **values)
     except ValidationFailed as exc:
-        return await _render(request, values, exc.errors, status_code=400)
+        return await _render(request, user, values, exc.errors, status_code=400)
     return redirect(request, "/account", message=_("Your profile is saved."))
 
 
@@ -41,7 +42,7 @@ async def create_token(request: Request) -> Response:
     user = await require_viewer(request)
     await read_form(request)
     token = await do_create_api_token(user)
-    return await _render(request, _current(user), {}, new_token=token)
+    return await _render(request, user, _current(user), {}, new_token=token)
 
 
 def _current(user: User) -> dict[str, Any]:
@@ -56,6 +57,7 @@ def _current(user: User) -> dict[str, Any]:
 
 async def _render(
     request: Request,
+    user: User,
     form: dict[str, Any],
     errors: dict[str, str],
     *,
@@ -72,6 +74,7 @@ async def _render(
             "locales": settings.locales,
             "payout_methods": settings.payout_methods,
             "new_token": new_token,
+            "pending_email": await pending_email_change(user.id),
         },
         status_code=status_code,
     )

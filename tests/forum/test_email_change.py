@@ -168,3 +168,51 @@ async def test_through_the_api(app: Starlette, asker: User) -> None:
         assert bad_token.status_code == 400 and "token" in bad_token.json()["error"]["message"]
         done = await anonymous.post("/api/v1/me/email/confirm", json={"token": await _token(asker)})
         assert done.status_code == 200 and done.json()["email"] == "a@example.org"
+
+
+async def test_a_pending_change_is_shown_and_can_be_cancelled(
+    app: Starlette, auth: Auth, asker: User
+) -> None:
+    await check_request_email_change(auth, asker, current=PASSWORD, email="typo@example.og")
+    token = await _token(asker)
+    async with factories.browser(app, asker) as client:
+        account = await client.get("/account")
+        assert "Waiting for confirmation: we sent a link to typo@example.og." in account.text
+        no_csrf = await client.post("/account/email/cancel")
+        assert no_csrf.status_code == 403
+        cancelled = await client.post("/account/email/cancel", data=factories.form(client))
+        assert cancelled.status_code == 303
+        after = await client.get("/account")
+        assert "The change of e-mail address is cancelled" in after.text
+        assert "Waiting for confirmation" not in after.text
+        again = await client.post("/account/email/cancel", data=factories.form(client))
+        assert (
+            "There was no change of e-mail address to cancel."
+            in (await client.get(again.headers["location"])).text
+        )
+    with pytest.raises(ValidationFailed):
+        await check_confirm_email_change(token)
+    assert (await User.get(id=asker.id)).email == "asker@example.com"
+
+
+async def test_the_api_shows_and_cancels_a_pending_change(
+    app: Starlette, auth: Auth, asker: User
+) -> None:
+    async with await factories.api(app, asker) as client:
+        nothing = await client.get("/api/v1/me/email")
+        assert nothing.json() == {"email": "asker@example.com", "pending": None}
+        await client.post(
+            "/api/v1/me/email", json={"email": "a@example.org", "current_password": PASSWORD}
+        )
+        token = await _token(asker)
+        pending = (await client.get("/api/v1/me/email")).json()["pending"]
+        assert pending["email"] == "a@example.org" and pending["expires_at"]
+        assert (await client.delete("/api/v1/me/email")).json() == {"cancelled": True}
+        assert (await client.delete("/api/v1/me/email")).json() == {"cancelled": False}
+        assert (await client.get("/api/v1/me/email")).json()["pending"] is None
+    async with await factories.api(app) as anonymous:
+        assert (await anonymous.get("/api/v1/me/email")).status_code == 401
+        assert (await anonymous.delete("/api/v1/me/email")).status_code == 401
+        refused = await anonymous.post("/api/v1/me/email/confirm", json={"token": token})
+        assert refused.status_code == 400
+    assert (await User.get(id=asker.id)).email == "asker@example.com"

@@ -354,6 +354,7 @@ class WebhookDelivery(Model):
         table = "webhook_deliveries"
         indexes = [
             Index(fields=("state", "next_attempt_at"), name="webhook_due"),
+            Index(fields=("state", "created_at", "id"), name="webhook_state_created"),
             Index(fields=("created_at",), name="webhook_created"),
         ]
 
@@ -467,6 +468,8 @@ class Mail(Model):
         table = "mails"
         indexes = [
             Index(fields=("state", "next_attempt_at"), name="mail_due"),
+            Index(fields=("state", "created_at", "id"), name="mail_state_created"),
+            Index(fields=("created_at", "id"), name="mail_created"),
             Index(fields=("user_id", "id"), name="mail_user"),
         ]
 

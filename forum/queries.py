@@ -300,20 +300,22 @@ _DELIVERY_FIELDS = (
 )  # fmt: skip
 
 
-async def list_deliveries(state: Any = None, *, limit: int = 100) -> list[dict[str, Any]]:
-    """Webhook deliveries of one state (or all), newest first."""
-    return await _outbox_rows(WebhookDelivery.all(), _DELIVERY_FIELDS, state, limit)
+async def list_deliveries(state: Any = None, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """Webhook deliveries of one state (or all), newest first, a page at a time."""
+    return await _outbox_page(WebhookDelivery.all(), _DELIVERY_FIELDS, state, cursor, limit)
 
 
-async def _outbox_rows(
-    query: QuerySet[Any], fields: tuple[str, ...], state: Any, limit: int
-) -> list[dict[str, Any]]:
+async def _outbox_page(
+    query: QuerySet[Any], fields: tuple[str, ...], state: Any, cursor: str | None, limit: int
+) -> Page:
     if state not in (None, ""):
         errors = v.Errors()
         chosen = v.choice(errors, "state", state, DELIVERY_TABS, "State")
         errors.raise_if_any()
         query = query.filter(state=chosen)
-    return list(await query.order_by("-id").limit(limit).values(*fields))
+    return await keyset_page(
+        query, "created_at", cursor=cursor, limit=limit, fields=fields, joined={}
+    )
 
 
 async def count_failed_deliveries() -> int:
@@ -331,9 +333,9 @@ _MAIL_FIELDS = (
 )  # fmt: skip
 
 
-async def list_mails(state: Any = None, *, limit: int = 100) -> list[dict[str, Any]]:
-    """Mails of one state (or all), newest first."""
-    return await _outbox_rows(Mail.all(), _MAIL_FIELDS, state, limit)
+async def list_mails(state: Any = None, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """Mails of one state (or all), newest first, a page at a time."""
+    return await _outbox_page(Mail.all(), _MAIL_FIELDS, state, cursor, limit)
 
 
 async def count_failed_mails() -> int:

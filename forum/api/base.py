@@ -13,7 +13,7 @@ from forum.auth import token_user
 from forum.errors import NotAuthenticated, ValidationFailed
 from forum.models import Question, User
 from forum.permissions import is_moderator
-from forum.queries import Page
+from forum.queries import Page, parse_limit
 
 
 class ApiJSONResponse(JSONResponse):
@@ -107,6 +107,16 @@ def question_detail(question: Question) -> dict[str, Any]:
         "created_at": question.created_at,
         "updated_at": question.updated_at,
         "last_activity_at": question.last_activity_at,
+    }
+
+
+def outbox_query(request: Request) -> dict[str, Any]:
+    """The state, cursor and page size asked of an outbox list (mail, webhook deliveries)."""
+    params = request.query_params
+    return {
+        "state": params.get("state"),
+        "cursor": params.get("cursor"),
+        "limit": parse_limit(params.get("limit"), default=50),
     }
 
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum.actions.mail import check_retry_mail
-from forum.api.base import ok, path_id, require_api_user
+from forum.api.base import ok, outbox_query, path_id, require_api_user
 from forum.permissions import access_mail, require_mail
 from forum.queries import get_mail, list_mails
 
@@ -20,8 +20,8 @@ def mail_body(row: dict[str, Any]) -> dict[str, Any]:
 
 async def index(request: Request) -> Response:
     require_mail(await require_api_user(request))
-    rows = await list_mails(request.query_params.get("state"))
-    return ok({"mails": [mail_body(r) for r in rows]})
+    page = await list_mails(**outbox_query(request))
+    return ok({"mails": [mail_body(r) for r in page.items], "next_cursor": page.next_cursor})
 
 
 async def retry(request: Request) -> Response:

@@ -725,7 +725,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "admin",
         None,
         200,
-        _obj(deliveries={"type": "array", "items": _DELIVERY}),
+        _obj(deliveries={"type": "array", "items": _DELIVERY}, next_cursor=NULLABLE_STR),
     ),
     (
         "post",
@@ -743,7 +743,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "admin",
         None,
         200,
-        _obj(mails={"type": "array", "items": _MAIL}),
+        _obj(mails={"type": "array", "items": _MAIL}, next_cursor=NULLABLE_STR),
     ),
     (
         "post",
@@ -840,8 +840,16 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
 
 _QUERY_PARAMS = {
     ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
-    ("get", "/webhooks/deliveries"): [("state", "failed | pending | delivered")],
-    ("get", "/mail"): [("state", "failed | pending | delivered")],
+    ("get", "/webhooks/deliveries"): [
+        ("state", "failed | pending | delivered"),
+        ("limit", "1–100, default 50"),
+        ("cursor", "next_cursor of the previous page"),
+    ],
+    ("get", "/mail"): [
+        ("state", "failed | pending | delivered"),
+        ("limit", "1–100, default 50"),
+        ("cursor", "next_cursor of the previous page"),
+    ],
     ("get", "/me/notifications"): [
         ("limit", "1–100, default 30"),
         ("cursor", "next_cursor of the previous page"),

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum.actions.webhooks import check_retry_delivery
-from forum.api.base import ok, path_id, require_api_user
+from forum.api.base import ok, outbox_query, path_id, require_api_user
 from forum.permissions import access_delivery, require_webhooks
 from forum.queries import get_delivery, list_deliveries
 
@@ -22,8 +22,10 @@ def delivery_body(row: dict[str, Any]) -> dict[str, Any]:
 
 async def index(request: Request) -> Response:
     require_webhooks(await require_api_user(request))
-    rows = await list_deliveries(request.query_params.get("state"))
-    return ok({"deliveries": [delivery_body(r) for r in rows]})
+    page = await list_deliveries(**outbox_query(request))
+    return ok(
+        {"deliveries": [delivery_body(r) for r in page.items], "next_cursor": page.next_cursor}
+    )
 
 
 async def retry(request: Request) -> Response:

@@ -19,7 +19,7 @@ async def index(request: Request) -> Response:
     require_mail(await require_viewer(request))
     tab = request.query_params.get("state") or "failed"
     context = {
-        "rows": await list_mails(tab),
+        "page": await list_mails(tab, cursor=request.query_params.get("cursor")),
         "tab": tab,
         "base": "/staff/mail",
         "tabs": DELIVERY_TABS,

@@ -19,7 +19,7 @@ async def index(request: Request) -> Response:
     require_webhooks(await require_viewer(request))
     tab = request.query_params.get("state") or "failed"
     context = {
-        "rows": await list_deliveries(tab),
+        "page": await list_deliveries(tab, cursor=request.query_params.get("cursor")),
         "tab": tab,
         "base": "/staff/webhooks",
         "tabs": DELIVERY_TABS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -226,3 +227,48 @@ async def test_a_retry_goes_to_the_members_present_address_but_never_resends_a_r
     assert reset.state == DeliveryState.FAILED
     assert (await send_mail()).sent == 1
     assert [m["To"] for m in box.messages] == ["asker@example.org"]
+
+
+async def test_the_outbox_pages_through_every_mail_newest_first(
+    app: Starlette, asker: User, admin: User
+) -> None:
+    # 60 failed mails, two of them at the same moment (the cursor breaks the tie by id).
+    moments = [T0 + i * MINUTE for i in range(59)] + [T0 + 58 * MINUTE]
+    await Mail.bulk_create(
+        Mail(
+            key=f"test:{i}", user_id=asker.id, to_address=f"m{i}@example.org", subject=f"S{i}",
+            body="", state=DeliveryState.FAILED, next_attempt_at=at, created_at=at,
+        )
+        for i, at in enumerate(moments)
+    )  # fmt: skip
+    await Mail.create(
+        key="test:sent", user_id=asker.id, to_address="sent@example.org", subject="sent", body="",
+        state=DeliveryState.DELIVERED, next_attempt_at=T0, created_at=T0 + 99 * MINUTE,
+    )  # fmt: skip
+    newest_first = [f"m{i}@example.org" for i in (59, 58, *range(57, -1, -1))]
+    async with await api(app, admin) as client:
+        seen: list[str] = []
+        cursor = ""
+        for _ in range(4):
+            page = (await client.get(f"/api/v1/mail?state=failed&limit=25{cursor}")).json()
+            seen += [m["to_address"] for m in page["mails"]]
+            if page["next_cursor"] is None:
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+        assert seen == newest_first
+        everything = (await client.get("/api/v1/mail?limit=2")).json()["mails"]
+        assert [m["to_address"] for m in everything] == ["sent@example.org", "m59@example.org"]
+        bad = await client.get("/api/v1/mail?cursor=nonsense")
+        assert bad.status_code == 400 and "cursor" in bad.json()["error"]["message"]
+        assert (await client.get("/api/v1/mail?limit=0")).status_code == 400
+    async with browser(app, admin) as page:
+        first = await page.get("/staff/mail")
+        # 50 a page: m59 down to m10.
+        assert "m59@example.org" in first.text and "m10@example.org" in first.text
+        assert "m9@example.org" not in first.text and "sent@example.org" not in first.text
+        older = re.search(r'href="(/staff/mail\?state=failed&amp;cursor=[^"]+)"', first.text)
+        assert older, "no link to older mails"
+        second = await page.get(older.group(1).replace("&amp;", "&"))
+        assert "m9@example.org" in second.text and "m0@example.org" in second.text
+        assert "m10@example.org" not in second.text and "Older entries" not in second.text
+        assert (await page.get("/staff/mail?cursor=nonsense")).status_code == 400

@@ -241,6 +241,9 @@ async def test_admins_list_and_retry_deliveries_through_the_api(
         listed = (await client.get("/api/v1/webhooks/deliveries?state=failed")).json()
         assert [d["event_id"] for d in listed["deliveries"]] == [delivery.event_id]
         assert listed["deliveries"][0]["event"] == "question.escalated"
+        assert listed["next_cursor"] is None  # pages as the mail outbox does
+        bad_cursor = await client.get("/api/v1/webhooks/deliveries?cursor=x")
+        assert bad_cursor.status_code == 400 and "cursor" in bad_cursor.text
         bad = await client.get("/api/v1/webhooks/deliveries?state=nonsense")
         assert bad.status_code == 400 and "state" in bad.text
         assert (await member.get("/api/v1/webhooks/deliveries")).status_code == 403

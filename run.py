@@ -119,6 +119,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             email=args.email or f"{args.name}@localhost.localdomain",
             password=password,
             role=Role(args.role),
+            confirmed=True,  # the operator vouches for the address
         )
         return f"Created {user.role.value} {user.username} (id {user.id})."
 

@@ -57,6 +57,8 @@ class User(Model):
     signup_address = fields.CharField(max_length=45, default="")
     # Notifications are also sent by e-mail unless the member turned that off.
     email_notifications = fields.BooleanField(default=True)
+    # When the member opened the link mailed to `email`; until then only that link is mailed.
+    email_confirmed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:

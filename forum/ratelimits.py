@@ -36,6 +36,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "login_failure": ("10/15 minutes",),
     "register": ("3/day",),
     "password_reset": ("5/hour",),
+    "confirmation_mail": ("3/hour",),
 }
 
 

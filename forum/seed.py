@@ -151,6 +151,7 @@ async def seed_demo(
             role=role,
             locale=locale,
             password_hash=password_hash,
+            confirmed=True,
             now=start - timedelta(days=30),
         )
 
@@ -333,6 +334,7 @@ async def seed_bulk(
                     username_key=f"bulk{base + i}",
                     email=f"bulk{base + i}@example.com",
                     password_hash=password_hash,
+                    email_confirmed_at=now - timedelta(days=200),
                     created_at=now - timedelta(days=200),
                 )
                 for i in chunk

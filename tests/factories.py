@@ -29,6 +29,7 @@ async def make_user(username: str, role: str = "member", *, created_at: datetime
         email=f"{username}@example.com",
         password_hash=_HASH["hash"],
         role=Role(role),
+        email_confirmed_at=created_at,
         created_at=created_at,
     )
 

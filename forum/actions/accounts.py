@@ -13,6 +13,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
+from forum.actions.email_confirmation import do_welcome
 from forum.auth import Auth, new_api_token
 from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
@@ -53,8 +54,11 @@ async def check_register(
     role: Role = Role.MEMBER,
     address: str = "",
     locale: str = "en",
+    confirmed: bool = False,
     now: datetime | None = None,
 ) -> User:
+    """A new account. Unless an operator vouches for the address (`confirmed`), a link to
+    confirm it is mailed there."""
     errors = v.Errors()
     if not isinstance(username, str) or not v.USERNAME_RE.fullmatch(username):
         errors.add("username", _("Username must be 3–30 letters, digits, '_', '.' or '-'."))
@@ -63,7 +67,8 @@ async def check_register(
     errors.raise_if_any()
     assert isinstance(username, str)
     await limit_registration(address)
-    return await do_create_user(
+    now = resolve(now)
+    user = await do_create_user(
         auth,
         username=username,
         email=email_text,
@@ -71,8 +76,12 @@ async def check_register(
         role=role,
         address=address,
         locale=locale,
+        confirmed=confirmed,
         now=now,
     )
+    if not confirmed:
+        await do_welcome(user, now=now)
+    return user
 
 
 async def do_create_user(
@@ -85,6 +94,7 @@ async def do_create_user(
     address: str = "",
     locale: str = "en",
     password_hash: str | None = None,
+    confirmed: bool = False,
     now: datetime | None = None,
 ) -> User:
     now = resolve(now)
@@ -99,6 +109,7 @@ async def do_create_user(
                 role=role,
                 locale=locale,
                 signup_address=address[:45],
+                email_confirmed_at=now if confirmed else None,
                 created_at=now,
             )
     except IntegrityError as exc:

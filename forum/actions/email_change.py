@@ -5,22 +5,20 @@ choice) and reset links mailed to it stop working."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.actions.accounts import confirm_current_password, email_value
+from forum.actions.email_confirmation import do_mail_confirmation_link
 from forum.actions.mail import Letter, enqueue, render
 from forum.auth import Auth
 from forum.clock import resolve
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import EmailChange, PasswordReset, User
-from forum.onetime import find_usable, new_token
-from forum.settings import get_settings
-
-LINK_HOURS = 24
+from forum.onetime import find_usable
 
 
 async def check_request_email_change(
@@ -41,33 +39,25 @@ async def check_request_email_change(
     if email_text.lower() == user.email.lower():
         return False
     now = resolve(now)
-    token, hashed = new_token()
     async with in_transaction():
         await User.filter(id=user.id).select_for_update().only("id").first()
-        await EmailChange.filter(user_id=user.id, used_at=None).update(used_at=now)
-        change = await EmailChange.create(
-            user_id=user.id,
-            new_email=email_text,
-            token_hash=hashed,
-            created_at=now,
-            expires_at=now + timedelta(hours=LINK_HOURS),
+        await do_mail_confirmation_link(
+            user, email_text, template="email_confirm", kind="email_change", now=now
         )
-        subject, body = render(
-            "email_confirm", user.locale, name=user.name, username=user.username,
-            link=f"{get_settings().base_url}/account/email/confirm/{token}", hours=LINK_HOURS,
-        )  # fmt: skip
-        letter = Letter(f"email_change:{change.id}", user.id, email_text, subject, body, True)
-        await enqueue([letter], now=now)
     return True
 
 
-async def pending_email_change(user_id: int, *, now: datetime | None = None) -> EmailChange | None:
-    """The member's change waiting for its link, if it can still be confirmed."""
-    return (
-        await EmailChange.filter(user_id=user_id, used_at=None, expires_at__gt=resolve(now))
+async def pending_email_change(user: User, *, now: datetime | None = None) -> EmailChange | None:
+    """The member's change to another address waiting for its link, if it can still be
+    confirmed (not the link that confirms their present address)."""
+    change = (
+        await EmailChange.filter(user_id=user.id, used_at=None, expires_at__gt=resolve(now))
         .order_by("-id")
         .first()
     )
+    if change is None or change.new_email.lower() == user.email.lower():
+        return None
+    return change
 
 
 async def check_cancel_email_change(user: User, *, now: datetime | None = None) -> bool:
@@ -91,6 +81,12 @@ async def find_usable_email_change(token: object, *, now: datetime | None = None
     return change
 
 
+async def is_new_address(change: EmailChange) -> bool:
+    """Whether this link moves the member to another address (False: it confirms theirs)."""
+    owner = await User.get_or_none(id=change.user_id).only("id", "email")
+    return owner is None or owner.email.lower() != change.new_email.lower()
+
+
 async def check_confirm_email_change(token: object, *, now: datetime | None = None) -> User:
     """Set the new address from a confirmation link: once, before it expires."""
     now = resolve(now)
@@ -105,7 +101,7 @@ async def check_confirm_email_change(token: object, *, now: datetime | None = No
         if user is None or used != 1:
             raise _invalid()
         old = user.email
-        await User.filter(id=user.id).update(email=change.new_email)
+        await User.filter(id=user.id).update(email=change.new_email, email_confirmed_at=now)
         await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=now)
         if old and old.lower() != change.new_email.lower():
             subject, body = render(

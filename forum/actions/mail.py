@@ -103,7 +103,7 @@ _UNMAILED = """
 SELECT n.id AS id, n.kind AS kind, n.question_id AS question_id, n.answer_id AS answer_id,
        n.points AS points, n.period AS period, n.user_id AS user_id, u.email AS email,
        u.locale AS locale, u.username AS username, u.display_name AS display_name,
-       u.email_notifications AS wanted, q.title AS title
+       u.email_notifications AS wanted, u.email_confirmed_at AS confirmed, q.title AS title
 FROM notifications n
 JOIN users u ON u.id = n.user_id
 LEFT JOIN questions q ON q.id = n.question_id
@@ -115,8 +115,8 @@ MAIL_BATCH = 200
 
 
 async def try_mail_one_batch(now: datetime | None = None) -> int:
-    """Turn the next batch of notifications into mails (for members who want them and have an
-    address): how many notifications were looked at."""
+    """Turn the next batch of notifications into mails (for members who want them and have a
+    confirmed address): how many notifications were looked at."""
     now = resolve(now)
     async with in_transaction() as conn:
         lock = "FOR UPDATE OF n SKIP LOCKED" if is_postgres(conn) else ""
@@ -125,7 +125,7 @@ async def try_mail_one_batch(now: datetime | None = None) -> int:
             return 0
         letters = []
         for row in rows:
-            if not row["wanted"] or not row["email"]:
+            if not row["wanted"] or not row["email"] or row["confirmed"] is None:
                 continue
             subject, body = render(
                 "notification",

@@ -48,6 +48,7 @@ async def check_request_reset(
     users = (
         await User.filter(Q(username_key=text.lower()) | Q(email__iexact=text))
         .exclude(email="")
+        .exclude(email_confirmed_at=None)
         .order_by("id")
         .limit(MAX_ACCOUNTS)
     )
@@ -59,7 +60,7 @@ async def check_request_reset(
             # row holds now, and not at all if it no longer matches what was asked for.
             locked = await User.filter(id=user.id).select_for_update().first()
             wanted = text.lower()
-            if locked is None or not locked.email:
+            if locked is None or not locked.email or locked.email_confirmed_at is None:
                 continue
             if wanted not in (locked.username_key, locked.email.lower()):
                 continue

@@ -131,5 +131,6 @@ def me_body(user: User) -> dict[str, Any]:
         "payout_method": user.payout_method.value,
         "payout_address": user.payout_address,
         "email_notifications": user.email_notifications,
+        "email_confirmed": user.email_confirmed_at is not None,
         "is_moderator": is_moderator(user),
     }

@@ -12,6 +12,7 @@ from forum.actions.email_change import (
     check_request_email_change,
     pending_email_change,
 )
+from forum.actions.email_confirmation import check_resend_confirmation
 from forum.api.base import json_body, me_body, ok, require_api_user
 from forum.auth import auth_of
 from forum.net import client_address
@@ -19,9 +20,18 @@ from forum.net import client_address
 
 async def show(request: Request) -> Response:
     user = await require_api_user(request)
-    change = await pending_email_change(user.id)
+    change = await pending_email_change(user)
     pending = change and {"email": change.new_email, "expires_at": change.expires_at}
-    return ok({"email": user.email, "pending": pending})
+    return ok(
+        {"email": user.email, "confirmed": user.email_confirmed_at is not None, "pending": pending}
+    )
+
+
+async def resend_confirmation(request: Request) -> Response:
+    user = await require_api_user(request)
+    sent = await check_resend_confirmation(user)
+    detail = "A new link was mailed to your address." if sent else "Your address is confirmed."
+    return ok({"detail": detail}, status_code=202 if sent else 200)
 
 
 async def cancel(request: Request) -> Response:
@@ -58,4 +68,5 @@ routes = [
     Route("/me/email", request_change, methods=["POST"]),
     Route("/me/email", cancel, methods=["DELETE"]),
     Route("/me/email/confirm", confirm, methods=["POST"]),
+    Route("/me/email/confirmation", resend_confirmation, methods=["POST"]),
 ]

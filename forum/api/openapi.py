@@ -225,6 +225,7 @@ _ME = _obj(
     payout_method=STR,
     payout_address=STR,
     email_notifications=BOOL,
+    email_confirmed=BOOL,
     is_moderator=BOOL,
 )
 _AUDIT = _obj(id=INT, action=STR, actor=STR, target=NULLABLE_STR, detail=STR, created_at=TIME)
@@ -346,6 +347,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         200,
         _obj(
             email=STR,
+            confirmed=BOOL,
             pending={"type": ["object", "null"], "properties": {"email": STR, "expires_at": TIME}},
         ),
     ),
@@ -371,12 +373,22 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "post",
         "/me/email/confirm",
-        "Set the new e-mail address with the mailed link's token: once, within 24 hours (the old "
-        "address is told)",
+        "Set the new e-mail address, or confirm a new member's, with the mailed link's token: "
+        "once, within 24 hours (an old address is told)",
         "anyone",
         _obj(token=STR),
         200,
         _ME,
+    ),
+    (
+        "post",
+        "/me/email/confirmation",
+        "Mail a new link that confirms your present address (202; 200 when it is confirmed "
+        "already; at most 3 an hour)",
+        "member",
+        None,
+        202,
+        _obj(detail=STR),
     ),
     (
         "post",

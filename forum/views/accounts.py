@@ -37,9 +37,10 @@ async def register(request: Request) -> Response:
             {exc.field or "username": exc.message},
             status_code=exc.status,
         )
-    response = redirect(
-        request, "/", message=_("Welcome to Peerdesk, %(name)s!") % {"name": user.username}
-    )
+    message = _(
+        "Welcome to Peerdesk, %(name)s! Open the link we mailed to %(address)s to confirm it."
+    ) % {"name": user.username, "address": user.email}
+    response = redirect(request, "/", message=message)
     auth_of(request).login(request, response, user)
     return response
 

@@ -9,12 +9,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum.actions.email_change import (
-    LINK_HOURS,
     check_cancel_email_change,
     check_confirm_email_change,
     check_request_email_change,
     find_usable_email_change,
+    is_new_address,
 )
+from forum.actions.email_confirmation import LINK_HOURS, check_resend_confirmation
 from forum.auth import auth_of, form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
@@ -52,6 +53,23 @@ async def request_change(request: Request) -> Response:
     return redirect(request, "/account", message=message)
 
 
+async def resend_confirmation(request: Request) -> Response:
+    user = await require_viewer(request)
+    await read_form(request)
+    try:
+        sent = await check_resend_confirmation(user)
+    except ValidationFailed as exc:
+        message = next(iter(exc.errors.values()))
+        return redirect(request, "/account", message=message, kind="error")
+    if not sent:
+        return redirect(request, "/account", message=_("Your e-mail address is confirmed."))
+    message = _("We sent a new link to %(address)s (valid for %(hours)d hours).") % {
+        "address": user.email,
+        "hours": LINK_HOURS,
+    }
+    return redirect(request, "/account", message=message)
+
+
 async def cancel_change(request: Request) -> Response:
     user = await require_viewer(request)
     await read_form(request)
@@ -68,16 +86,21 @@ async def confirm_form(request: Request) -> Response:
         change = await find_usable_email_change(token)
     except ValidationFailed as exc:
         return await _confirm_page(request, None, exc.errors, status_code=exc.status)
-    return await _confirm_page(request, change.new_email, {}, token=token)
+    new = await is_new_address(change)
+    return await _confirm_page(request, change.new_email, {}, token=token, new=new)
 
 
 async def confirm(request: Request) -> Response:
     await read_form(request)
+    token = request.path_params["token"]
     try:
-        await check_confirm_email_change(request.path_params["token"])
+        new = await is_new_address(await find_usable_email_change(token))
+        await check_confirm_email_change(token)
     except ValidationFailed as exc:
         return await _confirm_page(request, None, exc.errors, status_code=exc.status)
-    return redirect(request, "/account", message=_("Your e-mail address is changed."))
+    if new:
+        return redirect(request, "/account", message=_("Your e-mail address is changed."))
+    return redirect(request, "/", message=_("Your e-mail address is confirmed. Welcome!"))
 
 
 async def _email_page(
@@ -97,9 +120,10 @@ async def _confirm_page(
     errors: dict[str, str],
     *,
     token: str = "",
+    new: bool = True,
     status_code: int = 200,
 ) -> Response:
-    context: dict[str, Any] = {"new_email": new_email, "errors": errors, "token": token}
+    context: dict[str, Any] = {"new_email": new_email, "errors": errors, "token": token, "new": new}
     return await render(request, "forum/email_confirm.html", context, status_code=status_code)
 
 
@@ -107,6 +131,7 @@ routes = [
     Route("/account/email", email_form, methods=["GET"]),
     Route("/account/email", request_change, methods=["POST"]),
     Route("/account/email/cancel", cancel_change, methods=["POST"]),
+    Route("/account/email/confirmation", resend_confirmation, methods=["POST"]),
     Route("/account/email/confirm/{token:str}", confirm_form, methods=["GET"]),
     Route("/account/email/confirm/{token:str}", confirm, methods=["POST"]),
 ]

@@ -74,7 +74,7 @@ async def _render(
             "locales": settings.locales,
             "payout_methods": settings.payout_methods,
             "new_token": new_token,
-            "pending_email": await pending_email_change(user.id),
+            "pending_email": await pending_email_change(user),
         },
         status_code=status_code,
     )

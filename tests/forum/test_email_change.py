@@ -200,7 +200,7 @@ async def test_the_api_shows_and_cancels_a_pending_change(
 ) -> None:
     async with await factories.api(app, asker) as client:
         nothing = await client.get("/api/v1/me/email")
-        assert nothing.json() == {"email": "asker@example.com", "pending": None}
+        assert nothing.json() == {"email": "asker@example.com", "confirmed": True, "pending": None}
         await client.post(
             "/api/v1/me/email", json={"email": "a@example.org", "current_password": PASSWORD}
         )

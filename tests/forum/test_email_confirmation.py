@@ -1,0 +1,158 @@
+"""A new member's address is confirmed by a link mailed to it; until then Peerdesk mails it
+nothing else (no notifications, no reset links), so that a typo cannot reach a stranger."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from starlette.applications import Starlette
+
+from forum.actions.accounts import check_register
+from forum.actions.email_change import check_confirm_email_change, check_request_email_change
+from forum.actions.password_reset import check_request_reset
+from forum.auth import Auth
+from forum.jobs import send_mail
+from forum.models import Mail, User
+from forum.settings import configure
+from tests import factories
+from tests.conftest import make_settings
+from tests.factories import T0
+
+LINK = re.compile(r"/account/email/confirm/([A-Za-z0-9_-]+)")
+SECRET = "a long password"
+
+
+async def _link(user_id: int) -> str:
+    mail = await Mail.filter(user_id=user_id, key__startswith="email_confirm:").order_by("-id")
+    assert mail, "no confirmation mail"
+    match = LINK.search(mail[0].body)
+    assert match, mail[0].body
+    return match.group(1)
+
+
+async def test_a_new_member_gets_only_the_link_until_they_open_it(auth: Auth, helper: User) -> None:
+    newbie = await check_register(
+        auth, username="newbie", email="newbie@example.org", password=SECRET, now=T0
+    )
+    assert newbie.email_confirmed_at is None
+    link = await _link(newbie.id)  # read before the mail is sent: then its body is blanked
+    welcome = await Mail.get(user_id=newbie.id)
+    assert welcome.key.startswith("email_confirm:") and welcome.redact
+    assert (welcome.to_address, welcome.subject) == (
+        "newbie@example.org",
+        "Confirm your e-mail address for Peerdesk",
+    )
+    # Nothing else reaches the address yet: neither a notification nor a reset link.
+    question = await factories.make_question(newbie, at=T0)
+    await factories.make_answer(question, helper)
+    assert await check_request_reset("newbie", now=T0) == 0
+    mailing = await send_mail(T0 + timedelta(hours=2))
+    assert (mailing.notifications, mailing.sent) == (1, 1)  # the welcome only
+    assert await Mail.filter(user_id=newbie.id).count() == 1
+
+    assert (await Mail.get(id=welcome.id)).body == ""
+    user = await check_confirm_email_change(link, now=T0 + timedelta(hours=3))
+    assert (user.email, user.email_confirmed_at) == ("newbie@example.org", T0 + timedelta(hours=3))
+    # The address stayed the same: no "your address changed" notice.
+    assert not await Mail.filter(key__startswith="email_changed:").exists()
+    assert await check_request_reset("newbie", now=T0 + timedelta(hours=3)) == 1
+    await factories.make_answer(question, helper, at=T0 + timedelta(hours=4))
+    await send_mail(T0 + timedelta(hours=5))
+    keys = [m.key.split(":")[0] for m in await Mail.filter(user_id=newbie.id).order_by("id")]
+    assert keys == ["email_confirm", "password_reset", "notification"]
+
+
+async def test_operators_and_the_demo_vouch_for_their_addresses(auth: Auth) -> None:
+    made = await check_register(
+        auth, username="boss", email="boss@example.org", password=SECRET, confirmed=True, now=T0
+    )
+    assert made.email_confirmed_at == T0
+    assert not await Mail.exists()
+
+
+async def test_in_the_browser(app: Starlette) -> None:
+    configure(make_settings(rate_limits=True))
+    async with factories.browser(app) as page:
+        registered = await page.post(
+            "/register",
+            data=factories.form(page, username="webby", email="w@example.org", password=SECRET),
+        )
+        assert registered.status_code == 303
+        account = await page.get("/account")
+        assert "Open the link we mailed to w@example.org to confirm it." in account.text
+        assert "Your address is not confirmed yet" in account.text
+        assert "Waiting for confirmation" not in account.text  # not shown as a change
+        button = re.search(
+            r'action="/account/email/confirmation">\s*<input type="hidden" name="csrf_token" '
+            r'value="([^"]*)"',
+            account.text,
+        )
+        assert button and button.group(1) == factories.form(page)["csrf_token"]
+        user = await User.get(username="webby")
+        first = await _link(user.id)
+
+        resent = await page.post("/account/email/confirmation", data=factories.form(page))
+        assert resent.status_code == 303
+        assert "We sent a new link to w@example.org" in (await page.get("/account")).text
+        second = await _link(user.id)
+        assert second != first
+        gone = await page.get(f"/account/email/confirm/{first}")
+        assert gone.status_code == 400 and "used, expired or wrong" in gone.text
+        # Three links an hour: the fourth request is refused with a message.
+        for _ in range(2):
+            await page.post("/account/email/confirmation", data=factories.form(page))
+        too_many = await page.post("/account/email/confirmation", data=factories.form(page))
+        assert "Too many" in (await page.get(too_many.headers["location"])).text
+        assert await Mail.filter(user_id=user.id).count() == 4
+
+        latest = await _link(user.id)
+        shown = await page.get(f"/account/email/confirm/{latest}")
+        assert shown.status_code == 200
+        assert "Confirm your e-mail address" in shown.text and "Confirm this address" in shown.text
+        done = await page.post(f"/account/email/confirm/{latest}", data=factories.form(page))
+        assert done.status_code == 303 and done.headers["location"] == "/"
+        assert "Your e-mail address is confirmed. Welcome!" in (await page.get("/")).text
+        assert "not confirmed" not in (await page.get("/account")).text
+        again = await page.post("/account/email/confirmation", data=factories.form(page))
+        assert (
+            "Your e-mail address is confirmed." in (await page.get(again.headers["location"])).text
+        )
+    assert (await User.get(id=user.id)).email_confirmed_at is not None
+
+
+async def test_through_the_api(app: Starlette) -> None:
+    async with await factories.api(app) as anonymous:
+        made = await anonymous.post(
+            "/api/v1/auth/register",
+            json={"username": "apinew", "email": "api@example.org", "password": SECRET},
+        )
+        assert made.status_code == 201
+    user = await User.get(username="apinew")
+    async with await factories.api(app, user) as client:
+        me = (await client.get("/api/v1/me")).json()
+        assert me["email_confirmed"] is False
+        shown = (await client.get("/api/v1/me/email")).json()
+        assert shown == {"email": "api@example.org", "confirmed": False, "pending": None}
+        resent = await client.post("/api/v1/me/email/confirmation")
+        assert resent.status_code == 202
+        done = await client.post("/api/v1/me/email/confirm", json={"token": await _link(user.id)})
+        assert done.status_code == 200 and done.json()["email_confirmed"] is True
+        already = await client.post("/api/v1/me/email/confirmation")
+        assert (
+            already.status_code == 200 and already.json()["detail"] == "Your address is confirmed."
+        )
+    async with await factories.api(app) as anonymous:
+        assert (await anonymous.post("/api/v1/me/email/confirmation")).status_code == 401
+
+
+async def test_changing_the_address_confirms_the_new_one(auth: Auth) -> None:
+    newbie = await check_register(auth, username="mover", email="typo@example.og", password=SECRET)
+    await check_request_email_change(auth, newbie, current=SECRET, email="right@example.org")
+    change = await Mail.get(key__startswith="email_change:")
+    match = LINK.search(change.body)
+    assert match
+    # The welcome link for the mistyped address ended with the new request.
+    assert await Mail.filter(key__startswith="email_confirm:").count() == 1
+    user = await check_confirm_email_change(match.group(1))
+    assert (user.email, user.email_confirmed_at is not None) == ("right@example.org", True)

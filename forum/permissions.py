@@ -61,6 +61,11 @@ def can_set_roles(user: User | None) -> bool:
     return is_admin(user)
 
 
+def can_set_address(user: User | None) -> bool:
+    """Set a member's e-mail address for them (once support has made sure it is theirs)."""
+    return is_admin(user)
+
+
 def can_suspend(user: User | None, target: User) -> bool:
     return is_moderator(user) and target.role == Role.MEMBER
 
@@ -97,6 +102,11 @@ def require_user(user: User | None) -> User:
     if user is None:
         raise NotAuthenticated(_("Log in to do that."))
     return user
+
+
+def can_use_address_link(user: User, owner_id: int) -> bool:
+    """A link that sets or confirms an address works for the member it was mailed for only."""
+    return user.id == owner_id
 
 
 def require(allowed: bool, message: str) -> None:

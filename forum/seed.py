@@ -254,6 +254,7 @@ async def _demo_suspect(
         role=Role.MEMBER,
         address="198.51.100.23",
         password_hash=password_hash,
+        confirmed=True,
         now=joined,
     )
     for k, asker in enumerate(rng.sample(members, 6)):

@@ -68,19 +68,22 @@ async def check_register(
     assert isinstance(username, str)
     await limit_registration(address)
     now = resolve(now)
-    user = await do_create_user(
-        auth,
-        username=username,
-        email=email_text,
-        password=password_text,
-        role=role,
-        address=address,
-        locale=locale,
-        confirmed=confirmed,
-        now=now,
-    )
-    if not confirmed:
-        await do_welcome(user, now=now)
+    hashed = await auth.hash_password(password_text)  # off the transaction: it takes a while
+    async with in_transaction():  # the account and its link commit together
+        user = await do_create_user(
+            auth,
+            username=username,
+            email=email_text,
+            password=password_text,
+            role=role,
+            address=address,
+            locale=locale,
+            password_hash=hashed,
+            confirmed=confirmed,
+            now=now,
+        )
+        if not confirmed:
+            await do_welcome(user, now=now)
     return user
 
 

@@ -19,6 +19,7 @@ from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import EmailChange, PasswordReset, User
 from forum.onetime import find_usable
+from forum.permissions import can_use_address_link, require
 
 
 async def check_request_email_change(
@@ -61,11 +62,11 @@ async def pending_email_change(user: User, *, now: datetime | None = None) -> Em
 
 
 async def check_cancel_email_change(user: User, *, now: datetime | None = None) -> bool:
-    """End the member's pending change, so its link stops working; False when there was none."""
+    """End the member's pending change, so its link stops working; False when there was none.
+    (The link that confirms the present address stays.)"""
     now = resolve(now)
-    ended = await EmailChange.filter(user_id=user.id, used_at=None, expires_at__gt=now).update(
-        used_at=now
-    )
+    pending = EmailChange.filter(user_id=user.id, used_at=None, expires_at__gt=now)
+    ended = await pending.exclude(new_email__iexact=user.email).update(used_at=now)
     return ended > 0
 
 
@@ -87,10 +88,18 @@ async def is_new_address(change: EmailChange) -> bool:
     return owner is None or owner.email.lower() != change.new_email.lower()
 
 
-async def check_confirm_email_change(token: object, *, now: datetime | None = None) -> User:
-    """Set the new address from a confirmation link: once, before it expires."""
+async def check_confirm_email_change(
+    token: object, *, acting_user: User, now: datetime | None = None
+) -> User:
+    """Set (or confirm) the address of a confirmation link: once, before it expires, and only
+    by the member it is for. The link proves the address is theirs who opened it, the login that
+    the account is: a stranger who gets a mistyped address's link cannot take the account."""
     now = resolve(now)
     change = await find_usable_email_change(token, now=now)
+    require(
+        can_use_address_link(acting_user, change.user_id),
+        _("This link is for another account: log in as its owner to use it."),
+    )
     async with in_transaction():
         # The member's row lock orders this with a reset request for the same member.
         user = await User.filter(id=change.user_id).select_for_update().first()
@@ -103,7 +112,9 @@ async def check_confirm_email_change(token: object, *, now: datetime | None = No
         old = user.email
         await User.filter(id=user.id).update(email=change.new_email, email_confirmed_at=now)
         await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=now)
-        if old and old.lower() != change.new_email.lower():
+        # The old address hears of it only if it was the member's for sure.
+        changed = old.lower() != change.new_email.lower()
+        if old and changed and user.email_confirmed_at is not None:
             subject, body = render(
                 "email_changed", user.locale, name=user.name, username=user.username,
                 new_address=change.new_email,

@@ -1,7 +1,8 @@
 """Confirming an e-mail address: a one-time link mailed to it, valid for a day. A new member's
-address is confirmed this way, and so is a new address (forum/actions/email_change.py). Until
-their address is confirmed, Peerdesk mails a member nothing but this link: no notifications and
-no password reset links, so that a mistyped address cannot hand the account to a stranger."""
+address is confirmed this way, and so is a new address (forum/actions/email_change.py); the
+link works only for the member logged in. Until their address is confirmed, Peerdesk mails a
+member nothing but this link: no notifications and no password reset links, so that a mistyped
+address cannot hand the account to a stranger."""
 
 from __future__ import annotations
 
@@ -22,9 +23,13 @@ LINK_HOURS = 24
 async def do_mail_confirmation_link(
     user: User, email: str, *, template: str, kind: str, now: datetime
 ) -> None:
-    """In the caller's transaction, holding the member's row lock: end the member's earlier links
-    and mail a new one to `email` (`kind` names the mail: email_change or email_confirm)."""
-    await EmailChange.filter(user_id=user.id, used_at=None).update(used_at=now)
+    """In the caller's transaction, holding the member's row lock: mail a link to `email`
+    (`kind` names the mail: email_change or email_confirm). It ends the member's earlier links
+    for the same address; a change to another address ends every earlier link."""
+    earlier = EmailChange.filter(user_id=user.id, used_at=None)
+    if kind == "email_confirm":
+        earlier = earlier.filter(new_email__iexact=email)
+    await earlier.update(used_at=now)
     token, hashed = new_token()
     change = await EmailChange.create(
         user_id=user.id,

@@ -14,6 +14,7 @@ from forum.actions.accounts import (
 from forum.actions.profile import check_update_profile
 from forum.api.base import json_body, me_body, ok, require_api_user
 from forum.auth import auth_of
+from forum.i18n import negotiate
 from forum.net import client_address
 
 
@@ -25,6 +26,8 @@ async def register(request: Request) -> Response:
         email=data.get("email"),
         password=data.get("password"),
         address=client_address(request),
+        # The API answers in English; the member's mail speaks the language their client asks.
+        locale=negotiate(request.headers.get("accept-language", "")),
     )
     return ok({"id": user.id, "username": user.username}, status_code=201)
 

@@ -58,8 +58,9 @@ async def request_change(request: Request) -> Response:
 
 
 async def confirm(request: Request) -> Response:
+    user = await require_api_user(request)
     data = await json_body(request)
-    user = await check_confirm_email_change(data.get("token"))
+    user = await check_confirm_email_change(data.get("token"), acting_user=user)
     return ok(me_body(user))
 
 

@@ -374,8 +374,8 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "post",
         "/me/email/confirm",
         "Set the new e-mail address, or confirm a new member's, with the mailed link's token: "
-        "once, within 24 hours (an old address is told)",
-        "anyone",
+        "once, within 24 hours, by the member it was mailed for (an old address is told)",
+        "member",
         _obj(token=STR),
         200,
         _ME,
@@ -398,6 +398,16 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         _obj(role={"enum": ["member", "staff", "finance", "admin"]}),
         200,
         _obj(id=INT, username=STR, role=STR),
+    ),
+    (
+        "post",
+        "/admin/users/{id}/email",
+        "Set a member's e-mail address, confirmed (once support made sure it is theirs); links "
+        "mailed to the old one stop working",
+        "admin",
+        _obj(email=STR),
+        200,
+        _obj(id=INT, username=STR, email=STR, email_confirmed=BOOL),
     ),
     (
         "post",
@@ -872,7 +882,11 @@ _QUERY_PARAMS = {
         ("page", "1–50, default 1"),
     ],
     ("get", "/admin/audit"): [
-        ("action", "set_role | suspend | unsuspend | hide | restore | remove | lock | unlock"),
+        (
+            "action",
+            "set_role | set_email | suspend | unsuspend | hide | restore | remove | lock | unlock "
+            "| create_board | update_board",
+        ),
         ("actor", "username of the staff member or admin"),
         ("limit", "1–100, default 50"),
         ("cursor", "next_cursor of the previous page"),

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from forum.actions.accounts import check_authenticate, check_change_password, check_register
 from forum.auth import auth_of, form_text, read_form
 from forum.errors import ForumError, ValidationFailed
+from forum.i18n import current_locale
 from forum.i18n import gettext as _
 from forum.net import client_address
 from forum.web import redirect, render, require_viewer, safe_next
@@ -24,7 +25,10 @@ async def register(request: Request) -> Response:
     form = await read_form(request)
     values: dict[str, Any] = {k: form_text(form, k) for k in ("username", "email", "password")}
     try:
-        user = await check_register(auth_of(request), **values, address=client_address(request))
+        # The member's language is the one they signed up in (their welcome mail's too).
+        user = await check_register(
+            auth_of(request), **values, address=client_address(request), locale=current_locale()
+        )
     except ValidationFailed as exc:
         return await _form(
             request, "forum/accounts_register.html", values, exc.errors, status_code=exc.status

@@ -20,6 +20,7 @@ from forum.auth import auth_of, form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.net import client_address
+from forum.permissions import can_use_address_link
 from forum.web import redirect, render, require_viewer
 
 
@@ -81,21 +82,26 @@ async def cancel_change(request: Request) -> Response:
 
 
 async def confirm_form(request: Request) -> Response:
+    user = await require_viewer(request)  # the link is used logged in, as its member
     token = request.path_params["token"]
     try:
         change = await find_usable_email_change(token)
     except ValidationFailed as exc:
         return await _confirm_page(request, None, exc.errors, status_code=exc.status)
+    if not can_use_address_link(user, change.user_id):
+        errors = {"token": _("This link is for another account: log in as its owner to use it.")}
+        return await _confirm_page(request, None, errors, status_code=403)
     new = await is_new_address(change)
     return await _confirm_page(request, change.new_email, {}, token=token, new=new)
 
 
 async def confirm(request: Request) -> Response:
+    user = await require_viewer(request)
     await read_form(request)
     token = request.path_params["token"]
     try:
         new = await is_new_address(await find_usable_email_change(token))
-        await check_confirm_email_change(token)
+        await check_confirm_email_change(token, acting_user=user)
     except ValidationFailed as exc:
         return await _confirm_page(request, None, exc.errors, status_code=exc.status)
     if new:
@@ -120,7 +126,7 @@ async def _confirm_page(
     errors: dict[str, str],
     *,
     token: str = "",
-    new: bool = True,
+    new: bool = False,
     status_code: int = 200,
 ) -> Response:
     context: dict[str, Any] = {"new_email": new_email, "errors": errors, "token": token, "new": new}

@@ -9,7 +9,12 @@ from starlette.routing import Route
 
 from forum.actions.flags import Post, question_id_of
 from forum.actions.moderation import check_lock_question, check_moderate_post
-from forum.actions.users import check_set_role, check_suspend_user, check_unsuspend_user
+from forum.actions.users import (
+    check_set_email,
+    check_set_role,
+    check_suspend_user,
+    check_unsuspend_user,
+)
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
@@ -18,6 +23,7 @@ from forum.permissions import (
     access_answer,
     access_question,
     access_user,
+    can_set_address,
     can_set_roles,
     require_audit,
     require_moderator,
@@ -85,6 +91,10 @@ async def member_act(request: Request) -> Response:
         elif form_text(form, "do") == "role":
             await check_set_role(target, form_text(form, "role"), acting_user=user)
             message = _("The role is changed.")
+        elif form_text(form, "do") == "email":
+            values["email"] = form_text(form, "email")
+            await check_set_email(target, values["email"], acting_user=user)
+            message = _("The e-mail address is set and confirmed.")
         else:
             await check_suspend_user(target, values["reason"], acting_user=user)
             message = _("The member is suspended.")
@@ -103,6 +113,7 @@ async def _render_member(
         "values": values,
         "errors": errors,
         "roles": [r.value for r in Role] if can_set_roles(viewer) else [],
+        "can_set_address": can_set_address(viewer),
     }
     return await render(request, "forum/moderation_member.html", context, status_code=status_code)
 

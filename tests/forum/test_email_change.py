@@ -50,7 +50,9 @@ async def test_the_address_changes_only_by_the_link_sent_to_it(auth: Auth, asker
     assert link_mail.subject == "Confirm your new Peerdesk e-mail address"
     assert (await User.get(id=asker.id)).email == "asker@example.com"  # not yet
 
-    user = await check_confirm_email_change(await _token(asker), now=T0 + timedelta(hours=1))
+    user = await check_confirm_email_change(
+        await _token(asker), acting_user=asker, now=T0 + timedelta(hours=1)
+    )
     assert user.email == "new@example.org"
     notice = await Mail.get(key__startswith="email_changed:")
     assert notice.to_address == "asker@example.com" and "new@example.org" in notice.body
@@ -66,12 +68,16 @@ async def test_a_link_works_once_within_a_day_and_a_new_request_ends_the_old_one
     await check_request_email_change(auth, asker, current=PASSWORD, email="b@example.org", now=T0)
     second = await _token(asker)
     with pytest.raises(ValidationFailed):
-        await check_confirm_email_change(first, now=T0)
+        await check_confirm_email_change(first, acting_user=asker, now=T0)
     with pytest.raises(ValidationFailed):
-        await check_confirm_email_change(second, now=T0 + timedelta(hours=24, seconds=1))
-    assert (await check_confirm_email_change(second, now=T0)).email == "b@example.org"
+        await check_confirm_email_change(
+            second, acting_user=asker, now=T0 + timedelta(hours=24, seconds=1)
+        )
+    assert (
+        await check_confirm_email_change(second, acting_user=asker, now=T0)
+    ).email == "b@example.org"
     with pytest.raises(ValidationFailed):
-        await check_confirm_email_change(second, now=T0)
+        await check_confirm_email_change(second, acting_user=asker, now=T0)
     # The same address again sends nothing.
     await asker.refresh_from_db()
     assert not await check_request_email_change(
@@ -86,7 +92,7 @@ async def test_a_new_password_ends_a_pending_change(auth: Auth, asker: User) -> 
     token = await _token(asker)
     await check_change_password(auth, asker, current=PASSWORD, new="a brand new passphrase")
     with pytest.raises(ValidationFailed):
-        await check_confirm_email_change(token)
+        await check_confirm_email_change(token, acting_user=asker)
     assert (await User.get(id=asker.id)).email == "asker@example.com"
 
 
@@ -96,7 +102,7 @@ async def test_two_uses_of_one_link_at_once_change_it_once(auth: Auth, asker: Us
 
     async def use() -> str:
         try:
-            await check_confirm_email_change(token)
+            await check_confirm_email_change(token, acting_user=asker)
         except ValidationFailed:
             return "refused"
         return "used"
@@ -111,7 +117,7 @@ async def test_a_link_that_expired_while_waiting_is_not_mailed(auth: Auth, asker
     assert (sent.sent, sent.failed) == (0, 1)
 
 
-async def test_in_the_browser(app: Starlette, asker: User) -> None:
+async def test_in_the_browser(app: Starlette, asker: User, helper: User) -> None:
     async with factories.browser(app, asker) as client:
         account = await client.get("/account")
         assert "Mail goes to asker@example.com." in account.text
@@ -134,7 +140,19 @@ async def test_in_the_browser(app: Starlette, asker: User) -> None:
         assert "We sent a link to typed@example.org" in (await client.get("/account")).text
     token = await _token(asker)
     path = f"/account/email/confirm/{token}"
-    async with factories.browser(app) as other_device:  # the link works without logging in
+    async with factories.browser(app) as stranger:
+        # Whoever holds the mail must also be the member: a mistyped address's owner gets nowhere.
+        anonymous = await stranger.get(path)
+        assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+        refused = await stranger.post(path, data=factories.form(stranger))
+        assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+    async with factories.browser(app, helper) as someone_else:
+        shown = await someone_else.get(path)
+        assert shown.status_code == 403 and "log in as its owner" in shown.text
+        refused = await someone_else.post(path, data=factories.form(someone_else))
+        assert refused.status_code == 403
+    assert (await User.get(id=asker.id)).email == "asker@example.com"
+    async with factories.browser(app, asker) as other_device:  # the member, on their phone
         shown = await other_device.get(path)
         assert shown.status_code == 200 and "typed@example.org" in shown.text
         done = await other_device.post(path, data=factories.form(other_device))
@@ -148,7 +166,7 @@ async def test_in_the_browser(app: Starlette, asker: User) -> None:
     assert (await User.get(id=asker.id)).email == "typed@example.org"
 
 
-async def test_through_the_api(app: Starlette, asker: User) -> None:
+async def test_through_the_api(app: Starlette, asker: User, helper: User) -> None:
     async with await factories.api(app, asker) as client:
         assert (await client.get("/api/v1/me")).json()["email"] == "asker@example.com"
         bad = await client.post("/api/v1/me/email", json={"email": 5, "current_password": PASSWORD})
@@ -159,14 +177,21 @@ async def test_through_the_api(app: Starlette, asker: User) -> None:
             "/api/v1/me/email", json={"email": "a@example.org", "current_password": PASSWORD}
         )
         assert asked.status_code == 202
+    token = await _token(asker)
     async with await factories.api(app) as anonymous:
         refused = await anonymous.post(
             "/api/v1/me/email", json={"email": "b@example.org", "current_password": PASSWORD}
         )
         assert refused.status_code == 401
-        bad_token = await anonymous.post("/api/v1/me/email/confirm", json={"token": 7})
+        unknown = await anonymous.post("/api/v1/me/email/confirm", json={"token": token})
+        assert unknown.status_code == 401
+    async with await factories.api(app, helper) as someone_else:
+        forbidden = await someone_else.post("/api/v1/me/email/confirm", json={"token": token})
+        assert forbidden.status_code == 403
+    async with await factories.api(app, asker) as client:
+        bad_token = await client.post("/api/v1/me/email/confirm", json={"token": 7})
         assert bad_token.status_code == 400 and "token" in bad_token.json()["error"]["message"]
-        done = await anonymous.post("/api/v1/me/email/confirm", json={"token": await _token(asker)})
+        done = await client.post("/api/v1/me/email/confirm", json={"token": token})
         assert done.status_code == 200 and done.json()["email"] == "a@example.org"
 
 
@@ -191,7 +216,7 @@ async def test_a_pending_change_is_shown_and_can_be_cancelled(
             in (await client.get(again.headers["location"])).text
         )
     with pytest.raises(ValidationFailed):
-        await check_confirm_email_change(token)
+        await check_confirm_email_change(token, acting_user=asker)
     assert (await User.get(id=asker.id)).email == "asker@example.com"
 
 
@@ -213,6 +238,7 @@ async def test_the_api_shows_and_cancels_a_pending_change(
     async with await factories.api(app) as anonymous:
         assert (await anonymous.get("/api/v1/me/email")).status_code == 401
         assert (await anonymous.delete("/api/v1/me/email")).status_code == 401
-        refused = await anonymous.post("/api/v1/me/email/confirm", json={"token": token})
-        assert refused.status_code == 400
+    async with await factories.api(app, asker) as client:
+        refused = await client.post("/api/v1/me/email/confirm", json={"token": token})
+        assert refused.status_code == 400  # cancelled
     assert (await User.get(id=asker.id)).email == "asker@example.com"

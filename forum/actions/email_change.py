@@ -51,13 +51,10 @@ async def check_request_email_change(
 async def pending_email_change(user: User, *, now: datetime | None = None) -> EmailChange | None:
     """The member's change to another address waiting for its link, if it can still be
     confirmed (not the link that confirms their present address)."""
-    change = (
-        await EmailChange.filter(user_id=user.id, used_at=None, expires_at__gt=resolve(now))
-        .order_by("-id")
-        .first()
+    pending = EmailChange.filter(user_id=user.id, used_at=None, expires_at__gt=resolve(now))
+    change: EmailChange | None = (
+        await pending.exclude(new_email__iexact=user.email).order_by("-id").first()
     )
-    if change is None or change.new_email.lower() == user.email.lower():
-        return None
     return change
 
 
@@ -109,17 +106,24 @@ async def check_confirm_email_change(
         )
         if user is None or used != 1:
             raise _invalid()
-        old = user.email
-        await User.filter(id=user.id).update(email=change.new_email, email_confirmed_at=now)
-        await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=now)
-        # The old address hears of it only if it was the member's for sure.
-        changed = old.lower() != change.new_email.lower()
-        if old and changed and user.email_confirmed_at is not None:
-            subject, body = render(
-                "email_changed", user.locale, name=user.name, username=user.username,
-                new_address=change.new_email,
-            )  # fmt: skip
-            notice = Letter(f"email_changed:{change.id}", user.id, old, subject, body)
-            await enqueue([notice], now=now)
+        if user.email.lower() != change.new_email.lower():
+            await do_move_address(user, change.new_email, f"email_changed:{change.id}", now=now)
+        else:
+            await User.filter(id=user.id).update(email_confirmed_at=now)
     await user.refresh_from_db()
     return user
+
+
+async def do_move_address(user: User, email: str, notice_key: str, *, now: datetime) -> None:
+    """In the caller's transaction, holding the member's locked row: set a new address,
+    confirmed. Every link mailed before (reset links, other address links) stops working, and
+    the old address hears of it if it was the member's for sure."""
+    await User.filter(id=user.id).update(email=email, email_confirmed_at=now)
+    await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=now)
+    await EmailChange.filter(user_id=user.id, used_at=None).update(used_at=now)
+    if user.email and user.email_confirmed_at is not None:
+        subject, body = render(
+            "email_changed", user.locale, name=user.name, username=user.username,
+            new_address=email,
+        )  # fmt: skip
+        await enqueue([Letter(notice_key, user.id, user.email, subject, body)], now=now)

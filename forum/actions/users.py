@@ -1,4 +1,5 @@
-"""Managing other users: an admin sets roles, staff suspend and unsuspend members. All audited."""
+"""Managing other users: an admin sets roles and addresses, staff suspend and unsuspend members.
+All audited."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.actions.accounts import email_value
+from forum.actions.email_change import do_move_address
 from forum.clock import resolve
-from forum.errors import Conflict
+from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
-from forum.models import AuditEntry, EmailChange, PasswordReset, Role, User
+from forum.models import AuditEntry, Role, User
 from forum.permissions import can_set_address, can_set_roles, can_suspend, require
 
 
@@ -46,26 +48,30 @@ async def check_set_email(
     target: User, email: object, *, acting_user: User, now: datetime | None = None
 ) -> User:
     """An admin sets a member's address, confirmed, once support has made sure off Peerdesk
-    that it is theirs: the way back in for a member locked out behind a mistyped address. Links
-    mailed to the old address stop working."""
+    that it is theirs: the way back in for a member locked out behind a mistyped address. As
+    with a change by the member, links mailed before stop working and a confirmed old address
+    is told."""
     require(can_set_address(acting_user), _("Only an admin can set an e-mail address."))
+    require(
+        target.id != acting_user.id,
+        _("Change your own address on your account page: it is confirmed by a link."),
+    )
     errors = v.Errors()
     email_text = email_value(errors, "email", email)
     errors.raise_if_any()
     now = resolve(now)
     async with in_transaction():
         locked = await User.filter(id=target.id).select_for_update().first()
-        old = locked.email if locked else target.email
-        await User.filter(id=target.id).update(email=email_text, email_confirmed_at=now)
-        await EmailChange.filter(user_id=target.id, used_at=None).update(used_at=now)
-        await PasswordReset.filter(user_id=target.id, used_at=None).update(used_at=now)
-        await AuditEntry.create(
+        if locked is None:
+            raise NotFound(_("User %(id)s does not exist.") % {"id": target.id})
+        entry = await AuditEntry.create(
             actor=acting_user,
             action="set_email",
             target_user=target,
-            detail=f"{old} -> {email_text}",
+            detail=f"{locked.email} -> {email_text}",
             created_at=now,
         )
+        await do_move_address(locked, email_text, f"email_set:{entry.id}", now=now)
     await target.refresh_from_db()
     return target
 

@@ -374,7 +374,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "post",
         "/me/email/confirm",
         "Set the new e-mail address, or confirm a new member's, with the mailed link's token: "
-        "once, within 24 hours, by the member it was mailed for (an old address is told)",
+        "once, within 24 hours, by the member it was mailed for (a confirmed old address is told)",
         "member",
         _obj(token=STR),
         200,
@@ -402,8 +402,8 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "post",
         "/admin/users/{id}/email",
-        "Set a member's e-mail address, confirmed (once support made sure it is theirs); links "
-        "mailed to the old one stop working",
+        "Set another member's e-mail address, confirmed (once support made sure it is theirs): "
+        "every reset or address link mailed before stops working, a confirmed old address is told",
         "admin",
         _obj(email=STR),
         200,

@@ -78,8 +78,10 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    await read_form(request)
-    response = redirect(request, "/", message=_("You are logged out."))
+    form = await read_form(request)
+    # A page may send the member on, e.g. to log in as someone else.
+    then = safe_next(form_text(form, "next"))
+    response = redirect(request, then, message=_("You are logged out."))
     auth_of(request).logout(response)
     return response
 

@@ -90,7 +90,7 @@ async def confirm_form(request: Request) -> Response:
         return await _confirm_page(request, None, exc.errors, status_code=exc.status)
     if not can_use_address_link(user, change.user_id):
         errors = {"token": _("This link is for another account: log in as its owner to use it.")}
-        return await _confirm_page(request, None, errors, status_code=403)
+        return await _confirm_page(request, None, errors, status_code=403, token=token)
     new = await is_new_address(change)
     return await _confirm_page(request, change.new_email, {}, token=token, new=new)
 

@@ -10,7 +10,12 @@ import pytest
 from starlette.applications import Starlette
 
 from forum.actions.accounts import check_register
-from forum.actions.email_change import check_confirm_email_change, check_request_email_change
+from forum.actions.email_change import (
+    check_confirm_email_change,
+    check_request_email_change,
+    pending_email_change,
+)
+from forum.actions.email_confirmation import check_resend_confirmation
 from forum.actions.password_reset import check_request_reset
 from forum.auth import Auth
 from forum.errors import Forbidden, ValidationFailed
@@ -232,3 +237,44 @@ async def test_an_admin_lets_a_member_back_in_behind_a_mistyped_address(
             "email": "lost@example.org",
             "email_confirmed": True,
         }
+        own = await client.post(f"/api/v1/admin/users/{admin.id}/email", json={"email": "a@b.org"})
+        assert own.status_code == 403 and "account page" in own.json()["error"]["message"]
+    # The mistyped address never heard of it; the confirmed one it replaced did.
+    told = await Mail.filter(key__startswith="email_set:").values_list("to_address", flat=True)
+    assert told == ["lost@example.com"]
+
+
+async def test_a_welcome_link_and_a_change_live_side_by_side_until_one_is_used(
+    auth: Auth,
+) -> None:
+    member = await check_register(auth, username="both", email="typo@example.og", password=SECRET)
+    await check_request_email_change(auth, member, current=SECRET, email="right@example.org")
+    # A new welcome link for the present address keeps the change, and the change stays shown.
+    assert await check_resend_confirmation(member)
+    welcome = await _link(member.id)
+    change = await pending_email_change(member)
+    assert change is not None and change.new_email == "right@example.org"
+    token = LINK.search((await Mail.get(key__startswith="email_change:")).body)
+    assert token
+    await check_confirm_email_change(token.group(1), acting_user=member)
+    # The address moved: the link for the mistyped one is dead and nothing is pending.
+    with pytest.raises(ValidationFailed):
+        await check_confirm_email_change(welcome, acting_user=member)
+    moved = await User.get(id=member.id)
+    assert moved.email == "right@example.org" and await pending_email_change(moved) is None
+
+
+async def test_the_wrong_account_can_log_out_and_come_back_to_the_link(
+    app: Starlette, auth: Auth, helper: User
+) -> None:
+    member = await check_register(auth, username="owner", email="o@example.org", password=SECRET)
+    path = f"/account/email/confirm/{await _link(member.id)}"
+    async with factories.browser(app, helper) as page:
+        refused = await page.get(path)
+        assert refused.status_code == 403
+        back = f"/login?next={path}"
+        assert f'name="next" value="{back}"' in refused.text
+        out = await page.post("/logout", data=factories.form(page, next=back))
+        assert out.status_code == 303 and out.headers["location"] == back
+        away = await page.post("/logout", data=factories.form(page, next="https://evil.example"))
+        assert away.headers["location"] == "/"

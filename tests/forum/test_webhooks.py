@@ -305,3 +305,29 @@ def test_a_receiver_url_needs_a_secret_and_a_scheme() -> None:
         load_settings(webhook_url="https://crm.example/hooks", secret_key="k")
     with pytest.raises(ValueError, match="http"):
         load_settings(webhook_url="crm.example/hooks", webhook_secret="s", secret_key="k")
+
+
+async def test_the_deliveries_page_through_every_one_newest_first(
+    app: Starlette, admin: User
+) -> None:
+    await WebhookDelivery.bulk_create(
+        WebhookDelivery(
+            event_id=f"00000000-0000-0000-0000-{i:012d}", event="question.escalated",
+            payload="{}", url="https://hooks.example/in", state=DeliveryState.FAILED,
+            attempts=8, next_attempt_at=T0, created_at=T0 + timedelta(minutes=i),
+        )
+        for i in range(55)
+    )  # fmt: skip
+    async with await api(app, admin) as client:
+        first = (await client.get("/api/v1/webhooks/deliveries?state=failed")).json()
+        assert len(first["deliveries"]) == 50 and first["next_cursor"]
+        cursor = first["next_cursor"]
+        rest = (await client.get(f"/api/v1/webhooks/deliveries?cursor={cursor}")).json()
+        ids = [d["event_id"][-2:] for d in first["deliveries"] + rest["deliveries"]]
+        assert ids == [f"{i:02d}" for i in range(54, -1, -1)] and rest["next_cursor"] is None
+    async with browser(app, admin) as page:
+        listed = await page.get("/staff/webhooks")
+        assert (
+            "Older entries" in listed.text
+            and "/staff/webhooks?state=failed&amp;cursor=" in listed.text
+        )

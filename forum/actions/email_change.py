@@ -1,7 +1,8 @@
 """Changing the e-mail address: asked for with the password, done by a one-time link mailed to
 the new address, so that a typo cannot cut a member off and nobody can point Peerdesk's mail at
-someone else's address. Once confirmed, the old address gets a notice (whatever the member's mail
-choice) and reset links mailed to it stop working."""
+someone else's address; the link works for the member logged in only. Once confirmed, a confirmed
+old address gets a notice (whatever the member's mail choice) and every link mailed before stops
+working."""
 
 from __future__ import annotations
 

@@ -61,9 +61,10 @@ def can_set_roles(user: User | None) -> bool:
     return is_admin(user)
 
 
-def can_set_address(user: User | None) -> bool:
-    """Set a member's e-mail address for them (once support has made sure it is theirs)."""
-    return is_admin(user)
+def can_set_address(user: User | None, target: User) -> bool:
+    """Set another member's e-mail address for them (once support has made sure it is theirs);
+    one's own changes by a confirmation link."""
+    return is_admin(user) and user is not None and user.id != target.id
 
 
 def can_suspend(user: User | None, target: User) -> bool:

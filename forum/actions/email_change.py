@@ -80,10 +80,18 @@ async def find_usable_email_change(token: object, *, now: datetime | None = None
     return change
 
 
-async def is_new_address(change: EmailChange) -> bool:
-    """Whether this link moves the member to another address (False: it confirms theirs)."""
-    owner = await User.get_or_none(id=change.user_id).only("id", "email")
-    return owner is None or owner.email.lower() != change.new_email.lower()
+async def find_link_for(
+    token: object, acting_user: User, *, now: datetime | None = None
+) -> tuple[EmailChange, bool]:
+    """The usable link of this token, if it is `acting_user`'s (a 400 on `token` otherwise, a 403
+    for another member's), and whether it moves them to another address (False: it confirms
+    their present one)."""
+    change = await find_usable_email_change(token, now=now)
+    require(
+        can_use_address_link(acting_user, change.user_id),
+        _("This link is for another account: log in as its owner to use it."),
+    )
+    return change, change.new_email.lower() != acting_user.email.lower()
 
 
 async def check_confirm_email_change(
@@ -93,11 +101,7 @@ async def check_confirm_email_change(
     by the member it is for. The link proves the address is theirs who opened it, the login that
     the account is: a stranger who gets a mistyped address's link cannot take the account."""
     now = resolve(now)
-    change = await find_usable_email_change(token, now=now)
-    require(
-        can_use_address_link(acting_user, change.user_id),
-        _("This link is for another account: log in as its owner to use it."),
-    )
+    change, _moves = await find_link_for(token, acting_user, now=now)
     async with in_transaction():
         # The member's row lock orders this with a reset request for the same member.
         user = await User.filter(id=change.user_id).select_for_update().first()

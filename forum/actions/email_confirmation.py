@@ -24,10 +24,10 @@ async def do_mail_confirmation_link(
     user: User, email: str, *, template: str, kind: str, now: datetime
 ) -> None:
     """In the caller's transaction, holding the member's row lock: mail a link to `email`
-    (`kind` names the mail: email_change or email_confirm). It ends the member's earlier links
-    for the same address; a change to another address ends every earlier link."""
+    (`kind` names the mail: email_change or email_confirm). A link for the present address ends
+    the earlier ones for it; a change to another address ends every earlier link."""
     earlier = EmailChange.filter(user_id=user.id, used_at=None)
-    if kind == "email_confirm":
+    if email.lower() == user.email.lower():
         earlier = earlier.filter(new_email__iexact=email)
     await earlier.update(used_at=now)
     token, hashed = new_token()
@@ -45,13 +45,11 @@ async def do_mail_confirmation_link(
     await enqueue([Letter(f"{kind}:{change.id}", user.id, email, subject, body, True)], now=now)
 
 
-async def do_welcome(user: User, *, now: datetime | None = None) -> None:
-    """Mail a new member the link that confirms their address."""
-    async with in_transaction():
-        await _lock(user)
-        await do_mail_confirmation_link(
-            user, user.email, template="email_welcome", kind="email_confirm", now=resolve(now)
-        )
+async def do_welcome(user: User, *, now: datetime) -> None:
+    """In the caller's transaction: mail the member the link that confirms their address."""
+    await do_mail_confirmation_link(
+        user, user.email, template="email_welcome", kind="email_confirm", now=now
+    )
 
 
 async def check_resend_confirmation(user: User, *, now: datetime | None = None) -> bool:
@@ -62,15 +60,8 @@ async def check_resend_confirmation(user: User, *, now: datetime | None = None) 
         return False
     await limit_member("confirmation_mail", fresh, "email")
     async with in_transaction():
-        locked = await _lock(user)
-        if locked.email_confirmed_at is not None:
+        locked = await User.filter(id=user.id).select_for_update().first()
+        if locked is None or locked.email_confirmed_at is not None:
             return False
-        await do_mail_confirmation_link(
-            locked, locked.email, template="email_welcome", kind="email_confirm", now=resolve(now)
-        )
+        await do_welcome(locked, now=resolve(now))
     return True
-
-
-async def _lock(user: User) -> User:
-    locked = await User.filter(id=user.id).select_for_update().first()
-    return locked or user

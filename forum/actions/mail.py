@@ -211,16 +211,19 @@ class Sent:
 _LEASED = "id, key, to_address, subject, body, redact, attempts"
 
 
+# The mails of one-time links, by the prefix of their key.
+_LINKS: dict[str, type[PasswordReset] | type[EmailChange]] = {
+    "password_reset": PasswordReset,
+    "email_change": EmailChange,
+    "email_confirm": EmailChange,
+}
+
+
 async def _spent_link(key: str, now: datetime) -> bool:
     """Whether `key` is the mail of a one-time link (a password reset, a change or confirmation
     of address) that can no longer be used."""
     kind, _, link_id = key.partition(":")
-    links = {
-        "password_reset": PasswordReset,
-        "email_change": EmailChange,
-        "email_confirm": EmailChange,
-    }
-    model = links.get(kind)
+    model = _LINKS.get(kind)
     if model is None or not link_id.isdigit():
         return False
     usable = model.filter(id=int(link_id), used_at=None, expires_at__gt=now)

@@ -51,10 +51,12 @@ async def check_set_email(
     that it is theirs: the way back in for a member locked out behind a mistyped address. As
     with a change by the member, links mailed before stop working and a confirmed old address
     is told."""
-    require(can_set_address(acting_user), _("Only an admin can set an e-mail address."))
     require(
-        target.id != acting_user.id,
-        _("Change your own address on your account page: it is confirmed by a link."),
+        can_set_address(acting_user, target),
+        _(
+            "Only an admin can set another member's e-mail address; change your own on your "
+            "account page."
+        ),
     )
     errors = v.Errors()
     email_text = email_value(errors, "email", email)

@@ -12,15 +12,13 @@ from forum.actions.email_change import (
     check_cancel_email_change,
     check_confirm_email_change,
     check_request_email_change,
-    find_usable_email_change,
-    is_new_address,
+    find_link_for,
 )
 from forum.actions.email_confirmation import LINK_HOURS, check_resend_confirmation
 from forum.auth import auth_of, form_text, read_form
-from forum.errors import ValidationFailed
+from forum.errors import Forbidden, ValidationFailed
 from forum.i18n import gettext as _
 from forum.net import client_address
-from forum.permissions import can_use_address_link
 from forum.web import redirect, render, require_viewer
 
 
@@ -85,26 +83,23 @@ async def confirm_form(request: Request) -> Response:
     user = await require_viewer(request)  # the link is used logged in, as its member
     token = request.path_params["token"]
     try:
-        change = await find_usable_email_change(token)
+        change, new = await find_link_for(token, user)
     except ValidationFailed as exc:
         return await _confirm_page(request, None, exc.errors, status_code=exc.status)
-    if not can_use_address_link(user, change.user_id):
-        errors = {"token": _("This link is for another account: log in as its owner to use it.")}
-        return await _confirm_page(request, None, errors, status_code=403, token=token)
-    new = await is_new_address(change)
+    except Forbidden as exc:  # another member's link: offer to log out
+        errors = {"token": exc.message}
+        return await _confirm_page(request, None, errors, status_code=exc.status, token=token)
     return await _confirm_page(request, change.new_email, {}, token=token, new=new)
 
 
 async def confirm(request: Request) -> Response:
     user = await require_viewer(request)
     await read_form(request)
-    token = request.path_params["token"]
     try:
-        new = await is_new_address(await find_usable_email_change(token))
-        await check_confirm_email_change(token, acting_user=user)
+        confirmed = await check_confirm_email_change(request.path_params["token"], acting_user=user)
     except ValidationFailed as exc:
         return await _confirm_page(request, None, exc.errors, status_code=exc.status)
-    if new:
+    if confirmed.email.lower() != user.email.lower():
         return redirect(request, "/account", message=_("Your e-mail address is changed."))
     return redirect(request, "/", message=_("Your e-mail address is confirmed. Welcome!"))
 

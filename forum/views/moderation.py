@@ -113,7 +113,7 @@ async def _render_member(
         "values": values,
         "errors": errors,
         "roles": [r.value for r in Role] if can_set_roles(viewer) else [],
-        "can_set_address": can_set_address(viewer),
+        "can_set_address": can_set_address(viewer, target),
     }
     return await render(request, "forum/moderation_member.html", context, status_code=status_code)
 

@@ -19,7 +19,7 @@ from forum.actions.questions import refresh_state
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
-from forum.models import Acceptance, Answer, NotificationKind, Question, User
+from forum.models import Acceptance, Answer, NotificationKind, Question, User, Visibility
 from forum.permissions import can_accept, can_clear_acceptance, require
 from forum.settings import Settings
 from rewards.actions.awards import (
@@ -48,7 +48,10 @@ async def check_accept_answer(
     errors = v.Errors()
     answer_pk = v.int_id(errors, "answer_id", answer_id)
     errors.raise_if_any()
-    answer = await Answer.get_or_none(id=answer_pk, question_id=question.id)
+    # A hidden or removed answer counts as if it had never been written (forum.actions.visibility).
+    answer = await Answer.get_or_none(
+        id=answer_pk, question_id=question.id, visibility=Visibility.VISIBLE
+    )
     if answer is None:
         raise NotFound(
             _("Answer %(id)s is not an answer to this question.") % {"id": answer_pk},
@@ -65,7 +68,7 @@ async def do_accept_answer(
     now = resolve(now)
     try:
         async with in_transaction():
-            await _lock_question(question)
+            await _lock_question(question.id)
             standing = await Acceptance.get_or_none(active_question_id=question.id)
             if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
                 return standing
@@ -111,36 +114,61 @@ async def do_clear_acceptance(
     )
     now = resolve(now)
     async with in_transaction():
-        await _lock_question(question)
-        cleared = await _clear_standing(
-            question, acting_user=acting_user, now=now, reason=ACCEPT_CLEARED
-        )
-        if not cleared:
+        if not await clear_acceptance(question.id, acting_user=acting_user, now=now):
             raise NotFound(_("This question has no accepted answer."))
-        await Question.filter(id=question.id).update(accepted_answer_id=None)
-        await refresh_state(question.id)
 
 
-async def _lock_question(question: Question) -> None:
+async def clear_acceptance(
+    question_id: int,
+    *,
+    acting_user: User | None,
+    now: datetime,
+    reason: str = ACCEPT_CLEARED,
+    answer_id: int | None = None,
+) -> bool:
+    """Clear the standing acceptance (only if it is of `answer_id`, when given), in the caller's
+    transaction: its points reversed, what it resolved back in the queue, the state derived
+    again. The asker's "clear" and moderation (a hidden or removed accepted answer) both end an
+    acceptance here. True if one was cleared."""
+    await _lock_question(question_id)
+    standing = await Acceptance.filter(active_question_id=question_id).first()
+    if standing is None or answer_id not in (None, standing.answer_id):  # type: ignore[attr-defined]
+        return False
+    await _retire(standing, question_id, acting_user=acting_user, now=now, reason=reason)
+    await Question.filter(id=question_id).update(accepted_answer_id=None)
+    await refresh_state(question_id)
+    return True
+
+
+async def _lock_question(question_id: int) -> None:
     """Accepts and clears of one question queue here (PostgreSQL), so that twelve identical
     accepts at once are one accept and eleven no-ops, not a chain of changes."""
     # A model fetch: Tortoise drops FOR UPDATE from .values() queries.
-    await Question.filter(id=question.id).select_for_update().only("id").first()
+    await Question.filter(id=question_id).select_for_update().only("id").first()
 
 
 async def _clear_standing(
     question: Question, *, acting_user: User, now: datetime, reason: str
 ) -> bool:
-    """Retire the standing acceptance, if any, by a conditional update, and reverse its points.
-    True if one was retired."""
+    """Retire the standing acceptance, if any, and reverse its points. True if one was retired."""
     standing = await Acceptance.filter(active_question_id=question.id).first()
     if standing is None:
         return False
-    retired = await Acceptance.filter(id=standing.id, active_question_id=question.id).update(
-        active_question_id=None, cleared_at=now, cleared_by_id=acting_user.id
+    await _retire(standing, question.id, acting_user=acting_user, now=now, reason=reason)
+    return True
+
+
+async def _retire(
+    standing: Acceptance, question_id: int, *, acting_user: User | None, now: datetime, reason: str
+) -> None:
+    """A conditional update retires it (a concurrent change is a Conflict); its points reversed,
+    what it resolved reopened."""
+    retired = await Acceptance.filter(id=standing.id, active_question_id=question_id).update(
+        active_question_id=None,
+        cleared_at=now,
+        cleared_by_id=acting_user.id if acting_user else None,
     )
     if retired != 1:
         raise Conflict(_("The accepted answer was changed at the same moment; reload."))
     await reverse_acceptance(standing, reason=reason, actor=acting_user, now=now)
-    await reopen_after_unaccept(question.id)
-    return True
+    await reopen_after_unaccept(question_id)

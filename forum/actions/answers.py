@@ -23,7 +23,7 @@ from forum.db import bind_sqlite, fetch_dicts, in_one_call, is_postgres
 from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
 from forum.markdown import render_markdown
-from forum.models import Answer, Question, Revision, User
+from forum.models import Answer, Question, Revision, User, Visibility
 from forum.permissions import access_question, can_edit_post, can_post, is_moderator, require
 from forum.ratelimits import limit_member
 
@@ -113,6 +113,7 @@ async def do_create_answer(
         body_html=html,
         is_staff=is_staff,
         kudos_count=0,
+        visibility=Visibility.VISIBLE,
         created_at=now,
         updated_at=now,
     )

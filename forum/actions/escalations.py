@@ -106,7 +106,8 @@ async def check_ask_staff(
 
 
 # A question whose SLA ran out escalates when nobody but the asker has answered it, it is younger
-# than `unanswered_max_age_days` and its asker is not suspended.
+# than `unanswered_max_age_days`, its asker is not suspended and no urgent item of it is in the
+# queue (staff have it already: a lost-or-stolen question is one urgent item, not two).
 _DUE_TIMERS = "SELECT id FROM sla_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?"
 # Concurrent sweeps on PostgreSQL take disjoint batches instead of queueing on the same rows.
 _DUE_TIMERS_POSTGRES = _DUE_TIMERS + " FOR UPDATE SKIP LOCKED"
@@ -120,6 +121,10 @@ JOIN questions q ON q.id = t.question_id
 JOIN users u ON u.id = q.author_id
 WHERE t.id IN {{ids}} AND q.other_answer_count = 0 AND q.accepted_answer_id IS NULL
   AND q.locked_at IS NULL AND q.created_at > ? AND u.suspended_at IS NULL
+  AND NOT EXISTS (
+      SELECT 1 FROM escalations e
+      WHERE e.open_key = CAST(q.id AS TEXT) || ':urgent'
+  )
 ON CONFLICT (open_key) DO NOTHING
 RETURNING {ESCALATION_COLUMNS}
 """

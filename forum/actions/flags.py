@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.actions.escalations import open_escalation
+from forum.actions.visibility import recount_after_moderation
 from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
@@ -94,6 +95,8 @@ async def check_flag(
                 settings.flag_threshold
             ):
                 await model.filter(id=post.id).update(visibility=Visibility.HIDDEN)
+                if isinstance(post, Answer):
+                    await recount_after_moderation(post, acting_user=None, now=now)
                 await open_escalation(question_id_of(post), EscalationReason.FLAGGED, now=now)
     except IntegrityError as exc:
         raise Conflict(_("You have flagged this post already.")) from exc

@@ -12,7 +12,7 @@ from forum.actions.notifications import note, notify
 from forum.clock import resolve
 from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
-from forum.models import Answer, Kudos, NotificationKind, User
+from forum.models import Answer, Kudos, NotificationKind, User, Visibility
 from forum.permissions import can_give_kudos, can_post, require
 from forum.ratelimits import limit_member
 from rewards.actions.awards import award_kudos, reverse_kudos
@@ -33,6 +33,8 @@ async def do_give_kudos(answer: Answer, *, acting_user: User, now: datetime | No
         can_give_kudos(acting_user, answer.author_id),  # type: ignore[attr-defined]
         _("You cannot give kudos to your own answer."),
     )
+    if answer.visibility != Visibility.VISIBLE:
+        raise Conflict(_("This answer is hidden: it takes no kudos."))
     now = resolve(now)
     try:
         async with in_transaction():

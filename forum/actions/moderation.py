@@ -3,8 +3,9 @@ decision lands in the audit log.
 
 A hidden post (by flags or by staff) waits for review: restoring it dismisses its open flags;
 removing it upholds them and reverses what its author earned for it through the ledger. A removed
-post stays removed. Reviewing the last hidden post of a question resolves its `flagged` queue
-item. Every change is a conditional update on the post's current visibility, so two staff
+post stays removed. A hidden or removed answer no longer counts for its question
+(forum.actions.visibility). Reviewing the last hidden post of a question resolves its `flagged`
+queue item. Every change is a conditional update on the post's current visibility, so two staff
 deciding at once decide once.
 """
 
@@ -19,6 +20,7 @@ from forum import validation as v
 from forum.actions.escalations import resolve_flag_review
 from forum.actions.flags import Post, author_of, post_key, question_id_of
 from forum.actions.questions import refresh_state
+from forum.actions.visibility import recount_after_moderation
 from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
@@ -62,6 +64,8 @@ async def check_moderate_post(
             raise Conflict(_("This post cannot be changed that way now; reload the page."))
         if flags_to is not None:
             await Flag.filter(post_key=key, state=FlagState.OPEN).update(state=flags_to)
+        if isinstance(post, Answer):
+            await recount_after_moderation(post, acting_user=acting_user, now=now)
         if chosen == "remove":
             await reverse_post_awards(post, actor=acting_user, now=now)
         if chosen != "hide" and not await _hidden_posts(question_id):

@@ -28,6 +28,7 @@ CAPPED = "Daily kudos cap reached"
 KUDOS_WITHDRAWN = "Kudos withdrawn"
 ACCEPT_CHANGED = "Accepted answer changed"
 ACCEPT_CLEARED = "Accepted answer cleared"
+ACCEPT_HIDDEN = "Accepted answer hidden or removed"
 POST_REMOVED = "Post removed by staff"
 
 
@@ -71,7 +72,7 @@ async def award_acceptance(
 
 
 async def reverse_acceptance(
-    acceptance: Acceptance, *, reason: str, actor: User, now: datetime
+    acceptance: Acceptance, *, reason: str, actor: User | None, now: datetime
 ) -> list[Transfer]:
     return await _reverse_ref(f"acceptance:{acceptance.id}", reason=reason, actor=actor, now=now)
 
@@ -126,7 +127,9 @@ async def kudos_points_on_day(receiver: User, moment: datetime) -> int:
     return sum(int(row[1]) for row in awarded) - sum(int(a) for a in withdrawn)  # type: ignore[call-overload]
 
 
-async def _reverse_ref(ref: str, *, reason: str, actor: User, now: datetime) -> list[Transfer]:
+async def _reverse_ref(
+    ref: str, *, reason: str, actor: User | None, now: datetime
+) -> list[Transfer]:
     await lock_ledger()
     return [
         await reverse_transfer(t, kind=TransferKind.REVERSAL, reason=reason, actor=actor, now=now)

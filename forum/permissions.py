@@ -214,6 +214,41 @@ async def access_answer(answer_id: int) -> Answer:
     return answer
 
 
+async def access_visible_question(question_id: int, viewer: User | None) -> Question:
+    """The question, if `viewer` may see it (can_see_post); otherwise the NotFound of a question
+    that does not exist, so a hidden or removed post says nothing of itself."""
+    question = await access_question(question_id)
+    if not can_see_post(viewer, question.author_id, question.visibility):  # type: ignore[attr-defined]
+        raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
+    return question
+
+
+async def access_visible_answer(answer_id: int, viewer: User | None) -> Answer:
+    """The answer (with its question), if `viewer` may see both; otherwise NotFound."""
+    answer = await access_answer(answer_id)
+    question = answer.question
+    if not (
+        can_see_post(viewer, answer.author_id, answer.visibility)  # type: ignore[attr-defined]
+        and can_see_post(viewer, question.author_id, question.visibility)  # type: ignore[attr-defined]
+    ):
+        raise NotFound(_("Answer %(id)s does not exist.") % {"id": answer_id})
+    return answer
+
+
+def can_read_history(user: User | None, visibility: Visibility) -> bool:
+    """A post's revisions hold its old text: everyone reads a visible post's, only staff the
+    history of a hidden or removed one (not even its author, whose post is under review)."""
+    return visibility == Visibility.VISIBLE or is_moderator(user)
+
+
+async def access_history(question_id: int, viewer: User | None) -> Question:
+    """The question whose revisions `viewer` may read; otherwise NotFound."""
+    question = await access_question(question_id)
+    if not can_read_history(viewer, question.visibility):
+        raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
+    return question
+
+
 async def access_user(user_id: int) -> User:
     user = await User.get_or_none(id=user_id) if is_id(user_id) else None
     if user is None:

@@ -33,7 +33,7 @@ from forum.models import (
     Visibility,
     WebhookDelivery,
 )
-from forum.permissions import can_see_post, is_moderator
+from forum.permissions import can_read_history, can_see_post, is_moderator
 from forum.validation import SLUG_RE, USERNAME_RE, is_id, is_number
 
 LIST_STATES = ("unanswered", "answered", "solved", "locked")
@@ -213,9 +213,10 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
     return QuestionPage(question=question, answers=answers, kudos_given=kudos_given, flags=flags)
 
 
-async def list_revisions(question: Question) -> list[dict[str, Any]]:
-    """Every edit of the question and its answers, newest first."""
-    return (
+async def list_revisions(question: Question, viewer: User | None) -> list[dict[str, Any]]:
+    """Every edit of the question and of the answers whose history `viewer` may read, newest
+    first (the question's own readability is `access_history`'s)."""
+    rows = (
         await Revision.filter(Q(question_id=question.id) | Q(answer__question_id=question.id))
         .order_by("-created_at", "-id")
         .values(
@@ -227,6 +228,12 @@ async def list_revisions(question: Question) -> list[dict[str, Any]]:
             editor_username="editor__username",
         )
     )
+    answer_ids = {r["answer_id"] for r in rows if r["answer_id"] is not None}
+    if not answer_ids or is_moderator(viewer):
+        return rows
+    visible = await Answer.filter(id__in=answer_ids).values_list("id", "visibility")
+    readable = {i for i, seen in visible if can_read_history(viewer, seen)}
+    return [r for r in rows if r["answer_id"] is None or r["answer_id"] in readable]
 
 
 ESCALATION_TABS = ("open", "mine", "breached", "resolved")

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from forum.actions.answers import check_create_answer, check_edit_answer
 from forum.api.base import json_body, ok, path_id, require_api_user, user_ref
 from forum.models import Answer, User
-from forum.permissions import access_answer
+from forum.permissions import access_visible_answer
 
 
 def answer_body(answer: Answer, author: User) -> dict[str, Any]:
@@ -38,7 +38,7 @@ async def create(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     user = await require_api_user(request)
-    answer = await access_answer(path_id(request))
+    answer = await access_visible_answer(path_id(request), user)
     data = await json_body(request)
     answer = await check_edit_answer(answer, acting_user=user, body=data.get("body"))
     await answer.fetch_related("author")

@@ -9,12 +9,12 @@ from starlette.routing import Route
 from forum.actions.kudos import check_give_kudos, do_withdraw_kudos
 from forum.api.base import ok, path_id, require_api_user
 from forum.models import Answer
-from forum.permissions import access_answer
+from forum.permissions import access_answer, access_visible_answer
 
 
 async def give(request: Request) -> Response:
     user = await require_api_user(request)
-    answer = await access_answer(path_id(request))
+    answer = await access_visible_answer(path_id(request), user)
     await check_give_kudos(answer, acting_user=user)
     return ok(await _state(answer.id), status_code=201)
 

@@ -19,7 +19,8 @@ from forum.api.base import (
     user_ref,
 )
 from forum.errors import ValidationFailed
-from forum.permissions import access_question
+from forum.models import User
+from forum.permissions import access_visible_question
 from forum.queries import get_board, get_question_page, list_questions, parse_limit
 
 
@@ -69,21 +70,21 @@ async def create(request: Request) -> Response:
         body=data.get("body"),
         tags=data.get("tags"),
     )
-    return await _saved(question.id, 201)
+    return await _saved(question.id, 201, user)
 
 
 async def update(request: Request) -> Response:
     user = await require_api_user(request)
-    question = await access_question(path_id(request))
+    question = await access_visible_question(path_id(request), user)
     data = await json_body(request)
     await check_edit_question(
         question, acting_user=user, title=data.get("title"), body=data.get("body")
     )
-    return await _saved(question.id, 200)
+    return await _saved(question.id, 200, user)
 
 
-async def _saved(question_id: int, status_code: int) -> Response:
-    page = await get_question_page(question_id, viewer=None)
+async def _saved(question_id: int, status_code: int, author: User) -> Response:
+    page = await get_question_page(question_id, viewer=author)
     return ok(question_detail(page.question), status_code=status_code)
 
 

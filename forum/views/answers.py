@@ -10,7 +10,7 @@ from forum.actions.answers import check_create_answer, check_edit_answer
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
-from forum.permissions import access_answer, access_question
+from forum.permissions import access_question, access_visible_answer, can_edit_post, require
 from forum.web import redirect, render, require_viewer
 
 
@@ -35,8 +35,12 @@ async def create(request: Request) -> Response:
 
 
 async def edit_form(request: Request) -> Response:
-    await require_viewer(request)
-    answer = await access_answer(request.path_params["id"])
+    user = await require_viewer(request)
+    answer = await access_visible_answer(request.path_params["id"], user)
+    require(
+        can_edit_post(user, answer.author_id),  # type: ignore[attr-defined]
+        _("You can only edit your own answers."),
+    )
     return await render(
         request,
         "forum/answers_edit.html",
@@ -46,7 +50,7 @@ async def edit_form(request: Request) -> Response:
 
 async def edit(request: Request) -> Response:
     user = await require_viewer(request)
-    answer = await access_answer(request.path_params["id"])
+    answer = await access_visible_answer(request.path_params["id"], user)
     form = await read_form(request)
     body = form_text(form, "body")
     try:

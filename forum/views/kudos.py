@@ -9,13 +9,13 @@ from starlette.routing import Route
 from forum.actions.kudos import check_give_kudos, do_withdraw_kudos
 from forum.auth import read_form
 from forum.i18n import gettext as _
-from forum.permissions import access_answer
+from forum.permissions import access_answer, access_visible_answer
 from forum.web import redirect, require_viewer
 
 
 async def give(request: Request) -> Response:
     user = await require_viewer(request)
-    answer = await access_answer(request.path_params["id"])
+    answer = await access_visible_answer(request.path_params["id"], user)
     await read_form(request)
     await check_give_kudos(answer, acting_user=user)
     return redirect(

@@ -16,7 +16,8 @@ from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import Board, Visibility
 from forum.permissions import (
-    access_question,
+    access_history,
+    access_visible_question,
     can_accept,
     can_ask_staff,
     can_clear_acceptance,
@@ -25,6 +26,7 @@ from forum.permissions import (
     can_give_kudos,
     can_moderate,
     can_post,
+    require,
 )
 from forum.queries import (
     LIST_STATES,
@@ -123,8 +125,12 @@ async def _render_ask(
 
 
 async def edit_form(request: Request) -> Response:
-    await require_viewer(request)
-    q = await access_question(request.path_params["id"])
+    user = await require_viewer(request)
+    q = await access_visible_question(request.path_params["id"], user)
+    require(
+        can_edit_post(user, q.author_id),  # type: ignore[attr-defined]
+        _("You can only edit your own questions."),
+    )
     return await render(
         request,
         "forum/questions_edit.html",
@@ -134,7 +140,7 @@ async def edit_form(request: Request) -> Response:
 
 async def edit(request: Request) -> Response:
     user = await require_viewer(request)
-    q = await access_question(request.path_params["id"])
+    q = await access_visible_question(request.path_params["id"], user)
     form = await read_form(request)
     values: dict[str, Any] = {k: form_text(form, k) for k in ("title", "body")}
     try:
@@ -150,8 +156,9 @@ async def edit(request: Request) -> Response:
 
 
 async def revisions(request: Request) -> Response:
-    q = await access_question(request.path_params["id"])
-    rows = await list_revisions(q)
+    user = await viewer(request)
+    q = await access_history(request.path_params["id"], user)
+    rows = await list_revisions(q, user)
     return await render(request, "forum/questions_revisions.html", {"q": q, "revisions": rows})
 
 

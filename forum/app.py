@@ -43,6 +43,7 @@ from forum.auth import CSRF_COOKIE, Auth
 from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
 from forum.i18n import DEFAULT_LOCALE, negotiate, use_locale
+from forum.i18n import gettext as _
 from forum.ratelimits import close_flood_control
 from forum.scheduler import start_scheduler
 from forum.settings import (
@@ -53,6 +54,7 @@ from forum.settings import (
     load_settings,
     tortoise_config,
 )
+from forum.validation import bad_query_parameter
 from forum.views import (
     acceptance,
     accounts,
@@ -134,6 +136,10 @@ class SecurityMiddleware:
                 new_token = self.auth.new_csrf_token()
                 scope.setdefault("state", {})["csrf_token"] = new_token
 
+        bad = bad_query_parameter(Request(scope).query_params.multi_items())
+        if bad is not None:
+            await self._bad_query(scope, receive, send, bad)
+            return
         writes = scope["method"] not in ("GET", "HEAD", "OPTIONS")
 
         async def send_with_headers(message: Message) -> None:
@@ -156,6 +162,18 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive_limited, send_with_headers)
+
+    async def _bad_query(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
+        message = _(
+            "The query parameter %(name)s is too long or holds characters that are not allowed."
+        ) % {"name": repr(name)}
+        response: Response = (
+            api_error(400, "bad_query_parameter", message)
+            if scope["path"].startswith(API_PREFIX)
+            else PlainTextResponse(message, status_code=400)
+        )
+        response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
+        await response(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = "The request body is too large."

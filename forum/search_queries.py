@@ -30,6 +30,7 @@ from forum.db import as_datetime, fetch_dicts, is_postgres
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import Board
+from forum.validation import is_number
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -213,7 +214,7 @@ def parse_page(value: Any) -> int:
     if value in (None, ""):
         return 1
     text = str(value)
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+    if not is_number(text) or len(text) > 6 or not 1 <= int(text) <= MAX_PAGE:
         raise ValidationFailed({"page": _("page must be a whole number from 1 to %(max)s.")
                                 % {"max": MAX_PAGE}})  # fmt: skip
     return int(text)

@@ -19,6 +19,20 @@ TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
+# The longest value a query parameter may have (a search, a cursor, a slug): a 10 KB one is a 400.
+MAX_QUERY_VALUE = 1000
+
+
+def bad_query_parameter(items: list[tuple[str, str]]) -> str | None:
+    """The first query parameter (name or value) that is too long or unclean, else None. Every
+    request's query goes through this one check before any handler reads it, so no parameter that
+    names a board, a state or a slug reaches the database with a NUL byte or 10 KB in it."""
+    for name, value in items:
+        if len(name) > 100 or len(value) > MAX_QUERY_VALUE or not is_clean(name + value):
+            return name[:40]
+    return None
+
+
 class Errors:
     """Collects one message per field, then raises them all at once."""
 

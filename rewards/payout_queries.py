@@ -33,6 +33,33 @@ METHODS = ("cash", "credit", "charity")
 PAYOUT_STATES = (LineState.PENDING, LineState.HELD, LineState.PAID)
 
 
+# Pending lines whose member's balance is below zero: points the line counted were taken back
+# after the close. From the few negative accounts, not the batch's many lines.
+_BELOW_ZERO = """
+SELECT l.id AS id, u.username AS username, a.balance AS balance
+FROM ledger_accounts a
+JOIN payout_lines l ON l.member_id = a.user_id AND l.batch_id = ?
+JOIN users u ON u.id = a.user_id
+WHERE a.kind = 'member' AND a.balance < 0 AND l.state = 'pending'
+ORDER BY l.id
+"""
+
+
+async def lines_below_zero(batch: PayoutBatch) -> list[dict[str, Any]]:
+    return await fetch_dicts(_BELOW_ZERO, [batch.id])
+
+
+def below_zero_message(lines: list[dict[str, Any]]) -> str:
+    first = lines[0]
+    more = f" ({len(lines) - 1} more line(s) likewise)" if len(lines) > 1 else ""
+    return (
+        f"Line {first['id']} of {first['username']} cannot be paid: the member's balance is "
+        f"{first['balance']} points, below zero, because points the line counted were taken back "
+        "after the close. Reject the line (its points go back to the member), forfeit it, or "
+        f"reduce it to the points that still stand{more}."
+    )
+
+
 def money(cents: int) -> str:
     """Cents as the decimal amount the API and the CSV show, e.g. 1234 -> "12.34"."""
     return str((Decimal(int(cents)) / 100).quantize(Decimal("0.01")))

@@ -177,8 +177,34 @@ _PAYOUT_MOVES = {
 }
 
 
+# 6. No line was paid while its member's balance was below zero: the member account's balance
+# just before the line's payment transfer, from the transfers themselves (every ledger write
+# holds the pool's lock, so ids are in commit order).
+_PAID_BELOW_ZERO_SQL = """
+SELECT l.id AS id, u.username AS username, (
+    (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t
+     WHERE t.credit_id = a.id AND t.id < p.id)
+    - (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t
+       WHERE t.debit_id = a.id AND t.id < p.id)
+) AS balance
+FROM payout_lines l
+JOIN ledger_transfers p ON p.key = 'payout-line:' || CAST(l.id AS TEXT) || ':paid'
+JOIN ledger_accounts a ON a.user_id = l.member_id
+JOIN users u ON u.id = l.member_id
+WHERE l.state IN ('paid', 'returned') AND (
+    (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t
+     WHERE t.credit_id = a.id AND t.id < p.id)
+    - (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t
+       WHERE t.debit_id = a.id AND t.id < p.id)
+) < 0
+ORDER BY l.id
+LIMIT 20
+"""
+
+
 async def reconcile() -> Reconciliation:
-    """Check PRODUCT.md §2's five invariants over the whole ledger, reporting every problem.
+    """Check PRODUCT.md §2's five invariants, and a sixth of payouts, over the whole ledger,
+    reporting every problem.
 
     1. Cached balances sum to zero. 2. Each cached balance equals its transfers' sum.
     3. Keys are unique and 4. an original is reversed at most once, by an exact mirror of it:
@@ -186,6 +212,7 @@ async def reconcile() -> Reconciliation:
     rewards.0002, which also refuse non-positive amounts), so there is nothing left to scan.
     5. Points enter and leave circulation only through the pool: every transfer has the pool on
     exactly one side, and nothing but adjustments and reversals flows back into it.
+    6. No payout line was paid while its member's balance was below zero.
     """
     result = Reconciliation()
     async with in_transaction() as conn:
@@ -198,6 +225,7 @@ async def reconcile() -> Reconciliation:
         _, rows = await conn.execute_query(_BALANCES_SQL)
         _, inflows = await conn.execute_query(_INTO_POOL_SQL)
         _, payout_moves = await conn.execute_query(_PAYOUT_MOVES_SQL)
+        _, paid_below_zero = await conn.execute_query(_PAID_BELOW_ZERO_SQL)
     summary = {row["key"]: row for row in rows if str(row["key"]).startswith("*")}
     result.accounts = int(summary["*totals*"]["cached"])
     result.transfers = int(summary["*totals*"]["computed"])
@@ -243,4 +271,9 @@ async def reconcile() -> Reconciliation:
             result.problems.append(
                 f"{row['n']} {row['kind']} transfer(s) take points back into the pool"
             )
+    for row in paid_below_zero:
+        result.problems.append(
+            f"payout line {row['id']} of {row['username']} was paid while the member's balance "
+            f"was {row['balance']}, below zero"
+        )
     return result

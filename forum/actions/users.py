@@ -16,6 +16,7 @@ from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
 from forum.models import AuditEntry, Role, User
 from forum.permissions import can_set_address, can_set_roles, can_suspend, require
+from rewards.actions.payout_holds import SUSPENDED_AFTER_CLOSE, hold_open_lines
 
 
 async def check_set_role(
@@ -99,6 +100,13 @@ async def check_suspend_user(
             target_user=target,
             detail=reason_text,
             created_at=now,
+        )
+        # Lines of an earlier close are held: nothing is paid to a suspended member.
+        await hold_open_lines(
+            target.id,
+            code=SUSPENDED_AFTER_CLOSE,
+            detail=f"Suspended after the close: {reason_text}",
+            now=now,
         )
     await target.refresh_from_db()
     return target

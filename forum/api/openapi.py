@@ -549,7 +549,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "get",
         "/ledger/check",
-        "Reconcile the ledger (the five invariants)",
+        "Reconcile the ledger (the five invariants, and no line paid below zero)",
         "finance",
         None,
         200,
@@ -815,7 +815,9 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "post",
         "/payouts/{id}/lines/{line_id}/{action}",
-        "Decide a line: hold, release, reject, forfeit, defer, or return a paid line",
+        "Decide a line: hold, release, reject, forfeit, defer, return a paid line, or reduce a"
+        " line to the points that still stand after a reversal (approval and export refuse a"
+        " line whose member's balance is below zero: 409)",
         "finance",
         _obj(reason=STR),
         200,

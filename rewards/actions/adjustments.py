@@ -13,6 +13,7 @@ from forum import validation as v
 from forum.clock import resolve
 from forum.models import User
 from forum.permissions import require
+from rewards.actions.payout_holds import hold_for_reversals
 from rewards.actions.transfers import lock_ledger, member_account, post_transfer, reverse_transfer
 from rewards.errors import NothingToReverse
 from rewards.models import AWARD_KINDS, Transfer, TransferKind
@@ -101,6 +102,9 @@ async def check_fraud_reversal(
     errors.raise_if_any()
     now = resolve(now)
     async with in_transaction():
+        # Lines that counted these awards are held first (batch rows before the ledger lock).
+        found = await Transfer.filter(**filters, reversed_by__id__isnull=True)
+        await hold_for_reversals(found, event=f"fraud reversal: {reason_text}", now=now)
         await lock_ledger()
         originals = await Transfer.filter(**filters, reversed_by__id__isnull=True).order_by("id")
         if not originals:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from forum.models import Acceptance, Answer, Kudos, Question, User
 from forum.settings import get_settings
+from rewards.actions.payout_holds import hold_for_reversals
 from rewards.actions.transfers import (
     lock_ledger,
     member_account,
@@ -130,6 +131,7 @@ async def kudos_points_on_day(receiver: User, moment: datetime) -> int:
 async def _reverse_ref(
     ref: str, *, reason: str, actor: User | None, now: datetime
 ) -> list[Transfer]:
+    await hold_for_reversals(await unreversed(ref=ref, reverses_id=None), event=reason, now=now)
     await lock_ledger()
     return [
         await reverse_transfer(t, kind=TransferKind.REVERSAL, reason=reason, actor=actor, now=now)
@@ -152,6 +154,7 @@ async def reverse_post_awards(
         found = await unreversed(member_id=author_id, question_id=post.id, kind__in=kinds)
     if not found:
         return []
+    await hold_for_reversals(found, event=POST_REMOVED, now=now)
     await lock_ledger()
     return [
         await reverse_transfer(

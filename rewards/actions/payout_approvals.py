@@ -29,6 +29,7 @@ from rewards.models import (
     PayoutDecision,
     PayoutLine,
 )
+from rewards.payout_queries import below_zero_message, lines_below_zero
 from rewards.permissions import can_approve, require_payouts
 
 
@@ -75,6 +76,9 @@ async def check_approve_batch(
             raise Conflict(f"A {locked.state.value} batch cannot be approved.")
         if seen is not None and seen != locked.version:
             raise Conflict("The batch changed since you opened it: review it again.")
+        below = await lines_below_zero(locked)
+        if below:
+            raise Conflict(below_zero_message(below))
         payee = await PayoutLine.filter(batch_id=batch.id, member_id=approver.id).exists()
         require(
             can_approve(approver, is_payee=payee),

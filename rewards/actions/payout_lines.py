@@ -43,13 +43,15 @@ TRANSITIONS: dict[str, tuple[tuple[LineState, ...], LineState, str | None]] = {
     "defer": ((S.PENDING, S.HELD), S.DEFERRED, "member"),
     "return": ((S.PAID,), S.RETURNED, "member"),
 }
-LINE_ACTIONS = tuple(TRANSITIONS)
+# "reduce" keeps the line's state and gives back what was taken back after the close (see
+# _reduce).
+LINE_ACTIONS = (*TRANSITIONS, "reduce")
 # Which actions each batch state allows: once paid, only held lines are settled and paid lines
 # returned.
 _ALLOWED = {
-    BatchState.REVIEW: {"hold", "release", "reject", "forfeit", "defer"},
-    BatchState.APPROVED: {"hold", "release", "reject", "forfeit", "defer"},
-    BatchState.PAID: {"reject", "forfeit", "defer", "return"},
+    BatchState.REVIEW: {"hold", "release", "reject", "forfeit", "defer", "reduce"},
+    BatchState.APPROVED: {"hold", "release", "reject", "forfeit", "defer", "reduce"},
+    BatchState.PAID: {"reject", "forfeit", "defer", "return", "reduce"},
 }
 
 
@@ -87,7 +89,6 @@ async def do_decide_line(
     now: datetime | None = None,
 ) -> PayoutLine:
     now = resolve(now)
-    sources, target, destination = TRANSITIONS[action]
     async with in_transaction():
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
         if action not in _ALLOWED.get(locked.state, set()):
@@ -101,14 +102,20 @@ async def do_decide_line(
         require(
             can_decide_line(acting_user, line), "Another finance officer must decide your own line."
         )
-        changed = await PayoutLine.filter(id=line.id, state__in=sources).update(
-            state=target, decided_by=acting_user, reason=reason, decided_at=now
-        )
-        if changed != 1:
-            current = await PayoutLine.get(id=line.id)
-            raise Conflict(f"Line {line.id} is {current.state.value}: it cannot be {target.value}.")
-        if destination is not None:
-            await _move_points(locked, line, action, destination, reason, acting_user, now)
+        if action == "reduce":
+            await _reduce(locked, line, reason, acting_user, now)
+        else:
+            sources, target, destination = TRANSITIONS[action]
+            changed = await PayoutLine.filter(id=line.id, state__in=sources).update(
+                state=target, decided_by=acting_user, reason=reason, decided_at=now
+            )
+            if changed != 1:
+                current = await PayoutLine.get(id=line.id)
+                raise Conflict(
+                    f"Line {line.id} is {current.state.value}: it cannot be {target.value}."
+                )
+            if destination is not None:
+                await _move_points(locked, line, action, destination, reason, acting_user, now)
         if locked.state != BatchState.PAID:
             await PayoutBatch.filter(id=batch.id).update(
                 version=F("version") + 1, state=BatchState.REVIEW
@@ -150,3 +157,49 @@ async def _move_points(
         actor=actor,
     )
     await LedgerAccount.filter(id=account.id).update(**{column: F(column) - line.points})
+
+
+async def _reduce(
+    batch: PayoutBatch, line: PayoutLine, reason: str, actor: User, now: datetime
+) -> None:
+    """Take back from the line what was taken back from its member after the close: their
+    balance below zero. The line keeps the fewest points that pay the cents that still stand
+    (rounded down, as at the close); the rest moves back to the member exactly, which leaves
+    their balance at zero or just above it (the odd points of the last cent)."""
+    member = await User.get(id=line.member_id)  # type: ignore[attr-defined]
+    await lock_ledger()  # the balance is read under the lock every reversal takes
+    account = await LedgerAccount.get(user_id=member.id)
+    current = await PayoutLine.get(id=line.id)
+    if current.state not in (S.PENDING, S.HELD):
+        raise Conflict(f"Line {line.id} is {current.state.value}: it cannot be reduced.")
+    deficit = -account.balance
+    if deficit <= 0:
+        raise Conflict(
+            f"Line {line.id}: the member's balance is not below zero, so nothing was taken back."
+        )
+    still = current.points - deficit
+    cents = still * batch.cents_num // batch.cents_den if still > 0 else 0
+    if cents <= 0:
+        raise Conflict(
+            f"Line {line.id}: no points of it still stand; forfeit or reject the line instead."
+        )
+    points = -(-cents * batch.cents_den // batch.cents_num)
+    back = current.points - points
+    changed = await PayoutLine.filter(
+        id=line.id, points=current.points, state=current.state
+    ).update(points=points, cents=cents, decided_by=actor, reason=reason, decided_at=now)
+    if changed != 1:
+        raise Conflict(f"Line {line.id} changed at the same moment; reload.")
+    await post_transfer(
+        debit=await system_account("payout:reserved"),
+        credit=account,
+        amount=back,
+        kind=TransferKind.PAYOUT_RELEASE,
+        key=f"payout-line:{line.id}:reduce:{current.points}",
+        ref=f"payout:{batch.period}",
+        member=member,
+        now=now,
+        reason=reason,
+        actor=actor,
+    )
+    await LedgerAccount.filter(id=account.id).update(reserved=F("reserved") - back)

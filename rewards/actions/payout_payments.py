@@ -24,7 +24,7 @@ from forum.settings import get_settings
 from rewards.actions.payouts import lock_ledger_reserved
 from rewards.actions.transfers import system_account
 from rewards.models import BatchState, PayoutBatch, PayoutDecision, TransferKind
-from rewards.payout_queries import export_csv
+from rewards.payout_queries import below_zero_message, export_csv, lines_below_zero
 from rewards.permissions import require_payouts
 
 _TRANSFER_COLUMNS = (
@@ -37,11 +37,15 @@ FROM payout_lines l JOIN ledger_accounts a ON a.user_id = l.member_id
 WHERE l.batch_id = ? AND l.state = 'pending' ORDER BY l.id LIMIT ?
 """
 SUSPENDED_REASON = "Held at payment: the member is suspended."
-_HOLD_SUSPENDED = """
+BELOW_ZERO_REASON = "Held at payment: the member's balance is below zero."
+_HOLD = """
 UPDATE payout_lines SET state = 'held', reason = ?, decided_at = ?
-WHERE batch_id = ? AND state = 'pending'
-  AND member_id IN (SELECT id FROM users WHERE suspended_at IS NOT NULL)
+WHERE batch_id = ? AND state = 'pending' AND member_id IN ({members})
 """
+_HOLD_SUSPENDED = _HOLD.format(members="SELECT id FROM users WHERE suspended_at IS NOT NULL")
+_HOLD_BELOW_ZERO = _HOLD.format(
+    members="SELECT user_id FROM ledger_accounts WHERE kind = 'member' AND balance < 0"
+)
 _MOVE_MEMBER = "UPDATE ledger_accounts SET reserved = reserved - ?, paid = paid + ? WHERE id = ?"
 
 
@@ -51,6 +55,9 @@ async def check_export_batch(
     """The CSV of one method, with an audit row: once a file may be at the bank, the batch's
     lines stay as exported until it is marked paid (payout_lines refuses changes)."""
     actor = require_payouts(acting_user)
+    below = await lines_below_zero(batch)
+    if below:
+        raise Conflict(below_zero_message(below))
     text = await export_csv(batch, method)
     await PayoutDecision.create(
         batch=batch, action="export", actor=actor, reason=str(method), created_at=resolve(now)
@@ -106,6 +113,8 @@ async def try_pay_one_chunk(
         # PRODUCT.md §2: a suspended member's lines are held, even when suspended after the close.
         await execute(_HOLD_SUSPENDED, [SUSPENDED_REASON, now, batch.id])
         reserved = await lock_ledger_reserved()
+        # Under the ledger lock: no reversal slips in between this and the payment.
+        await execute(_HOLD_BELOW_ZERO, [BELOW_ZERO_REASON, now, batch.id])
         paid = await system_account("payout:paid")
         lines = await fetch_dicts(_NEXT_LINES, [batch.id, chunk])
         if not lines:
@@ -154,3 +163,4 @@ async def try_pay_one_chunk(
             "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?", [total, paid.id]
         )
     return len(lines)
+

@@ -296,9 +296,14 @@ async def test_a_member_suspended_after_the_close_is_held_not_paid(
     batch, lines = await closed_batch(finance, ann=200, bob=300)
     batch = await check_approve_batch(batch, acting_user=finance2)
     await check_suspend_user(await User.get(username="bob"), "Fraud ring", acting_user=staff)
-    await check_mark_paid(batch, reference="SEPA-4", acting_user=finance)
     bob = await PayoutLine.get(id=lines["bob"].id)
-    assert bob.state.value == "held" and "suspended" in bob.reason
+    assert bob.state.value == "held" and "Suspended after the close" in bob.reason
+    await batch.refresh_from_db()
+    assert batch.state.value == "review"  # the hold voided the approval
+    with pytest.raises(Conflict):
+        await check_mark_paid(batch, reference="SEPA-4", acting_user=finance)
+    batch = await check_approve_batch(batch, acting_user=finance2)
+    await check_mark_paid(batch, reference="SEPA-4", acting_user=finance)
     assert await accounts(lines["bob"]) == (0, 300, 0)
     assert await accounts(lines["ann"]) == (0, 0, 200)
     await assert_reconciles()

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from forum import validation as v
+from forum.community_solved import SOLVED_BY_COMMUNITY
 from forum.db import as_datetime, fetch_dicts
 
 WINDOWS = (7, 30)
@@ -22,16 +23,17 @@ _ITEMS = """
 SELECT opened_at, due_at, first_response_at, breached FROM escalations
 WHERE opened_at >= ? AND opened_at < ?
 """
-_QUESTIONS = """
+_QUESTIONS = f"""
 SELECT q.created_at AS asked_at,
        (SELECT MIN(a.created_at) FROM answers a
-        WHERE a.question_id = q.id AND a.author_id <> q.author_id) AS first_answer_at,
-       (SELECT CASE WHEN an.is_staff OR an.author_id = q.author_id THEN 0 ELSE 1 END
-        FROM answers an WHERE an.id = q.accepted_answer_id) AS community_accepted,
+        WHERE a.question_id = q.id AND a.author_id <> q.author_id
+          AND a.visibility = 'visible') AS first_answer_at,
+       CASE WHEN q.id IN (SELECT s.question_id FROM ({SOLVED_BY_COMMUNITY}) s) THEN 1 ELSE 0 END
+           AS community_accepted,
        (SELECT COUNT(*) FROM escalations e WHERE e.question_id = q.id) AS escalations
 FROM questions q
 WHERE q.created_at >= ? AND q.created_at < ?
-"""
+"""  # noqa: S608 - a fixed fragment
 
 
 @dataclass
@@ -118,7 +120,7 @@ async def get_queue_metrics(*, now: datetime, days: int) -> QueueMetrics:
     for row in await fetch_dicts(_QUESTIONS, [since, now]):
         metrics.questions += 1
         metrics.escalated += 1 if int(row["escalations"]) else 0
-        if row["community_accepted"] is not None and int(row["community_accepted"]):
+        if int(row["community_accepted"]):
             metrics.community_solved += 1
         asked = as_datetime(row["asked_at"])
         old_24, old_72 = asked <= now - timedelta(hours=24), asked <= now - timedelta(hours=72)

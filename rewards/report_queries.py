@@ -1,20 +1,26 @@
 """Finance's period report (PRODUCT.md §3): what the community cost and what it saved.
 
 Points issued and reversed come from the ledger in the period; paid, held and forfeited from the
-period's batch; community-solved questions are those whose standing accepted answer, accepted in
-the period, was written by a member rather than staff. The deflection estimate is those
-questions times the cost of a staff contact, minus the payout cost.
+period's batch; community-solved questions (forum.community_solved, the one definition) are
+counted by when they were accepted. The deflection estimate is those questions times the cost of
+a staff contact, minus the payout cost.
+
+A paid period's report is frozen (rewards.models.PeriodSnapshot) in the transaction that marks its
+batch paid; what changes later (an unaccept, a reversal, a decision on a line) is listed in the
+report of the period it happens in, as "changes to earlier periods".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from forum.community_solved import count_community_solved
 from forum.db import fetch_dicts
 from forum.settings import get_settings
-from rewards.models import AWARD_KINDS, LineState, PayoutBatch
+from rewards.models import AWARD_KINDS, LineState, PayoutBatch, PeriodSnapshot
 from rewards.payout_queries import METHODS, money
 from rewards.periods import parse_period
 
@@ -39,11 +45,12 @@ WHERE t.kind IN ({_AWARDS}) AND t.created_at >= ? AND t.created_at < ?
   AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.reverses_id = t.id)
 GROUP BY u.username ORDER BY 2 DESC, 1 LIMIT 10
 """
-_SOLVED = """
-SELECT COUNT(DISTINCT a.question_id) AS n
+# Staff answers that stand accepted: shown beside the community's, never in the deflection.
+_STAFF_SOLVED = """
+SELECT COUNT(*) AS n
 FROM acceptances a JOIN answers an ON an.id = a.answer_id
 WHERE a.created_at >= ? AND a.created_at < ? AND a.active_question_id IS NOT NULL
-  AND an.is_staff = ?
+  AND an.is_staff AND an.visibility = 'visible'
 """
 
 
@@ -65,6 +72,20 @@ class PeriodReport:
     staff_solved: int = 0
     payout_cents: int = 0
     staff_contact_cost: Decimal = Decimal(0)
+    # What arrived in this period for periods frozen before it (their reports stay as paid).
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    frozen_at: datetime | None = None
+
+    def figures(self) -> dict[str, Any]:
+        """Everything a snapshot keeps, as JSON values."""
+        kept = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "frozen_at"}
+        kept["staff_contact_cost"] = str(self.staff_contact_cost)
+        return kept
+
+    @classmethod
+    def thawed(cls, figures: dict[str, Any], *, frozen_at: datetime) -> PeriodReport:
+        kept = {**figures, "staff_contact_cost": Decimal(figures["staff_contact_cost"])}
+        return cls(**kept, frozen_at=frozen_at)
 
     @property
     def cost_per_solved(self) -> Decimal | None:
@@ -101,16 +122,30 @@ class PeriodReport:
             "cost_per_solved_question": str(per) if per is not None else None,
             "staff_contact_cost": str(self.staff_contact_cost),
             "deflection_estimate": str(self.deflection),
+            "frozen_at": self.frozen_at,
+            "changes_to_earlier_periods": self.changes,
         }
 
 
 async def get_period_report(label: Any) -> PeriodReport:
+    """The report of a period: as frozen when its batch was paid, or as the rows say now."""
     settings = get_settings()
     period = parse_period(label, settings.payout_period)
     batch = await PayoutBatch.get_or_none(period=period.label)
-    window = [period.starts_at, period.cutoff]
+    snapshot = await PeriodSnapshot.get_or_none(period=period.label)
+    if snapshot is not None:
+        return PeriodReport.thawed(snapshot.figures, frozen_at=snapshot.created_at)
+    return await compute_period_report(period.label, period.starts_at, period.cutoff, batch)
+
+
+async def compute_period_report(
+    label: str, starts_at: datetime, cutoff: datetime, batch: PayoutBatch | None
+) -> PeriodReport:
+    """The report from the rows as they are now (what a snapshot freezes)."""
+    settings = get_settings()
+    window = [starts_at, cutoff]
     report = PeriodReport(
-        period=period.label,
+        period=label,
         state=batch.state.value if batch else "open",
         currency=batch.currency if batch else settings.currency,
         staff_contact_cost=settings.staff_contact_cost,
@@ -121,8 +156,9 @@ async def get_period_report(label: Any) -> PeriodReport:
         {"member": r["username"], "points": int(r["points"])}
         for r in await fetch_dicts(_TOP, window)
     ]
-    report.community_solved = int((await fetch_dicts(_SOLVED, [*window, False]))[0]["n"])
-    report.staff_solved = int((await fetch_dicts(_SOLVED, [*window, True]))[0]["n"])
+    report.community_solved = await count_community_solved(starts_at, cutoff)
+    report.staff_solved = int((await fetch_dicts(_STAFF_SOLVED, window))[0]["n"])
+    report.changes = await _changes_to_earlier_periods(starts_at, cutoff)
     if batch is not None:
         methods: dict[str, dict[str, Any]] = {
             m: {"method": m, "lines": 0, "points": 0, "cents": 0} for m in METHODS
@@ -143,3 +179,85 @@ async def get_period_report(label: Any) -> PeriodReport:
             {**m, "amount": money(m["cents"])} for m in methods.values() if m["lines"]
         ]
     return report
+
+
+# What happened in [?, ?) to periods frozen before it: each counted after its snapshot (what the
+# snapshot already holds is not counted twice), in the period whose window the original falls in.
+_FROZEN = """
+JOIN period_snapshots s ON s.batch_id = b.id
+"""
+_REVERSED_EARLIER = f"""
+SELECT b.period AS period, b.cents_num AS num, b.cents_den AS den,
+       CAST(SUM(t.amount) AS BIGINT) AS points
+FROM ledger_transfers t
+JOIN ledger_transfers o ON o.id = t.reverses_id
+JOIN payout_batches b ON o.created_at >= b.starts_at AND o.created_at < b.cutoff
+{_FROZEN}
+WHERE t.kind IN ('reversal', 'fraud_reversal') AND t.created_at >= ? AND t.created_at < ?
+  AND t.created_at >= s.created_at AND b.cutoff <= ?
+GROUP BY b.period, b.cents_num, b.cents_den
+"""
+# Community-solved acceptances of a frozen period cleared since (forum.community_solved).
+_UNSOLVED_EARLIER = f"""
+SELECT b.period AS period, COUNT(*) AS n
+FROM acceptances a
+JOIN answers an ON an.id = a.answer_id
+JOIN questions q ON q.id = a.question_id
+JOIN users u ON u.id = an.author_id
+JOIN payout_batches b ON a.created_at >= b.starts_at AND a.created_at < b.cutoff
+{_FROZEN}
+WHERE a.cleared_at >= ? AND a.cleared_at < ? AND a.cleared_at >= s.created_at AND b.cutoff <= ?
+  AND an.author_id <> q.author_id AND NOT an.is_staff AND u.role = 'member'
+GROUP BY b.period
+"""
+_LINE_CHANGES_EARLIER = f"""
+SELECT b.period AS period, d.action AS action, COUNT(*) AS n,
+       CAST(SUM(l.points) AS BIGINT) AS points, CAST(SUM(l.cents) AS BIGINT) AS cents
+FROM payout_decisions d
+JOIN payout_lines l ON l.id = d.line_id
+JOIN payout_batches b ON b.id = d.batch_id
+{_FROZEN}
+WHERE d.created_at >= ? AND d.created_at < ? AND d.created_at >= s.created_at AND b.cutoff <= ?
+GROUP BY b.period, d.action
+"""
+
+
+async def _changes_to_earlier_periods(
+    starts_at: datetime, cutoff: datetime
+) -> list[dict[str, Any]]:
+    params = [starts_at, cutoff, starts_at]
+    cost = get_settings().staff_contact_cost
+    by_period: dict[str, dict[str, Any]] = {}
+
+    def entry(period: str) -> dict[str, Any]:
+        return by_period.setdefault(
+            period,
+            {
+                "period": period,
+                "reversed_points": 0,
+                "reversed_amount": money(0),
+                "unsolved_questions": 0,
+                "deflection_change": str(Decimal(0).quantize(Decimal("0.01"))),
+                "line_changes": [],
+            },
+        )
+
+    for r in await fetch_dicts(_REVERSED_EARLIER, params):
+        points = int(r["points"])
+        item = entry(str(r["period"]))
+        item["reversed_points"] = points
+        item["reversed_amount"] = money(points * int(r["num"]) // int(r["den"]))
+    for r in await fetch_dicts(_UNSOLVED_EARLIER, params):
+        item = entry(str(r["period"]))
+        item["unsolved_questions"] = int(r["n"])
+        item["deflection_change"] = str((-int(r["n"]) * cost).quantize(Decimal("0.01")))
+    for r in await fetch_dicts(_LINE_CHANGES_EARLIER, params):
+        entry(str(r["period"]))["line_changes"].append(
+            {
+                "action": str(r["action"]),
+                "lines": int(r["n"]),
+                "points": int(r["points"]),
+                "amount": money(int(r["cents"])),
+            }
+        )
+    return [by_period[p] for p in sorted(by_period)]

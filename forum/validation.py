@@ -21,6 +21,9 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 # The longest value a query parameter may have (a search, a cursor, a slug): a 10 KB one is a 400.
 MAX_QUERY_VALUE = 1000
+# Free text that its handler cleans itself (a search for "roaming<NUL>data" searches "roaming
+# data"): only its length is checked here.
+FREE_TEXT_PARAMETERS = frozenset({"q"})
 
 
 def bad_query_parameter(items: list[tuple[str, str]]) -> str | None:
@@ -28,7 +31,9 @@ def bad_query_parameter(items: list[tuple[str, str]]) -> str | None:
     request's query goes through this one check before any handler reads it, so no parameter that
     names a board, a state or a slug reaches the database with a NUL byte or 10 KB in it."""
     for name, value in items:
-        if len(name) > 100 or len(value) > MAX_QUERY_VALUE or not is_clean(name + value):
+        if len(name) > 100 or len(value) > MAX_QUERY_VALUE or not is_clean(name):
+            return name[:40]
+        if name not in FREE_TEXT_PARAMETERS and not is_clean(value):
             return name[:40]
     return None
 

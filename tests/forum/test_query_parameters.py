@@ -57,3 +57,9 @@ async def test_good_values_still_pass(app: Starlette) -> None:
         assert (await page.get("/search?q=phone&board=account-billing")).status_code == 200
         assert (await client.get("/api/v1/search?q=phone&page=2")).status_code == 200
         assert (await client.get("/api/v1/questions?state=unanswered")).status_code == 200
+
+
+async def test_free_search_text_is_cleaned_by_the_search_not_refused(app: Starlette) -> None:
+    async with await api(app) as client:
+        assert (await client.get("/api/v1/search?q=roaming%00data")).status_code == 200
+        assert (await client.get("/api/v1/search?q=" + "x" * 2000)).status_code == 400

@@ -371,6 +371,8 @@ async def test_api_finance_member_names_that_cannot_exist_are_400(
             assert r.status_code == 400 and "member" in r.json()["error"]["message"], name
     async with factories.browser(app, finance) as page:
         r = await page.get("/finance/ledger", params={"member": "\u0000bad"})
+        assert r.status_code == 400 and "'member'" in r.text  # the one query check
+        r = await page.get("/finance/ledger", params={"member": "no-such-member"})
         assert r.status_code == 200 and "No member called" in r.text
 
 

@@ -11,6 +11,7 @@ transfer, a non-positive amount and a transfer from an account to itself (migrat
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -228,3 +229,20 @@ class PayoutApproval(Model):
     class Meta:
         table = "payout_approvals"
         unique_together = (("batch", "approver", "version"),)
+
+
+class PeriodSnapshot(Model):
+    """A paid period's report as it stood when its batch was paid (PRODUCT.md §3): written once
+    (UNIQUE period) in the transaction that marks the batch paid, and shown from then on instead
+    of a recomputation. Later changes appear in the report of the period they happen in."""
+
+    id = fields.IntField(primary_key=True)
+    period = fields.CharField(max_length=10, unique=True)
+    batch: fields.OneToOneRelation[PayoutBatch] = fields.OneToOneField(
+        "rewards.PayoutBatch", related_name="snapshot", on_delete=fields.RESTRICT
+    )
+    figures: dict[str, Any] = fields.JSONField()  # type: ignore[assignment]
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "period_snapshots"

@@ -23,9 +23,10 @@ from forum.models import NotificationKind, User
 from forum.settings import get_settings
 from rewards.actions.payouts import lock_ledger_reserved
 from rewards.actions.transfers import system_account
-from rewards.models import BatchState, PayoutBatch, PayoutDecision, TransferKind
+from rewards.models import BatchState, PayoutBatch, PayoutDecision, PeriodSnapshot, TransferKind
 from rewards.payout_queries import below_zero_message, export_csv, lines_below_zero
 from rewards.permissions import require_payouts
+from rewards.report_queries import compute_period_report
 
 _TRANSFER_COLUMNS = (
     "debit_id", "credit_id", "amount", "kind", "key", "ref", "member_id", "reason", "actor_id",
@@ -98,6 +99,7 @@ async def check_mark_paid(
             await PayoutDecision.create(
                 batch=batch, action="paid", actor=actor, reason=fresh.paid_reference, created_at=now
             )
+            await freeze_report(fresh, now=now)
     await batch.refresh_from_db()
     return batch
 
@@ -164,3 +166,15 @@ async def try_pay_one_chunk(
         )
     return len(lines)
 
+
+async def freeze_report(batch: PayoutBatch, *, now: datetime) -> None:
+    """The period's report as it stands now, kept for good (in the paying transaction)."""
+    report = await compute_period_report(batch.period, batch.starts_at, batch.cutoff, batch)
+    await PeriodSnapshot.bulk_create(
+        [
+            PeriodSnapshot(
+                period=batch.period, batch_id=batch.id, figures=report.figures(), created_at=now
+            )
+        ],
+        ignore_conflicts=True,
+    )

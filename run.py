@@ -17,6 +17,7 @@ from forum.db import connected
 from forum.errors import ForumError
 from forum.jobs import deliver_webhooks, remind_to_accept, send_mail, sweep_escalations
 from forum.models import Role, User
+from forum.schema import prepare_database
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
 from forum.settings import Settings, load_settings, tortoise_config
 from rewards.actions.payouts import check_close_period
@@ -26,8 +27,8 @@ from rewards.queries import Reconciliation, reconcile
 
 async def _prepare(settings: Settings, *, demo: bool) -> None:
     """Migrate, create the default boards, and on an empty database seed the demo."""
-    async with connected(tortoise_config(settings.database_url)):
-        await ensure_default_boards()
+
+    async def seed_if_empty() -> None:
         if demo and not await User.exists():
             print("Creating the demo community (first start)...", flush=True)
             logins = await seed_demo(Auth(settings))
@@ -35,6 +36,10 @@ async def _prepare(settings: Settings, *, demo: bool) -> None:
             for username, role in logins:
                 print(f"  {role:<8} {username}")
             print()
+
+    config = tortoise_config(settings.database_url)
+    async with connected(config, migrate=False):
+        await prepare_database(config, and_then=seed_if_empty)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -62,8 +67,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     async def run() -> None:
-        async with connected(tortoise_config(load_settings().database_url)):
-            await ensure_default_boards()
+        config = tortoise_config(load_settings().database_url)
+        async with connected(config, migrate=False):
+            await prepare_database(config)
 
     asyncio.run(run())
     print("Migrations applied.")
@@ -165,9 +171,15 @@ def _moment(text: str) -> datetime:
 
 def cmd_close_period(args: argparse.Namespace) -> int:
     async def task() -> str:
-        batch, created = await check_close_period(args.period, now=args.now)
+        closed = await check_close_period(args.period, now=args.now)
+        batch = closed.batch
         summary = await get_summary(batch)
-        verb = "Closed" if created else "Already closed:"
+        verb = "Closed" if closed.created else "Already closed:"
+        if closed.resumed:
+            verb = (
+                f"Resumed the unfinished close of {batch.period}: wrote "
+                f"{closed.lines_written} more line(s) and finished it. Closed"
+            )
         return (
             f"{verb} {batch.period}: batch {batch.id}, {summary.line_count} line(s), "
             f"{summary.held_count} held, {summary.total_points} points, "

@@ -21,7 +21,6 @@ from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import DoesNotExist, IntegrityError, ValidationError
 
 from forum import pagecache
-from forum.actions.boards import ensure_default_boards
 from forum.api import acceptance as api_acceptance
 from forum.api import accounts as api_accounts
 from forum.api import answers as api_answers
@@ -40,12 +39,12 @@ from forum.api import search as api_search
 from forum.api import users as api_users
 from forum.api import webhooks as api_webhooks
 from forum.auth import CSRF_COOKIE, Auth
-from forum.db import apply_migrations
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
 from forum.i18n import DEFAULT_LOCALE, negotiate, use_locale
 from forum.i18n import gettext as _
 from forum.ratelimits import close_flood_control
 from forum.scheduler import start_scheduler
+from forum.schema import prepare_database
 from forum.settings import (
     ROOT,
     Settings,
@@ -74,7 +73,6 @@ from forum.views import (
     webhooks,
 )
 from forum.web import login_url, redirect, render, safe_next
-from rewards.actions.transfers import ensure_system_accounts
 from rewards.api import ledger as api_ledger
 from rewards.api import payouts as api_payouts
 from rewards.api import points as api_points
@@ -355,9 +353,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         orm = RegisterTortoise(app, config=config)
         try:
             await orm.__aenter__()
-            await apply_migrations(config)
-            await ensure_default_boards()
-            await ensure_system_accounts()
+            await prepare_database(config)
             pagecache.clear()
         except BaseException:
             await orm.close_orm()

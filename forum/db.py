@@ -10,7 +10,10 @@ models through Tortoise's own loader, so they come back exactly as the ORM would
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import itertools
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -24,7 +27,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.models import Model
 
-from forum.settings import ensure_database_dir
+from forum.settings import ensure_database_dir, sqlite_path
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -36,6 +39,36 @@ async def apply_migrations(config: dict[str, Any]) -> None:
     await executor.migrate()
 
 
+# pg_advisory_lock's key for "this session changes the schema" (any constant; "peerdesk").
+_SCHEMA_LOCK_KEY = 0x70656572
+
+
+@asynccontextmanager
+async def schema_lock(config: dict[str, Any]) -> AsyncIterator[None]:
+    """One process at a time migrates (and seeds) a database; the others wait here, then find it
+    done. PostgreSQL: a session advisory lock, held on one pooled connection while the others
+    migrate. SQLite: an exclusive lock on a file beside the database (SQLite is one machine)."""
+    conn = Tortoise.get_connection("default")
+    if is_postgres(conn):
+        async with conn.acquire_connection() as raw:
+            await raw.execute("SELECT pg_advisory_lock($1)", _SCHEMA_LOCK_KEY)
+            try:
+                yield
+            finally:
+                await raw.execute("SELECT pg_advisory_unlock($1)", _SCHEMA_LOCK_KEY)
+        return
+    path = sqlite_path(config)
+    if path is None:  # in memory: one process by definition
+        yield
+        return
+    descriptor = os.open(f"{path}.schema-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # and with it the lock
+
+
 @asynccontextmanager
 async def connected(config: dict[str, Any], *, migrate: bool = True) -> AsyncIterator[None]:
     """Tortoise for a command-line task: init, optionally migrate, and always close."""
@@ -43,7 +76,8 @@ async def connected(config: dict[str, Any], *, migrate: bool = True) -> AsyncIte
     await Tortoise.init(config=config)
     try:
         if migrate:
-            await apply_migrations(config)
+            async with schema_lock(config):
+                await apply_migrations(config)
         yield
     finally:
         await Tortoise.close_connections()

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 
@@ -257,8 +259,14 @@ def _with_param(url: str, name: str, value: object) -> str:
     return f"{url}{'&' if '?' in url else '?'}{name}={value}"
 
 
+# How long a SQLite write waits for another process's write lock before it gives up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
-    """Relative SQLite paths are anchored at the project folder, whatever the working folder."""
+    """Relative SQLite paths are anchored at the project folder, whatever the working folder.
+    SQLite runs on forum.sqlite_client (transactions begin IMMEDIATE) with a busy timeout."""
+    connection: str | dict[str, Any] = database_url
     if database_url.startswith("sqlite://") and not database_url.startswith("sqlite://:memory:"):
         path = database_url.removeprefix("sqlite://")
         if not path.startswith("/"):
@@ -271,13 +279,17 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         # 1000 pages) instead of Tortoise's 16 KB, which truncates it after every checkpoint
         # only for the next writes to grow it again. Durability is unchanged.
         database_url = _with_param(database_url, "journal_size_limit", 8 * 1024 * 1024)
+    if database_url.startswith("sqlite://"):
+        database_url = _with_param(database_url, "busy_timeout", SQLITE_BUSY_TIMEOUT_MS)
+        connection = {**expand_db_url(database_url), "engine": "forum.sqlite_client"}
     if database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         if "maxsize=" not in database_url:
             # asyncpg's default of 5 connections queues a worker's concurrent writes.
             joiner = "&" if "?" in database_url else "?"
             database_url = f"{database_url}{joiner}minsize=1&maxsize=10"
+        connection = database_url
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             "forum": {
                 "models": ["forum.models"],
@@ -301,7 +313,15 @@ TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL", Settings.database_
 
 def ensure_database_dir(config: dict[str, Any]) -> None:
     """SQLite creates the file but not its folder (by default `var/`)."""
-    url: str = config["connections"]["default"]
-    if url.startswith("sqlite://") and not url.startswith("sqlite://:memory:"):
-        path = url.removeprefix("sqlite://").split("?", 1)[0]
+    path = sqlite_path(config)
+    if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def sqlite_path(config: dict[str, Any]) -> str | None:
+    """The file of a SQLite database (None for PostgreSQL or an in-memory one)."""
+    connection = config["connections"]["default"]
+    if not isinstance(connection, dict):
+        return None
+    path = str(connection["credentials"]["file_path"])
+    return None if path == ":memory:" else path

@@ -22,7 +22,7 @@ import pytest
 from starlette.applications import Starlette
 from tortoise import Tortoise
 
-import forum.app
+import forum.schema
 from forum.actions.boards import ensure_default_boards
 from forum.app import create_app
 from forum.auth import Auth
@@ -81,7 +81,7 @@ def migrate_by_copy() -> Iterator[None]:
         yield
         return
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(forum.app, "apply_migrations", apply_migrations_once)
+        patch.setattr(forum.schema, "apply_migrations", apply_migrations_once)
         yield
 
 

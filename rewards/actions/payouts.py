@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,7 @@ from forum.errors import Conflict
 from forum.settings import get_settings
 from rewards.actions.fraud_signals import flag_batch
 from rewards.actions.transfers import lock_ledger
-from rewards.models import BatchState, LedgerAccount, PayoutBatch
+from rewards.models import BatchState, LedgerAccount, PayoutBatch, PayoutLine
 from rewards.periods import Period, parse_period
 
 # Tests kill a close in the middle: SIGKILL once this many lines are written, before their
@@ -55,17 +56,32 @@ def cents_per_point(point_value: Decimal) -> tuple[int, int]:
     return num, den
 
 
-async def check_close_period(
-    label: Any, *, now: datetime | None = None
-) -> tuple[PayoutBatch, bool]:
+@dataclass(frozen=True)
+class CloseOutcome:
+    batch: PayoutBatch
+    created: bool  # this call claimed the batch
+    # Not created here, but this call wrote lines or finished it: it took over an unfinished
+    # close (one that was killed, or that another process is running at the same moment).
+    resumed: bool
+    lines_written: int  # by this call
+
+
+async def check_close_period(label: Any, *, now: datetime | None = None) -> CloseOutcome:
     settings = get_settings()
-    return await do_close_period(parse_period(label, settings.payout_period), now=now)
+    return await close_period(parse_period(label, settings.payout_period), now=now)
 
 
 async def do_close_period(
     period: Period, *, now: datetime | None = None, chunk: int | None = None
 ) -> tuple[PayoutBatch, bool]:
     """Close `period`, or finish a close that stopped: (the batch, whether this call made it)."""
+    outcome = await close_period(period, now=now, chunk=chunk)
+    return outcome.batch, outcome.created
+
+
+async def close_period(
+    period: Period, *, now: datetime | None = None, chunk: int | None = None
+) -> CloseOutcome:
     now = resolve(now)
     if not period.finished(now):
         raise PeriodNotFinished(
@@ -74,13 +90,17 @@ async def do_close_period(
         )
     chunk = chunk or get_settings().payout_chunk
     batch, created = await claim_batch(period, now)
+    finished, written = False, 0
     if batch.state == BatchState.CLOSING:
+        before = await PayoutLine.filter(batch_id=batch.id).count()
         after: int | None = 0
         while after is not None:
             after = await try_close_one_chunk(batch, now=now, after=after, chunk=chunk)
-        await _finish(batch, now)
+        finished = await _finish(batch, now)
         await batch.refresh_from_db()
-    return batch, created
+        written = await PayoutLine.filter(batch_id=batch.id).count() - before
+    resumed = not created and (finished or written > 0)
+    return CloseOutcome(batch=batch, created=created, resumed=resumed, lines_written=written)
 
 
 async def claim_batch(period: Period, now: datetime) -> tuple[PayoutBatch, bool]:
@@ -234,13 +254,14 @@ def _maybe_fault(count: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-async def _finish(batch: PayoutBatch, now: datetime) -> None:
-    """Flag the lines (once) and hand the batch to finance."""
+async def _finish(batch: PayoutBatch, now: datetime) -> bool:
+    """Flag the lines (once) and hand the batch to finance; False if another call did."""
     async with in_transaction():
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().first()
         if locked is None or locked.state != BatchState.CLOSING:
-            return
+            return False
         await flag_batch(locked, now=now)
         await PayoutBatch.filter(id=batch.id, state=BatchState.CLOSING).update(
             state=BatchState.REVIEW, closed_at=now
         )
+    return True

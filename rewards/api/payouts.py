@@ -68,8 +68,10 @@ def line_body(line: dict[str, Any]) -> dict[str, Any]:
 async def close(request: Request) -> Response:
     require_payouts(await require_api_user(request))
     data = await json_body(request)
-    batch, created = await check_close_period(data.get("period"))
-    return ok(batch_body(await get_summary(batch)), status_code=201 if created else 200)
+    closed = await check_close_period(data.get("period"))
+    return ok(
+        batch_body(await get_summary(closed.batch)), status_code=201 if closed.created else 200
+    )
 
 
 async def index(request: Request) -> Response:

@@ -35,10 +35,13 @@ async def close(request: Request) -> Response:
     form = await read_form(request)
     period = form_text(form, "period")
     try:
-        batch, created = await check_close_period(period)
+        closed = await check_close_period(period)
     except ValidationFailed as exc:
         return await _render_index(request, {"period": period}, exc.errors, status_code=400)
-    message = f"Closed {batch.period}." if created else f"{batch.period} was already closed."
+    batch = closed.batch
+    message = f"Closed {batch.period}." if closed.created else f"{batch.period} was already closed."
+    if closed.resumed:
+        message = f"Finished the unfinished close of {batch.period}."
     return redirect(request, f"/finance/payouts/{batch.id}", message=message)
 
 

@@ -84,7 +84,8 @@ async def test_close_period_twice_pays_once(asker: User, finance: User) -> None:
     await grant(asker, 300, finance)
     first, created = await do_close_period(OCT, now=AFTER)
     await grant(asker, 500, finance, at=IN_OCT)  # even points that arrive later
-    again, created_again = await check_close_period("2026-10", now=AFTER + timedelta(hours=1))
+    closed = await check_close_period("2026-10", now=AFTER + timedelta(hours=1))
+    again, created_again = closed.batch, closed.created
     assert created and not created_again and again.id == first.id
     assert await PayoutBatch.all().count() == 1
     assert await PayoutLine.filter(member_id=asker.id).count() == 1

@@ -73,11 +73,12 @@ from forum.views import (
     webhooks,
 )
 from forum.web import login_url, redirect, render, safe_next
+from rewards.api import kpis as api_kpis
 from rewards.api import ledger as api_ledger
 from rewards.api import payouts as api_payouts
 from rewards.api import points as api_points
 from rewards.api import statements as api_statements
-from rewards.views import ledger, payouts, points, reports
+from rewards.views import kpis, ledger, payouts, points, reports
 
 log = logging.getLogger("peerdesk")
 
@@ -290,6 +291,7 @@ def api_routes() -> list[Any]:
         *api_points.routes,
         *api_ledger.routes,
         *api_payouts.routes,
+        *api_kpis.routes,
         *api_statements.routes,
         *api_openapi.routes,
     ]
@@ -317,6 +319,7 @@ def html_routes() -> list[Any]:
         *ledger.routes,
         *payouts.routes,
         *reports.routes,
+        *kpis.routes,
     ]
 
 

@@ -21,7 +21,7 @@ from forum.permissions import is_moderator
 from forum.queries import count_unread
 from forum.settings import ROOT
 from rewards.payout_queries import money
-from rewards.permissions import can_manage_ledger, can_manage_payouts
+from rewards.permissions import can_manage_ledger, can_manage_payouts, can_read_kpis
 
 FLASH_COOKIE = "pd_flash"
 
@@ -140,6 +140,7 @@ async def render(
         "is_moderator": is_moderator(user),
         "can_manage_ledger": can_manage_ledger(user),
         "can_manage_payouts": can_manage_payouts(user),
+        "can_read_kpis": can_read_kpis(user),
         "unread_notifications": await count_unread(user) if user is not None else 0,
         "csrf_token": csrf_token(request),
         "flash": flash,

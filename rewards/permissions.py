@@ -50,6 +50,19 @@ def require_payouts(user: User | None) -> User:
     return user  # type: ignore[return-value]
 
 
+KPI_ROLES = (Role.STAFF, Role.FINANCE, Role.ADMIN)
+
+
+def can_read_kpis(user: User | None) -> bool:
+    """The per-period figures are for finance and staff (and admins)."""
+    return user is not None and user.role in KPI_ROLES and user.suspended_at is None
+
+
+def require_kpis(user: User | None) -> User:
+    require(can_read_kpis(user), "Only staff and finance read the per-period figures.")
+    return user  # type: ignore[return-value]
+
+
 async def access_batch(batch_id: object) -> PayoutBatch:
     batch = await PayoutBatch.get_or_none(id=batch_id) if is_id(batch_id) else None
     if batch is None:

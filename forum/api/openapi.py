@@ -272,6 +272,42 @@ _REPORT = _obj(
     cost_per_solved_question=NULLABLE_STR,
     staff_contact_cost=STR,
     deflection_estimate=STR,
+    frozen_at=NULLABLE_STR,
+    changes_to_earlier_periods={
+        "type": "array",
+        "items": _obj(
+            period=STR,
+            reversed_points=INT,
+            reversed_amount=STR,
+            unsolved_questions=INT,
+            deflection_change=STR,
+            line_changes={
+                "type": "array",
+                "items": _obj(action=STR, lines=INT, points=INT, amount=STR),
+            },
+        ),
+    },
+)
+_KPIS = _obj(
+    board=NULLABLE_STR,
+    periods={
+        "type": "array",
+        "items": _obj(
+            period=STR,
+            starts_at=STR,
+            cutoff=STR,
+            questions=INT,
+            median_first_answer_minutes=NULLABLE_NUM,
+            p90_first_answer_minutes=NULLABLE_NUM,
+            answered_within_24h_share=NULLABLE_NUM,
+            answered_within_72h_share=NULLABLE_NUM,
+            escalation_rate=NULLABLE_NUM,
+            community_solved_rate=NULLABLE_NUM,
+            community_solved=INT,
+            earned_points=INT,
+            cost_per_solved_question=NULLABLE_STR,
+        ),
+    },
 )
 
 
@@ -853,17 +889,31 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "get",
         "/reports/periods/{period}",
-        "The period's cost and deflection report",
+        "The period's cost and deflection report (frozen once its batch is paid)",
         "finance",
         None,
         200,
         _REPORT,
+    ),
+    (
+        "get",
+        "/reports/kpis",
+        "Per-period figures: time to first answer, answered within 24/72 h, escalation and"
+        " community-solved rates, cost per solved question",
+        "staff, finance",
+        None,
+        200,
+        _KPIS,
     ),
     ("get", "/openapi.json", "This document", "anyone", None, 200, {"type": "object"}),
 ]
 
 _QUERY_PARAMS = {
     ("get", "/escalations/metrics"): [("days", "7 | 30, default 7")],
+    ("get", "/reports/kpis"): [
+        ("periods", "1–24, default 12: the current period and those before it"),
+        ("board", "a board's slug; default every board"),
+    ],
     ("get", "/webhooks/deliveries"): [
         ("state", "failed | pending | delivered"),
         ("limit", "1–100, default 50"),

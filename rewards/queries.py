@@ -179,7 +179,9 @@ _PAYOUT_MOVES = {
 
 # 6. No line was paid while its member's balance was below zero: the member account's balance
 # just before the line's payment transfer, from the transfers themselves (every ledger write
-# holds the pool's lock, so ids are in commit order).
+# holds the pool's lock, so ids are in commit order). Only a reversal or an adjustment can take a
+# balance below zero (a reservation never takes more than the balance), so only members who had
+# one are summed: the check costs what those few members' transfers cost, not every paid line's.
 _PAID_BELOW_ZERO_SQL = """
 SELECT l.id AS id, u.username AS username, (
     (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t
@@ -191,7 +193,10 @@ FROM payout_lines l
 JOIN ledger_transfers p ON p.key = 'payout-line:' || CAST(l.id AS TEXT) || ':paid'
 JOIN ledger_accounts a ON a.user_id = l.member_id
 JOIN users u ON u.id = l.member_id
-WHERE l.state IN ('paid', 'returned') AND (
+WHERE l.state IN ('paid', 'returned')
+  AND EXISTS (SELECT 1 FROM ledger_transfers x WHERE x.debit_id = a.id
+              AND x.kind IN ('reversal', 'fraud_reversal', 'adjustment'))
+  AND (
     (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t
      WHERE t.credit_id = a.id AND t.id < p.id)
     - (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t

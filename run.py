@@ -177,8 +177,8 @@ def cmd_close_period(args: argparse.Namespace) -> int:
         verb = "Closed" if closed.created else "Already closed:"
         if closed.resumed:
             verb = (
-                f"Resumed the unfinished close of {batch.period}: wrote "
-                f"{closed.lines_written} more line(s) and finished it. Closed"
+                f"Resumed the unfinished close of {batch.period}: {closed.lines_written} more "
+                "line(s) written while it ran, and finished it. Closed"
             )
         return (
             f"{verb} {batch.period}: batch {batch.id}, {summary.line_count} line(s), "

@@ -14,16 +14,22 @@ from datetime import datetime
 
 from forum.db import fetch_dicts
 
-SOLVED_BY_COMMUNITY = """
-SELECT a.question_id AS question_id, a.created_at AS accepted_at
-FROM acceptances a
+# An acceptance `a` of answer `an` (by `u`) to question `q` counts for the community (once it
+# stands) when COMMUNITY_ANSWER holds, over COMMUNITY_JOINS.
+COMMUNITY_JOINS = """
 JOIN answers an ON an.id = a.answer_id
 JOIN questions q ON q.id = a.question_id
 JOIN users u ON u.id = an.author_id
-WHERE a.active_question_id IS NOT NULL
-  AND an.visibility = 'visible' AND q.visibility <> 'removed'
-  AND an.author_id <> q.author_id AND NOT an.is_staff AND u.role = 'member'
 """
+COMMUNITY_ANSWER = """
+q.visibility <> 'removed'
+AND an.author_id <> q.author_id AND NOT an.is_staff AND u.role = 'member'
+"""
+SOLVED_BY_COMMUNITY = f"""
+SELECT a.question_id AS question_id, a.created_at AS accepted_at
+FROM acceptances a {COMMUNITY_JOINS}
+WHERE {COMMUNITY_ANSWER} AND a.active_question_id IS NOT NULL AND an.visibility = 'visible'
+"""  # noqa: S608 - fixed fragments
 
 
 async def count_community_solved(since: datetime, until: datetime) -> int:

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from forum.community_solved import count_community_solved
+from forum.community_solved import COMMUNITY_ANSWER, COMMUNITY_JOINS, count_community_solved
 from forum.db import fetch_dicts
 from forum.settings import get_settings
 from rewards.models import AWARD_KINDS, LineState, PayoutBatch, PeriodSnapshot
@@ -200,25 +200,24 @@ GROUP BY b.period, b.cents_num, b.cents_den
 # Community-solved acceptances of a frozen period cleared since (forum.community_solved).
 _UNSOLVED_EARLIER = f"""
 SELECT b.period AS period, COUNT(*) AS n
-FROM acceptances a
-JOIN answers an ON an.id = a.answer_id
-JOIN questions q ON q.id = a.question_id
-JOIN users u ON u.id = an.author_id
+FROM acceptances a {COMMUNITY_JOINS}
 JOIN payout_batches b ON a.created_at >= b.starts_at AND a.created_at < b.cutoff
 {_FROZEN}
-WHERE a.cleared_at >= ? AND a.cleared_at < ? AND a.cleared_at >= s.created_at AND b.cutoff <= ?
-  AND an.author_id <> q.author_id AND NOT an.is_staff AND u.role = 'member'
+WHERE {COMMUNITY_ANSWER}
+  AND a.cleared_at >= ? AND a.cleared_at < ? AND a.cleared_at >= s.created_at AND b.cutoff <= ?
 GROUP BY b.period
 """
-_LINE_CHANGES_EARLIER = f"""
-SELECT b.period AS period, d.action AS action, COUNT(*) AS n,
-       CAST(SUM(l.points) AS BIGINT) AS points, CAST(SUM(l.cents) AS BIGINT) AS cents
-FROM payout_decisions d
-JOIN payout_lines l ON l.id = d.line_id
-JOIN payout_batches b ON b.id = d.batch_id
+# Points a decision on a frozen period's line moved (reject, defer, return and reduce back to
+# the member, forfeit to the pool), from the transfers themselves (key
+# "payout-line:<line>:<action>[:...]").
+_LINE_MOVES_EARLIER = f"""
+SELECT b.period AS period, b.cents_num AS num, b.cents_den AS den, t.key AS key,
+       t.amount AS points
+FROM ledger_transfers t
+JOIN payout_batches b ON t.ref = 'payout:' || b.period
 {_FROZEN}
-WHERE d.created_at >= ? AND d.created_at < ? AND d.created_at >= s.created_at AND b.cutoff <= ?
-GROUP BY b.period, d.action
+WHERE t.kind IN ('payout_release', 'payout_forfeit') AND t.created_at >= ? AND t.created_at < ?
+  AND t.created_at >= s.created_at AND b.cutoff <= ?
 """
 
 
@@ -251,13 +250,22 @@ async def _changes_to_earlier_periods(
         item = entry(str(r["period"]))
         item["unsolved_questions"] = int(r["n"])
         item["deflection_change"] = str((-int(r["n"]) * cost).quantize(Decimal("0.01")))
-    for r in await fetch_dicts(_LINE_CHANGES_EARLIER, params):
-        entry(str(r["period"]))["line_changes"].append(
+    moves: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in await fetch_dicts(_LINE_MOVES_EARLIER, params):
+        _, line_id, action, *_ = str(r["key"]).split(":")
+        move = moves.setdefault(
+            (str(r["period"]), action), {"lines": set(), "points": 0, "cents": 0}
+        )
+        move["lines"].add(line_id)
+        move["points"] += int(r["points"])
+        move["cents"] += int(r["points"]) * int(r["num"]) // int(r["den"])
+    for (period, action), move in sorted(moves.items()):
+        entry(period)["line_changes"].append(
             {
-                "action": str(r["action"]),
-                "lines": int(r["n"]),
-                "points": int(r["points"]),
-                "amount": money(int(r["cents"])),
+                "action": action,
+                "lines": len(move["lines"]),
+                "points": move["points"],
+                "amount": money(move["cents"]),
             }
         )
     return [by_period[p] for p in sorted(by_period)]

@@ -68,7 +68,14 @@ async def do_accept_answer(
     now = resolve(now)
     try:
         async with in_transaction():
-            await _lock_question(question.id)
+            await lock_question(question.id)
+            # Hiding an answer clears its acceptance under this same lock: checked here, an
+            # answer hidden a moment ago is never accepted.
+            if not await Answer.filter(id=answer.id, visibility=Visibility.VISIBLE).exists():
+                raise NotFound(
+                    _("Answer %(id)s is not an answer to this question.") % {"id": answer.id},
+                    field="answer_id",
+                )
             standing = await Acceptance.get_or_none(active_question_id=question.id)
             if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
                 return standing
@@ -130,7 +137,7 @@ async def clear_acceptance(
     transaction: its points reversed, what it resolved back in the queue, the state derived
     again. The asker's "clear" and moderation (a hidden or removed accepted answer) both end an
     acceptance here. True if one was cleared."""
-    await _lock_question(question_id)
+    await lock_question(question_id)
     standing = await Acceptance.filter(active_question_id=question_id).first()
     if standing is None or answer_id not in (None, standing.answer_id):  # type: ignore[attr-defined]
         return False
@@ -140,7 +147,7 @@ async def clear_acceptance(
     return True
 
 
-async def _lock_question(question_id: int) -> None:
+async def lock_question(question_id: int) -> None:
     """Accepts and clears of one question queue here (PostgreSQL), so that twelve identical
     accepts at once are one accept and eleven no-ops, not a chain of changes."""
     # A model fetch: Tortoise drops FOR UPDATE from .values() queries.

@@ -80,7 +80,9 @@ async def check_flag(
                     % {"n": settings.flags_per_day},
                     wait,
                 )
-            current = await model.filter(id=post.id).select_for_update().first()
+            # FOR NO KEY UPDATE: an accept that references this answer (a foreign key) must not
+            # wait on it while holding the question row this may need next.
+            current = await model.filter(id=post.id).select_for_update(no_key=True).first()
             if current is None or current.visibility != Visibility.VISIBLE:
                 raise Conflict(_("This post is already hidden for review."))
             flag = await Flag.create(

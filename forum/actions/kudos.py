@@ -33,13 +33,17 @@ async def do_give_kudos(answer: Answer, *, acting_user: User, now: datetime | No
         can_give_kudos(acting_user, answer.author_id),  # type: ignore[attr-defined]
         _("You cannot give kudos to your own answer."),
     )
-    if answer.visibility != Visibility.VISIBLE:
-        raise Conflict(_("This answer is hidden: it takes no kudos."))
     now = resolve(now)
     try:
         async with in_transaction():
+            # Conditional on the answer being visible when counted (a hide at the same moment
+            # waits for it, or it for the hide).
+            counted = await Answer.filter(id=answer.id, visibility=Visibility.VISIBLE).update(
+                kudos_count=F("kudos_count") + 1
+            )
+            if counted != 1:
+                raise Conflict(_("This answer is hidden: it takes no kudos."))
             kudos = await Kudos.create(answer=answer, giver=acting_user, created_at=now)
-            await Answer.filter(id=answer.id).update(kudos_count=F("kudos_count") + 1)
             awarded = await award_kudos(kudos, answer, now=now)
             if awarded is not None:
                 points = note(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from forum.actions.acceptance import clear_acceptance
+from forum.actions.acceptance import clear_acceptance, lock_question
 from forum.actions.questions import refresh_state
 from forum.db import execute
 from forum.models import Answer, Question, SlaTimer, User, Visibility
@@ -39,6 +39,7 @@ async def recount_after_moderation(
     """Call after `answer`'s visibility changed, in the same transaction. `acting_user` is the
     staff member, or None when members' flags hid it."""
     question_id = int(answer.question_id)  # type: ignore[attr-defined]
+    await lock_question(question_id)  # counted under the lock new answers and accepts take
     if not await Answer.filter(id=answer.id, visibility=Visibility.VISIBLE).exists():
         await clear_acceptance(
             question_id, acting_user=acting_user, now=now, reason=ACCEPT_HIDDEN, answer_id=answer.id

@@ -10,7 +10,12 @@ from forum.actions.answers import check_create_answer, check_edit_answer
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
-from forum.permissions import access_question, access_visible_answer, can_edit_post, require
+from forum.permissions import (
+    access_visible_answer,
+    access_visible_question,
+    can_edit_post,
+    require,
+)
 from forum.web import redirect, render, require_viewer
 
 
@@ -22,7 +27,7 @@ async def create(request: Request) -> Response:
     try:
         answer = await check_create_answer(question_id, acting_user=user, body=body)
     except ValidationFailed as exc:
-        question = await access_question(question_id)
+        question = await access_visible_question(question_id, user)
         return await render(
             request,
             "forum/answers_edit.html",

@@ -162,3 +162,19 @@ async def reverse_post_awards(
         )
         for t in await unreversed(id__in=[t.id for t in found])
     ]
+
+
+async def hold_for_moderation(answer: Answer, *, removing: bool, now: datetime) -> None:
+    """Staff are hiding or removing `answer`: hold the payout lines that count what that will
+    reverse (its standing acceptance's awards; removing, also its kudos), all at once and before
+    the ledger lock, which the reversals that follow take one after the other."""
+    standing = await Acceptance.get_or_none(answer_id=answer.id, active_question_id__isnull=False)
+    found = await unreversed(ref=f"acceptance:{standing.id}") if standing else []
+    if removing:
+        found += await unreversed(
+            member_id=answer.author_id,  # type: ignore[attr-defined]
+            answer_id=answer.id,
+            kind__in=[TransferKind.ACCEPT_ANSWERER, TransferKind.KUDOS],
+        )
+    event = POST_REMOVED if removing else ACCEPT_HIDDEN
+    await hold_for_reversals(found, event=event, now=now)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.expressions import F
@@ -20,6 +21,7 @@ from rewards.models import (
     BatchState,
     LineState,
     PayoutBatch,
+    PayoutDecision,
     PayoutLine,
     PayoutSignal,
     Transfer,
@@ -32,6 +34,15 @@ _OPEN = (BatchState.REVIEW, BatchState.APPROVED, BatchState.PAYING)
 _WATCHED = (*_OPEN, BatchState.PAID)
 
 
+@dataclass(frozen=True)
+class Hold:
+    member_id: int
+    code: str
+    detail: str
+    # Only lines of batches cut off after this moment counted the points concerned (None: all).
+    counted_after: datetime | None = None
+
+
 async def hold_open_lines(
     member_id: int,
     *,
@@ -40,23 +51,40 @@ async def hold_open_lines(
     now: datetime,
     counted_after: datetime | None = None,
 ) -> int:
-    """Hold the member's pending lines (of batches whose cut-off is after `counted_after`, when
-    given: only those lines counted the points concerned) and sign their held ones; how many
-    lines were held now."""
-    filters: dict[str, object] = {
-        "member_id": member_id,
-        "state__in": (LineState.PENDING, LineState.HELD),
-        "batch__state__in": _WATCHED,
-    }
-    if counted_after is not None:
-        filters["batch__cutoff__gt"] = counted_after
-    lines = await PayoutLine.filter(**filters).order_by("batch_id")
+    """Hold the member's pending lines and sign their held ones; how many were held now."""
+    return await hold_lines([Hold(member_id, code, detail, counted_after)], now=now)
+
+
+async def hold_lines(holds: Sequence[Hold], *, now: datetime) -> int:
+    """Apply `holds`, locking every batch concerned in id order first (so two transactions that
+    hold lines of the same batches never wait on each other in opposite orders)."""
+    found: list[tuple[PayoutLine, Hold]] = []
+    for hold in holds:
+        filters: dict[str, object] = {
+            "member_id": hold.member_id,
+            "state__in": (LineState.PENDING, LineState.HELD),
+            "batch__state__in": _WATCHED,
+        }
+        if hold.counted_after is not None:
+            filters["batch__cutoff__gt"] = hold.counted_after
+        found += [(line, hold) for line in await PayoutLine.filter(**filters)]
+    batches = {}
+    for batch_id in sorted({int(line.batch_id) for line, _ in found}):  # type: ignore[attr-defined]
+        batches[batch_id] = await PayoutBatch.filter(id=batch_id).select_for_update().get()
+    exported = set(
+        await PayoutDecision.filter(batch_id__in=list(batches), action="export").values_list(
+            "batch_id", flat=True
+        )
+    )
     held = 0
-    for line in lines:
-        batch_id = int(line.batch_id)  # type: ignore[attr-defined]
-        batch = await PayoutBatch.filter(id=batch_id).select_for_update().get()
+    for line, hold in found:
+        batch = batches[int(line.batch_id)]  # type: ignore[attr-defined]
+        detail = hold.detail
+        if batch.id in exported:
+            detail += " The batch's file was exported already: recall this payment if you can."
         await PayoutSignal.bulk_create(
-            [PayoutSignal(line_id=line.id, code=code, detail=detail[:500])], ignore_conflicts=True
+            [PayoutSignal(line_id=line.id, code=hold.code, detail=detail[:500])],
+            ignore_conflicts=True,
         )
         if batch.state not in _OPEN:
             continue
@@ -64,7 +92,7 @@ async def hold_open_lines(
             state=LineState.HELD, reason=detail[:500], decided_by_id=None, decided_at=now
         )
         if changed and batch.state != BatchState.PAYING:
-            await PayoutBatch.filter(id=batch_id).update(
+            await PayoutBatch.filter(id=batch.id).update(
                 version=F("version") + 1, state=BatchState.REVIEW
             )
         held += changed
@@ -74,16 +102,19 @@ async def hold_open_lines(
 async def hold_for_reversals(originals: Sequence[Transfer], *, event: str, now: datetime) -> None:
     """Before `originals` (awards) are reversed: hold the lines that counted them."""
     by_member: dict[int, list[Transfer]] = defaultdict(list)
-    for transfer in originals:
+    for transfer in {t.id: t for t in originals}.values():
         member_id = transfer.member_id  # type: ignore[attr-defined]
         if member_id is not None:
             by_member[int(member_id)].append(transfer)
-    for member_id, transfers in sorted(by_member.items()):
-        points = sum(t.amount for t in transfers)
-        await hold_open_lines(
-            member_id,
-            code=REVERSED_AFTER_CLOSE,
-            detail=f"{points} points reversed after the close: {event}",
-            now=now,
-            counted_after=min(t.created_at for t in transfers),
-        )
+    await hold_lines(
+        [
+            Hold(
+                member_id,
+                REVERSED_AFTER_CLOSE,
+                f"{sum(t.amount for t in transfers)} points reversed after the close: {event}",
+                min(t.created_at for t in transfers),
+            )
+            for member_id, transfers in sorted(by_member.items())
+        ],
+        now=now,
+    )

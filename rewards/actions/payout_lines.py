@@ -102,20 +102,23 @@ async def do_decide_line(
         require(
             can_decide_line(acting_user, line), "Another finance officer must decide your own line."
         )
+        # The line as it is now, under the batch's lock: a reduction may have changed its points
+        # since the caller read it, and the points moved must be the ones it holds.
+        current = await PayoutLine.get(id=line.id)
         if action == "reduce":
-            await _reduce(locked, line, reason, acting_user, now)
+            await _reduce(locked, current, reason, acting_user, now)
         else:
             sources, target, destination = TRANSITIONS[action]
-            changed = await PayoutLine.filter(id=line.id, state__in=sources).update(
-                state=target, decided_by=acting_user, reason=reason, decided_at=now
-            )
+            changed = await PayoutLine.filter(
+                id=line.id, state__in=sources, points=current.points
+            ).update(state=target, decided_by=acting_user, reason=reason, decided_at=now)
             if changed != 1:
                 current = await PayoutLine.get(id=line.id)
                 raise Conflict(
                     f"Line {line.id} is {current.state.value}: it cannot be {target.value}."
                 )
             if destination is not None:
-                await _move_points(locked, line, action, destination, reason, acting_user, now)
+                await _move_points(locked, current, action, destination, reason, acting_user, now)
         if locked.state != BatchState.PAID:
             await PayoutBatch.filter(id=batch.id).update(
                 version=F("version") + 1, state=BatchState.REVIEW

@@ -63,7 +63,7 @@ class CloseOutcome:
     # Not created here, but this call wrote lines or finished it: it took over an unfinished
     # close (one that was killed, or that another process is running at the same moment).
     resumed: bool
-    lines_written: int  # by this call
+    lines_written: int  # while this call ran (by it, or by a close running alongside it)
 
 
 async def check_close_period(label: Any, *, now: datetime | None = None) -> CloseOutcome:

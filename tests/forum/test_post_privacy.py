@@ -8,13 +8,14 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 
+from forum.actions.acceptance import do_accept_answer
 from forum.actions.answers import check_edit_answer
 from forum.actions.kudos import do_give_kudos
 from forum.actions.moderation import check_moderate_post
 from forum.actions.questions import check_edit_question
-from forum.errors import Conflict
+from forum.errors import Conflict, NotFound
 from forum.models import Answer, Question, User
-from tests.factories import T0, api, browser, make_answer, make_question, make_user
+from tests.factories import T0, api, browser, form, make_answer, make_question, make_user
 
 OLD, NOW = "marker-old-text", "marker-current-text"
 VIEWERS = ("anonymous", "other", "author", "staff")
@@ -128,3 +129,28 @@ async def test_a_hidden_answer_takes_no_kudos_and_cannot_be_accepted(
         assert accept.status_code == 404
     with pytest.raises(Conflict):
         await do_give_kudos(await Answer.get(id=answer.id), acting_user=giver)
+
+
+async def test_a_failed_answer_to_a_removed_question_does_not_show_its_title(
+    app: Starlette, asker: User, helper: User, other_member: User, staff: User
+) -> None:
+    question, _ = await posts(asker, helper, "question")
+    await check_moderate_post(question, "remove", acting_user=staff)
+    async with browser(app, other_member) as page:
+        got = await page.post(f"/questions/{question.id}/answers", data=form(page, body=""))
+    assert got.status_code == 404 and NOW not in got.text and "SIM card" not in got.text
+
+
+async def test_an_answer_hidden_a_moment_ago_is_neither_accepted_nor_given_kudos(
+    asker: User, helper: User, staff: User
+) -> None:
+    question, answer = await posts(asker, helper, "answer")
+    seen = await Answer.get(id=answer.id)  # read while it was visible
+    await check_moderate_post(answer, "hide", acting_user=staff)
+    with pytest.raises(NotFound):
+        await do_accept_answer(question, seen, acting_user=asker)
+    with pytest.raises(Conflict):
+        await do_give_kudos(seen, acting_user=await make_user("late_giver"))
+    await question.refresh_from_db()
+    assert question.accepted_answer_id is None
+    assert (await Answer.get(id=answer.id)).kudos_count == 0

@@ -82,7 +82,7 @@ async def test_a_removed_accepted_answer_after_the_close_holds_the_line_and_bloc
     line = await line_of(batch, helper)
     assert line.state.value == "held"
     assert (await signals(line))["reversed_after_close"] == (
-        "100 points reversed after the close: Accepted answer hidden or removed"
+        "100 points reversed after the close: Post removed by staff"
     )
     await check_decide_line(batch, line, "release", reason="Checked", acting_user=finance)
     with pytest.raises(Conflict, match="below zero"):
@@ -204,3 +204,19 @@ async def test_export_refuses_a_line_below_zero(helper: User, finance: User) -> 
     )
     with pytest.raises(Conflict, match="below zero"):
         await check_export_batch(batch, "credit", acting_user=finance, now=IN_NOV)
+
+
+async def test_a_decision_after_a_reduction_moves_the_points_the_line_holds_now(
+    helper: User, finance: User, finance2: User
+) -> None:
+    await grant(helper, 300, finance, IN_OCT)
+    batch, _ = await do_close_period(OCT, now=AFTER)
+    stale = await line_of(batch, helper)  # read before the reduction, as a second tab would
+    await check_post_adjustment(
+        helper, points=-100, reason="Chargeback", acting_user=finance, now=IN_NOV
+    )
+    await check_decide_line(batch, stale, "reduce", reason="Chargeback", acting_user=finance2)
+    await check_decide_line(batch, stale, "reject", reason="Not this time", acting_user=finance2)
+    account = await LedgerAccount.get(user_id=helper.id)
+    assert (account.balance, account.reserved) == (200, 0)  # 300 - 100, nothing created
+    await assert_reconciles()

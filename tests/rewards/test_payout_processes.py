@@ -92,7 +92,7 @@ async def test_a_close_killed_between_lines_completes_the_same_batch_when_run_ag
     await assert_reconciles()
     code, out = await close_in_process(app)
     assert code == 0, out
-    assert "Resumed the unfinished close of 2026-10: wrote 4 more line(s)" in out, out
+    assert "Resumed the unfinished close of 2026-10: 4 more line(s) written" in out, out
     assert f"{MEMBERS} line(s)" in out
     code, out = await close_in_process(app)
     assert code == 0 and "Already closed: 2026-10" in out, out

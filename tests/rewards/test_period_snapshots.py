@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from forum.actions.acceptance import do_accept_answer, do_clear_acceptance
 from forum.models import Question, User
+from rewards.actions.adjustments import check_post_adjustment
 from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_lines import check_decide_line
 from rewards.actions.payout_payments import check_mark_paid
@@ -101,3 +102,28 @@ async def test_changes_before_the_freeze_are_in_the_frozen_report_not_counted_tw
     assert (await get_period_report("2026-10")).community_solved == 0
     november = await get_period_report("2026-11")
     assert november.changes == []
+
+
+async def test_line_changes_report_the_points_each_decision_moved(
+    helper: User, finance: User, finance2: User
+) -> None:
+    await grant(helper, 300, finance, IN_OCT)
+    batch, _ = await do_close_period(OCT, now=AFTER)
+    line = await PayoutLine.get(batch_id=batch.id, member_id=helper.id)
+    await check_decide_line(batch, line, "hold", reason="Look again", acting_user=finance2)
+    await check_approve_batch(batch, acting_user=finance, now=AFTER)
+    await check_mark_paid(batch, reference="BANK", acting_user=finance, now=AFTER + H)  # nothing
+    await check_post_adjustment(
+        helper, points=-100, reason="Chargeback", acting_user=finance, now=IN_NOV
+    )
+    await check_decide_line(
+        batch, line, "reduce", reason="Chargeback", acting_user=finance2, now=IN_NOV
+    )
+    await check_decide_line(
+        batch, line, "forfeit", reason="Fraud", acting_user=finance2, now=IN_NOV + H
+    )
+    november = await get_period_report("2026-11")
+    assert november.changes[0]["line_changes"] == [
+        {"action": "forfeit", "lines": 1, "points": 200, "amount": "2.00"},
+        {"action": "reduce", "lines": 1, "points": 100, "amount": "1.00"},
+    ]

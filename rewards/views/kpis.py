@@ -18,13 +18,13 @@ from rewards.kpi_queries import PeriodKpis, kpis_csv, list_kpis, parse_board, pa
 from rewards.permissions import require_kpis
 
 # The chart: one line per rate, 0 to 100 %, over the periods.
-CHART_WIDTH, CHART_HEIGHT, LEFT, BOTTOM = 640, 240, 44, 40
+CHART_WIDTH, CHART_HEIGHT, LEFT, RIGHT, BOTTOM = 640, 240, 64, 36, 40
 RATES = ("community_solved_rate", "answered_within_24h_share", "escalation_rate")
 
 
 def trend(rows: list[PeriodKpis]) -> dict[str, Any]:
     """Each rate's polyline points and dots (periods without questions leave a gap)."""
-    inner_w, inner_h = CHART_WIDTH - LEFT - 12, CHART_HEIGHT - BOTTOM - 12
+    inner_w, inner_h = CHART_WIDTH - LEFT - RIGHT, CHART_HEIGHT - BOTTOM - 12
     step = inner_w / max(len(rows) - 1, 1)
     xs = [round(LEFT + i * step, 1) for i in range(len(rows))]
     lines: dict[str, list[dict[str, Any]]] = {}
@@ -40,8 +40,10 @@ def trend(rows: list[PeriodKpis]) -> dict[str, Any]:
         {"y": round(12 + inner_h * (1 - p / 100), 1), "label": p} for p in (0, 25, 50, 75, 100)
     ]
     labels = [{"x": x, "period": row.period} for x, row in zip(xs, rows, strict=True)]
-    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "left": LEFT, "lines": lines,
-            "ticks": ticks, "labels": labels, "axis_y": CHART_HEIGHT - BOTTOM}  # fmt: skip
+    return {
+        "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": LEFT, "right": RIGHT,
+        "lines": lines, "ticks": ticks, "labels": labels, "axis_y": CHART_HEIGHT - BOTTOM,
+    }  # fmt: skip
 
 
 async def index(request: Request) -> Response:

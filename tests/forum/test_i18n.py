@@ -59,6 +59,12 @@ def test_every_message_has_a_dutch_translation() -> None:
     )
 
 
+def test_dutch_catalogue_has_each_message_once() -> None:
+    lines = PO_FILE.read_text(encoding="utf-8").splitlines()
+    msgids = [line for line in lines if line.startswith("msgid ") and line != 'msgid ""']
+    assert sorted({m for m in msgids if msgids.count(m) > 1}) == []
+
+
 def test_dutch_catalogue_keeps_the_placeholders() -> None:
     with PO_FILE.open("rb") as fh:
         catalog = read_po(fh, locale="nl")

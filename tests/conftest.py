@@ -33,6 +33,8 @@ from rewards.actions.transfers import ensure_system_accounts
 from tests import factories
 
 TEST_DB_URL = os.environ.get("TEST_DB_URL", "sqlite://:memory:")
+# The browser suite runs in a pytest run of its own (tests/browser/conftest.py says how).
+collect_ignore = [] if os.environ.get("PEERDESK_BROWSER_TESTS") else ["browser"]
 IS_POSTGRES = TEST_DB_URL.startswith(("postgres://", "postgresql://", "asyncpg://"))
 
 

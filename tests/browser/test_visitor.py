@@ -1,0 +1,54 @@
+"""A visitor's journey: home, a board, a question, a search, then signing up and confirming the
+address with the link from the mail outbox."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser.conftest import LOOKS, Server
+from tests.browser.pages import open_tab
+
+PASSWORD = "a browser's password"
+SEARCH = {"en": "SIM", "nl": "simkaart"}
+WELCOME = {"en": "Welcome", "nl": "Welkom"}
+CONFIRMED = {"en": "Your e-mail address is confirmed.", "nl": "Je e-mailadres is bevestigd."}
+
+
+@pytest.mark.parametrize(("lang", "width"), LOOKS)
+def test_a_visitor_reads_searches_and_signs_up(
+    server: Server, browser: Browser, lang: str, width: int
+) -> None:
+    tab = open_tab(browser, server.url, "visitor", lang, width)
+    page = tab.go("/", "home")
+    page.locator("main a[href^='/boards/']").first.click()
+    tab.check("board")
+    page.locator("main a[href^='/questions/']:not([href$='/new'])").first.click()
+    tab.check("question")
+    assert page.locator("main h1").count() == 1
+    search = page.locator("#site-search-q")
+    search.fill(SEARCH[lang])
+    search.press("Enter")
+    tab.check("search")
+    assert page.locator("main a[href^='/questions/']").count() > 0
+
+    username = f"visitor_{lang}_{width}"
+    tab.go("/register", "register")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=email]", f"{username}@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    tab.check("registered")
+    (body,) = server.query(
+        "SELECT body FROM mails WHERE to_address = ? ORDER BY id DESC LIMIT 1",
+        f"{username}@example.com",
+    )[0]
+    assert WELCOME[lang] in str(body)
+    link = re.search(r"https?://\S+(/account/email/confirm/\S+)", str(body))
+    assert link, body
+    tab.go(link[1], "confirm address")
+    page.locator("main form button[type=submit]").click()
+    tab.check("address confirmed")
+    assert CONFIRMED[lang] in page.content()

@@ -127,6 +127,26 @@ def int_id(errors: Errors, field: str, value: Any) -> int:
     return value
 
 
+_IBAN_RE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+
+
+def iban(errors: Errors, field: str, value: str, label: str) -> str:
+    """An IBAN (ISO 13616: country, check digits, account; mod 97 == 1), in groups of four."""
+    compact = re.sub(r"[\s-]+", "", value).upper()
+    valid = bool(_IBAN_RE.fullmatch(compact))
+    if valid:  # letters count as 10..35, the first four characters moved to the end
+        rearranged = compact[4:] + compact[:4]
+        valid = int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+    if not valid:
+        errors.add(
+            field,
+            _("%(label)s must be a valid IBAN for cash payouts, such as NL91 ABNA 0417 1643 00.")
+            % {"label": label},
+        )
+        return value
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 def is_number(value: str) -> bool:
     """ASCII digits only: str.isdigit() also accepts "²", which int() refuses."""
     return value.isascii() and value.isdecimal()

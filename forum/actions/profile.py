@@ -47,6 +47,17 @@ async def check_update_profile(
             max_len=200,
             label=_("Payout address"),
         )
+    method_after = changes.get("payout_method") or user.payout_method
+    address_after = changes.get("payout_address", user.payout_address)
+    if (
+        method_after == PayoutMethod.CASH
+        and address_after
+        and "payout_address" not in errors.errors
+    ):
+        # Cash goes to a bank account: a mistyped IBAN is refused now, not bounced at payout.
+        changes["payout_address"] = v.iban(
+            errors, "payout_address", address_after, _("Payout address")
+        )
     if email_notifications is not _UNSET:
         if isinstance(email_notifications, bool):
             changes["email_notifications"] = email_notifications

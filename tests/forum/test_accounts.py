@@ -216,3 +216,32 @@ async def test_password_change_revokes_every_api_token(
         await check_change_password(auth, asker, current=PASSWORD, new="a brand new password")
         assert (await c.get("/api/v1/me")).status_code == 401
     assert await ApiToken.filter(user_id=asker.id).count() == 0
+
+
+async def test_cash_payouts_need_a_valid_iban(app: Starlette, asker: User) -> None:
+    async with await factories.api(app, asker) as c:
+        typo = await c.patch(
+            "/api/v1/me", json={"payout_method": "cash", "payout_address": "NL91ABNA0417164301"}
+        )
+        assert typo.status_code == 400 and "payout_address" in typo.json()["error"]["message"]
+        for junk in ("NL91 ABNA", "ÉÉ91ABNA0417164300", "Red Cross"):
+            bad = await c.patch(
+                "/api/v1/me", json={"payout_method": "cash", "payout_address": junk}
+            )
+            assert bad.status_code == 400, junk
+        good = await c.patch(
+            "/api/v1/me", json={"payout_method": "cash", "payout_address": "nl91abna0417164300"}
+        )
+        assert good.status_code == 200
+    await asker.refresh_from_db()
+    assert (asker.payout_method.value, asker.payout_address) == ("cash", "NL91 ABNA 0417 1643 00")
+    async with factories.browser(app, asker) as page:
+        shown = await page.post(
+            "/account",
+            data=factories.form(
+                page, locale="nl", payout_method="cash", payout_address="DE00 1234", display_name=""
+            ),
+        )
+        assert shown.status_code == 400 and "valid IBAN" in shown.text  # nothing saved
+    await asker.refresh_from_db()
+    assert asker.payout_address == "NL91 ABNA 0417 1643 00" and asker.locale == "en"

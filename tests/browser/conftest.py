@@ -32,14 +32,31 @@ SHOTS = ROOT / "var" / "screenshots"
 LOOKS = [("en", 1280), ("en", 390), ("nl", 1280), ("nl", 390)]
 
 
+PASSWORD = "a browser's password"
+
+
 @dataclass(frozen=True)
 class Server:
     url: str
     database: Path
+    env: dict[str, str]
+    folder: Path
 
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
-        with sqlite3.connect(self.database) as connection:
+        """Read (or, rarely, set up) rows beside the server: SQLite takes both at once."""
+        with sqlite3.connect(self.database, timeout=30) as connection:
             return connection.execute(sql, params).fetchall()
+
+    def make_user(self, name: str, role: str = "member") -> str:
+        """An account made as an operator makes one (`run.py createuser`), password PASSWORD."""
+        secret = self.folder / "password"
+        secret.write_text(PASSWORD, encoding="utf-8")
+        subprocess.run(
+            [sys.executable, "run.py", "createuser", name, "--role", role,
+             "--password-file", str(secret)],
+            cwd=ROOT, env=self.env, check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        return name
 
 
 def _free_port() -> int:
@@ -85,7 +102,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 raise RuntimeError("run.py serve did not answer within 180 s")
             time.sleep(0.5)
-        yield Server(url=url, database=database)
+        yield Server(url=url, database=database, env=env, folder=folder)
     finally:
         child.terminate()
         child.wait(timeout=30)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
 from tests.browser.conftest import SHOTS
 
@@ -29,6 +29,19 @@ class Tab:
     def go(self, path: str, name: str) -> Page:
         self.page.goto(self.base + path)
         return self.check(name)
+
+    def log_in(self, username: str, password: str) -> None:
+        """Log in and choose this tab's language on the account page (a member's own choice
+        outranks the browser's)."""
+        self.page.goto(self.base + "/login")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        self.page.locator("main form button[type=submit]").click()
+        self.page.wait_for_load_state("load")
+        self.page.goto(self.base + "/account")
+        self.page.select_option("select[name=locale]", self.lang)
+        self.page.locator("main form[action='/account'] button[type=submit]").click()
+        self.check("language chosen")
 
     def check(self, name: str) -> Page:
         """Screenshot, axe, console and width checks of the page as it is now."""
@@ -64,9 +77,16 @@ def open_tab(browser: Browser, base: str, journey: str, lang: str, width: int) -
     tab = Tab(page=page, journey=journey, lang=lang, width=width, base=base)
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
+        # Chromium logs every response of 400 or more, the page's own too: a form shown again
+        # with its 400 is by design, so failed loads are judged by `response` below instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             tab.errors.append(message.text)
 
+    def response(answer: Response) -> None:
+        if answer.status >= 400 and answer.request.resource_type != "document":
+            tab.errors.append(f"{answer.status} for {answer.url}")
+
     page.on("console", console)
+    page.on("response", response)
     page.on("pageerror", lambda error: tab.errors.append(str(error)))
     return tab

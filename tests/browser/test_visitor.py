@@ -8,10 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.conftest import LOOKS, Server
+from tests.browser.conftest import LOOKS, PASSWORD, Server
 from tests.browser.pages import open_tab
 
-PASSWORD = "a browser's password"
 SEARCH = {"en": "SIM", "nl": "simkaart"}
 WELCOME = {"en": "Welcome", "nl": "Welkom"}
 CONFIRMED = {"en": "Your e-mail address is confirmed.", "nl": "Je e-mailadres is bevestigd."}

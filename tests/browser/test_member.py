@@ -1,0 +1,92 @@
+"""A member's journey: the account's payout method (a mistyped IBAN refused), asking with similar
+questions shown, another member's answer, kudos and acceptance, the helper's points and
+notifications, flagging a post and asking staff about an older question."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser.conftest import LOOKS, PASSWORD, Server
+from tests.browser.pages import open_tab
+
+REFUSED_IBAN = {"en": "valid IBAN", "nl": "geldig IBAN"}
+ASKED_STAFF = {"en": "Staff", "nl": "medewerker"}
+
+
+@pytest.mark.parametrize(("lang", "width"), LOOKS)
+def test_a_member_asks_is_answered_accepts_and_asks_staff(
+    server: Server, browser: Browser, lang: str, width: int
+) -> None:
+    asker = open_tab(browser, server.url, "member", lang, width)
+    helper = open_tab(browser, server.url, "helper", lang, width)
+    asker.log_in(server.make_user(f"asker_{lang}_{width}"), PASSWORD)
+    helper.log_in(server.make_user(f"helper_{lang}_{width}"), PASSWORD)
+    page = asker.page
+
+    page.check("input[name=payout_method][value=cash]")
+    page.fill("input[name=payout_address]", "NL91 ABNA 0417 1643 01")
+    page.locator("main form[action='/account'] button[type=submit]").click()
+    asker.check("a mistyped IBAN refused")
+    assert REFUSED_IBAN[lang] in page.content()
+    page.fill("input[name=payout_address]", "NL91 ABNA 0417 1643 00")
+    page.locator("main form[action='/account'] button[type=submit]").click()
+    asker.check("payout method saved")
+
+    asker.go("/questions/new", "ask")
+    page.select_option("select[name=board]", "sim-activation")
+    page.fill("input[name=title]", f"My new SIM card is not activated yet ({lang} {width})")
+    page.fill("textarea[name=body]", "I put the SIM in yesterday and it still says no service.")
+    page.locator("button[name=check]").click()
+    asker.check("similar questions")
+    assert page.locator(".similar").count() == 1
+    page.locator("main form button[type=submit]:not([name=check])").click()
+    asker.check("asked")
+    question_url = page.url
+    question_id = int(re.search(r"/questions/(\d+)", question_url)[1])  # type: ignore[index]
+
+    helper.page.goto(question_url)
+    helper.page.fill("textarea[name=body]", "Restart the phone, then dial *100# to activate.")
+    helper.page.locator("form[action$='/answers'] button[type=submit]").click()
+    helper.check("answered")
+
+    page.goto(question_url)
+    asker.check("an answer arrived")
+    page.locator("form[action$='/kudos'] button[type=submit]").first.click()
+    asker.check("kudos given")
+    page.locator("form[action$='/accept'] button[type=submit]").first.click()
+    asker.check("answer accepted")
+    ((state,),) = server.query("SELECT state FROM questions WHERE id = ?", question_id)
+    assert state == "solved"
+
+    helper.go("/points", "points and statements")
+    assert "110" in helper.page.content()  # 100 for the accepted answer, 10 for the kudos
+    helper.go("/notifications", "notifications")
+
+    ((other_id,),) = server.query(
+        "SELECT q.id FROM questions q JOIN users u ON u.id = q.author_id"
+        " WHERE u.username = 'anna0' AND q.visibility = 'visible' ORDER BY q.id LIMIT 1"
+    )
+    asker.go(f"/questions/{other_id}", "someone else's question")
+    page.locator("details.flag-post summary").first.click()
+    page.locator("details.flag-post form button[type=submit]").first.click()
+    asker.check("flagged")
+
+    asker.go("/questions/new", "ask again")
+    page.select_option("select[name=board]", "network-coverage")
+    page.fill("input[name=title]", f"No signal in my street since Monday ({lang} {width})")
+    page.fill("textarea[name=body]", "Calls drop as soon as I step outside my front door.")
+    page.locator("main form button[type=submit]:not([name=check])").click()
+    asker.check("asked again")
+    older = int(re.search(r"/questions/(\d+)", page.url)[1])  # type: ignore[index]
+    server.query(  # two days on, still unsolved
+        "UPDATE questions SET created_at = datetime('now', '-2 days') WHERE id = ?", older
+    )
+    page.reload()
+    page.locator("form.ask-staff button[type=submit]").click()
+    asker.check("staff asked")
+    assert server.query(
+        "SELECT 1 FROM escalations WHERE question_id = ? AND reason = 'requested'", older
+    )

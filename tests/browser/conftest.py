@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,9 +66,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("browser")
+@contextmanager
+def serving(folder: Path, **settings: str) -> Iterator[Server]:
+    """`run.py serve` with the demo community on a new SQLite file in `folder`."""
     database = folder / "peerdesk.sqlite3"
     port = _free_port()
     env = {
@@ -79,6 +80,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "PEERDESK_SCHEDULER": "0",
         "PEERDESK_RATE_LIMITS": "0",
         "PEERDESK_PASSWORD_HASH": "cheap",
+        **settings,
     }
     log = (folder / "serve.log").open("w")
     child = subprocess.Popen(
@@ -107,6 +109,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         child.terminate()
         child.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One demo for the journeys that only add to it."""
+    with serving(tmp_path_factory.mktemp("browser")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

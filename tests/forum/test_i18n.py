@@ -172,3 +172,23 @@ async def test_dutch_form_errors_but_an_english_api(app: Starlette, asker: User)
     api = await asyncio.create_task(post_api())
     assert api.status_code == 400
     assert api.json()["error"]["message"] == "title: Title must be at least 10 characters."
+
+
+async def test_shared_labels_follow_each_request_not_the_first_viewer(
+    app: Starlette, finance: User, finance2: User
+) -> None:
+    """Label templates are imported with the request's context: an import without it is
+    cached, and kept the language of whoever saw the page first after a start."""
+    from rewards.actions.payouts import check_close_period
+
+    await check_close_period("2026-10", now=datetime(2026, 11, 2, tzinfo=UTC))
+    finance2.locale = "nl"
+    await finance2.save()
+    async with (
+        factories.browser(app, finance) as english,
+        factories.browser(app, finance2) as dutch,
+    ):
+        assert "In review" in (await english.get("/finance/payouts")).text
+        shown = (await dutch.get("/finance/payouts")).text
+        assert "In controle" in shown and "In review" not in shown
+        assert "In review" in (await english.get("/finance/payouts")).text

@@ -99,6 +99,12 @@ async def list_boards() -> list[dict[str, Any]]:
     )
 
 
+async def board_slug(question: Question) -> str:
+    return str(
+        await Board.filter(id=question.board_id).first().values_list("slug", flat=True)  # type: ignore[attr-defined]
+    )
+
+
 async def get_board(slug: str) -> Board:
     board = await Board.get_or_none(slug=slug) if SLUG_RE.fullmatch(slug) else None
     if board is None:

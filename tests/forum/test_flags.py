@@ -138,3 +138,22 @@ async def test_members_flagging_at_once_hide_the_post_once(asker: User, helper: 
     assert outcomes.count("flagged") == 3 and outcomes.count("late") == 3
     assert (await Answer.get(id=answer.id)).visibility == Visibility.HIDDEN
     assert await Escalation.filter(question_id=question.id, reason="flagged").count() == 1
+
+
+async def test_the_flag_that_hides_a_question_takes_its_flagger_back_to_the_board(
+    app: Starlette, asker: User
+) -> None:
+    question = await make_question(asker, title="Cheap phones, click this link now", at=T0)
+    first, second, third = await flaggers(3)
+    await check_flag(question, "spam", acting_user=first, now=T0)
+    await check_flag(question, "spam", acting_user=second, now=T0)
+    async with browser(app, third) as page:
+        done = await page.post(f"/questions/{question.id}/flags", data=form(page, reason="spam"))
+        assert done.status_code == 303 and done.headers["location"] == "/boards/account-billing"
+        board = await page.get(done.headers["location"])
+        assert "the question is hidden until staff have looked at it" in board.text
+    async with browser(app, first) as page:  # an answer's flag still goes back to the question
+        other = await make_question(asker, title="A question with a spam answer", at=T0)
+        spam = await make_answer(other, third, body="Buy followers here")
+        done = await page.post(f"/answers/{spam.id}/flags", data=form(page, reason="spam"))
+        assert done.headers["location"] == f"/questions/{other.id}#answer-{spam.id}"

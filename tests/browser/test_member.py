@@ -5,6 +5,7 @@ notifications, flagging a post and asking staff about an older question."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser
@@ -81,8 +82,9 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
     page.locator("main form button[type=submit]:not([name=check])").click()
     asker.check("asked again")
     older = int(re.search(r"/questions/(\d+)", page.url)[1])  # type: ignore[index]
-    server.query(  # two days on, still unsolved
-        "UPDATE questions SET created_at = datetime('now', '-2 days') WHERE id = ?", older
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)  # stored as Tortoise stores it
+    server.query(
+        "UPDATE questions SET created_at = ? WHERE id = ?", two_days_ago.isoformat(" "), older
     )
     page.reload()
     page.locator("form.ask-staff button[type=submit]").click()

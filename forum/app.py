@@ -166,23 +166,24 @@ class SecurityMiddleware:
         message = _(
             "The query parameter %(name)s is too long or holds characters that are not allowed."
         ) % {"name": repr(name)}
-        response: Response = (
-            api_error(400, "bad_query_parameter", message)
-            if scope["path"].startswith(API_PREFIX)
-            else PlainTextResponse(message, status_code=400)
-        )
-        response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
-        await response(scope, receive, send)
+        await _refuse(scope, receive, send, 400, "bad_query_parameter", message)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = "The request body is too large."
-        response: Response = (
-            api_error(413, "body_too_large", message)
-            if scope["path"].startswith(API_PREFIX)
-            else PlainTextResponse(message, status_code=413)
-        )
-        response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
-        await response(scope, receive, send)
+        await _refuse(scope, receive, send, 413, "body_too_large", message)
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str
+) -> None:
+    """Answer before any handler runs: the API's error body, or the message as text."""
+    response: Response = (
+        api_error(status, code, message)
+        if scope["path"].startswith(API_PREFIX)
+        else PlainTextResponse(message, status_code=status)
+    )
+    response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
+    await response(scope, receive, send)
 
 
 def _is_api(request: Request) -> bool:

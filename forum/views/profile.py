@@ -14,6 +14,7 @@ from forum.actions.profile import check_update_profile
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
+from forum.i18n import speaking
 from forum.models import User
 from forum.web import redirect, render, require_viewer
 
@@ -35,7 +36,9 @@ async def update(request: Request) -> Response:
         await check_update_profile(request.app.state.settings, user, **values)
     except ValidationFailed as exc:
         return await _render(request, user, values, exc.errors, status_code=400)
-    return redirect(request, "/account", message=_("Your profile is saved."))
+    with speaking(user.locale):  # in the language just chosen, as the next page is
+        message = _("Your profile is saved.")
+    return redirect(request, "/account", message=message)
 
 
 async def create_token(request: Request) -> Response:

@@ -192,3 +192,14 @@ async def test_shared_labels_follow_each_request_not_the_first_viewer(
         shown = (await dutch.get("/finance/payouts")).text
         assert "In controle" in shown and "In review" not in shown
         assert "In review" in (await english.get("/finance/payouts")).text
+
+
+async def test_choosing_dutch_says_so_in_dutch(app: Starlette, asker: User) -> None:
+    async with factories.browser(app, asker) as page:
+        form = factories.form(
+            page, locale="nl", payout_method="credit", payout_address="", display_name=""
+        )
+        saved = await page.post("/account", data=form)
+        assert saved.status_code == 303
+        shown = await page.get(saved.headers["location"])
+    assert "Je profiel is opgeslagen." in shown.text and "Your profile is saved" not in shown.text

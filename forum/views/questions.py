@@ -67,7 +67,8 @@ async def detail(request: Request) -> Response:
         "forum/questions_detail.html",
         {
             "q": q,
-            "answers": page.answers,
+            # The solution first, right under the question; the others in the order written.
+            "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
             "kudos_given": page.kudos_given,
             "can_answer": can_post(user) and q.locked_at is None,
             "can_edit": can_edit_post(user, q.author_id),  # type: ignore[attr-defined]

@@ -4,12 +4,12 @@ import pytest
 from starlette.applications import Starlette
 from tortoise.exceptions import IntegrityError
 
-from forum.actions.acceptance import check_accept_answer, do_clear_acceptance
+from forum.actions.acceptance import check_accept_answer, do_accept_answer, do_clear_acceptance
 from forum.errors import Forbidden, NotFound
 from forum.models import Acceptance, Answer, Question, User
 from forum.settings import Settings
 from tests import factories
-from tests.factories import T0
+from tests.factories import T0, browser, make_answer, make_question
 
 
 async def _setup(asker: User, helper: User, other: User) -> tuple[Question, Answer, Answer]:
@@ -158,3 +158,16 @@ async def test_html_accept_and_clear_buttons(
         assert r.status_code == 303
     await q.refresh_from_db()
     assert q.accepted_answer_id is None
+
+
+async def test_the_accepted_answer_comes_first_with_a_link_from_the_question(
+    app: Starlette, asker: User, helper: User, other_member: User
+) -> None:
+    question = await make_question(asker, at=T0)
+    await make_answer(question, other_member, body="First in time: try the app again.")
+    solution = await make_answer(question, helper, body="Second in time: reset the APN.")
+    await do_accept_answer(question, solution, acting_user=asker, now=T0 + timedelta(hours=3))
+    async with browser(app) as page:
+        html = (await page.get(f"/questions/{question.id}")).text
+    assert html.index("Second in time") < html.index("First in time")
+    assert f'href="#answer-{solution.id}" class="solution-link">Solution</a>' in html

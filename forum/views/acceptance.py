@@ -8,9 +8,10 @@ from starlette.routing import Route
 
 from forum.actions.acceptance import check_accept_answer, do_clear_acceptance
 from forum.auth import form_text, read_form
+from forum.errors import NotFound
 from forum.i18n import gettext as _
-from forum.permissions import access_question
-from forum.web import redirect, require_viewer
+from forum.permissions import access_question, can_clear_acceptance, require
+from forum.web import redirect, render, require_viewer
 
 
 async def accept(request: Request) -> Response:
@@ -27,6 +28,18 @@ async def accept(request: Request) -> Response:
     )
 
 
+async def clear_form(request: Request) -> Response:
+    """Clearing takes points back: the question page links here to ask first (no script)."""
+    user = await require_viewer(request)
+    question = await access_question(request.path_params["id"])
+    require(
+        can_clear_acceptance(user, question), _("Only the asker can clear the accepted answer.")
+    )
+    if question.accepted_answer_id is None:
+        raise NotFound(_("This question has no accepted answer."))
+    return await render(request, "forum/acceptance_clear.html", {"q": question})
+
+
 async def clear(request: Request) -> Response:
     user = await require_viewer(request)
     question = await access_question(request.path_params["id"])
@@ -37,5 +50,6 @@ async def clear(request: Request) -> Response:
 
 routes = [
     Route("/questions/{id:int}/accept", accept, methods=["POST"]),
+    Route("/questions/{id:int}/accept/clear", clear_form, methods=["GET"]),
     Route("/questions/{id:int}/accept/clear", clear, methods=["POST"]),
 ]

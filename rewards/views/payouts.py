@@ -22,8 +22,11 @@ from rewards.payout_queries import (
     list_batches,
     list_decisions,
     list_lines,
+    money,
 )
 from rewards.permissions import access_batch, access_line, require_payouts
+
+CONFIRMED_ACTIONS = ("reject", "forfeit")
 
 
 async def index(request: Request) -> Response:
@@ -55,6 +58,14 @@ async def decide(request: Request) -> Response:
     batch = await access_batch(request.path_params["id"])
     line = await access_line(batch, request.path_params["line_id"])
     action, reason = form_text(form, "action"), form_text(form, "reason")
+    if action in CONFIRMED_ACTIONS and form_text(form, "confirmed") != "1" and len(reason) >= 3:
+        # Points leave the line for good: a page asks first (it works without script).
+        await line.fetch_related("member")
+        context = {
+            "batch": batch, "line": line, "action": action, "reason": reason,
+            "amount": money(line.cents), "back": _back(request, line.id),
+        }  # fmt: skip
+        return await render(request, "rewards/payouts_confirm.html", context)
     try:
         await check_decide_line(batch, line, action, reason=reason, acting_user=user)
     except ValidationFailed as exc:

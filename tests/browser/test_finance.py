@@ -55,6 +55,13 @@ def test_finance_reviews_approves_exports_and_pays_a_batch(
     row.locator("input[name=reason]").fill("Address checked")
     row.locator("button[type=submit]").click()
     maker.check("released")
+    row.locator("select[name=action]").select_option("forfeit")
+    row.locator("input[name=reason]").fill("Looks like a ring")
+    row.locator("button[type=submit]").click()
+    maker.check("forfeit? (asked first)")
+    page.locator("main form a.button-secondary").click()  # "Cancel": nothing forfeited
+    maker.check("not forfeited")
+    assert demo.query("SELECT 1 FROM payout_lines WHERE state = 'forfeited'") == []
 
     page.locator("form[action$='/approve'] button[type=submit]").click()
     maker.check("approved once")

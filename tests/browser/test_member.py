@@ -61,6 +61,11 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
     asker.check("answer accepted")
     ((state,),) = server.query("SELECT state FROM questions WHERE id = ?", question_id)
     assert state == "solved"
+    assert page.locator("a.solution-link").count() == 1
+    page.locator(f"a[href='/questions/{question_id}/accept/clear']").click()
+    asker.check("clear the accepted answer? (asked first)")
+    page.locator("main form a.button-secondary").click()  # "Keep it"
+    asker.check("kept")
 
     helper.go("/points", "points and statements")
     assert "110" in helper.page.content()  # 100 for the accepted answer, 10 for the kudos

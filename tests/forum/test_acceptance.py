@@ -9,7 +9,7 @@ from forum.errors import Forbidden, NotFound
 from forum.models import Acceptance, Answer, Question, User
 from forum.settings import Settings
 from tests import factories
-from tests.factories import T0, browser, make_answer, make_question
+from tests.factories import T0, browser, form, make_answer, make_question
 
 
 async def _setup(asker: User, helper: User, other: User) -> tuple[Question, Answer, Answer]:
@@ -171,3 +171,24 @@ async def test_the_accepted_answer_comes_first_with_a_link_from_the_question(
         html = (await page.get(f"/questions/{question.id}")).text
     assert html.index("Second in time") < html.index("First in time")
     assert f'href="#answer-{solution.id}" class="solution-link">Solution</a>' in html
+
+
+async def test_clearing_the_accepted_answer_asks_first(
+    app: Starlette, asker: User, helper: User, other_member: User
+) -> None:
+    question = await make_question(asker, at=T0)
+    answer = await make_answer(question, helper)
+    await do_accept_answer(question, answer, acting_user=asker, now=T0 + timedelta(hours=2))
+    async with browser(app, asker) as page:
+        shown = (await page.get(f"/questions/{question.id}")).text
+        assert f'href="/questions/{question.id}/accept/clear"' in shown
+        asked = await page.get(f"/questions/{question.id}/accept/clear")
+        assert asked.status_code == 200 and "Clear the accepted answer?" in asked.text
+        await question.refresh_from_db()
+        assert question.accepted_answer_id == answer.id  # asking changed nothing
+        done = await page.post(f"/questions/{question.id}/accept/clear", data=form(page))
+        assert done.status_code == 303
+    async with browser(app, other_member) as page:
+        assert (await page.get(f"/questions/{question.id}/accept/clear")).status_code == 403
+    await question.refresh_from_db()
+    assert question.accepted_answer_id is None

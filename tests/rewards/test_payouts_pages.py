@@ -106,3 +106,19 @@ async def test_close_form_shows_the_period_error(app: Starlette, finance: User) 
     async with browser(app, finance) as page:
         shown = await page.post("/finance/payouts/close", data=form(page, period="Oct"))
         assert shown.status_code == 400 and "period must be a monthly period" in shown.text
+
+
+async def test_rejecting_or_forfeiting_a_line_asks_first(app: Starlette, finance: User) -> None:
+    batch, ann = await _batch(finance)
+    line = await PayoutLine.get(batch_id=batch.id, member_id=ann.id)
+    url = f"/finance/payouts/{batch.id}/lines/{line.id}"
+    async with browser(app, finance) as page:
+        asked = await page.post(url, data=form(page, action="forfeit", reason="Fraud ring"))
+        assert asked.status_code == 200 and "goes back to the pool for good" in asked.text
+        assert 'name="confirmed" value="1"' in asked.text and "ann" in asked.text
+        assert (await PayoutLine.get(id=line.id)).state.value == "pending"  # nothing yet
+        done = await page.post(
+            url, data=form(page, action="forfeit", reason="Fraud ring", confirmed="1")
+        )
+        assert done.status_code == 303
+    assert (await PayoutLine.get(id=line.id)).state.value == "forfeited"

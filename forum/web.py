@@ -17,7 +17,7 @@ from forum.auth import CSRF_COOKIE, auth_of
 from forum.errors import NotAuthenticated
 from forum.i18n import current_locale, gettext, ngettext, use_locale
 from forum.models import User
-from forum.permissions import is_moderator
+from forum.permissions import is_admin, is_moderator
 from forum.queries import count_unread
 from forum.settings import ROOT
 from rewards.payout_queries import money
@@ -138,6 +138,7 @@ async def render(
         "state_badges": state_badges(current_locale()),
         "user": user,
         "is_moderator": is_moderator(user),
+        "is_admin": is_admin(user),
         "can_manage_ledger": can_manage_ledger(user),
         "can_manage_payouts": can_manage_payouts(user),
         "can_read_kpis": can_read_kpis(user),

@@ -12,7 +12,7 @@ from forum.actions.boards import check_create_board, check_update_board
 from forum.errors import Conflict, Forbidden, ValidationFailed
 from forum.models import AuditEntry, Board, Escalation, SlaTimer, User
 from tests import factories
-from tests.factories import T0
+from tests.factories import T0, browser
 
 
 async def test_an_admin_adds_a_board_last_in_the_list(admin: User) -> None:
@@ -124,3 +124,15 @@ async def test_boards_through_the_api(app: Starlette, admin: User, asker: User) 
         assert (await client.patch("/api/v1/boards/nope", json={})).status_code == 404
         slugs = [b["slug"] for b in (await client.get("/api/v1/boards")).json()["items"]]
         assert slugs[-1] == "esim"
+
+
+async def test_admins_find_the_admin_pages_in_the_header(
+    app: Starlette, admin: User, staff: User
+) -> None:
+    async with browser(app, admin) as page:
+        assert (
+            '<a href="/admin/boards" aria-current="page">Administration</a>'
+            in (await page.get("/admin/boards")).text
+        )
+    async with browser(app, staff) as page:
+        assert 'href="/admin/boards"' not in (await page.get("/staff/escalations")).text

@@ -17,7 +17,6 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum import validation as v
-from forum.actions.acceptance import lock_question
 from forum.actions.escalations import resolve_flag_review
 from forum.actions.flags import Post, author_of, post_key, question_id_of
 from forum.actions.questions import refresh_state
@@ -27,7 +26,7 @@ from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.models import Answer, AuditEntry, Flag, FlagState, Question, User, Visibility
 from forum.permissions import require_moderator
-from rewards.actions.awards import hold_for_moderation, reverse_post_awards
+from rewards.actions.awards import reverse_post_awards
 
 MODERATIONS = ("hide", "restore", "remove")
 # What each decision needs the post to be, what it makes it, and what it makes its open flags.
@@ -66,11 +65,9 @@ async def check_moderate_post(
         if flags_to is not None:
             await Flag.filter(post_key=key, state=FlagState.OPEN).update(state=flags_to)
         if isinstance(post, Answer):
-            # Question row, then payout batches, then the ledger: the order of every writer.
-            await lock_question(question_id)
-            if chosen != "restore":
-                await hold_for_moderation(post, removing=chosen == "remove", now=now)
-            await recount_after_moderation(post, acting_user=acting_user, now=now)
+            await recount_after_moderation(
+                post, acting_user=acting_user, now=now, removing=chosen == "remove"
+            )
         if chosen == "remove":
             await reverse_post_awards(post, actor=acting_user, now=now)
         if chosen != "hide" and not await _hidden_posts(question_id):

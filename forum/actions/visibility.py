@@ -16,7 +16,7 @@ from forum.actions.acceptance import clear_acceptance, lock_question
 from forum.actions.questions import refresh_state
 from forum.db import execute
 from forum.models import Answer, Question, SlaTimer, User, Visibility
-from rewards.actions.awards import ACCEPT_HIDDEN
+from rewards.actions.awards import ACCEPT_HIDDEN, hold_for_moderation
 
 _RECOUNT = """
 UPDATE questions SET
@@ -34,13 +34,16 @@ WHERE id = ?
 
 
 async def recount_after_moderation(
-    answer: Answer, *, acting_user: User | None, now: datetime
+    answer: Answer, *, acting_user: User | None, now: datetime, removing: bool = False
 ) -> None:
     """Call after `answer`'s visibility changed, in the same transaction. `acting_user` is the
-    staff member, or None when members' flags hid it."""
+    staff member, or None when members' flags hid it; `removing`: staff are removing it, so its
+    kudos will be reversed too. Locks in the order of every writer: the question row, then the
+    payout lines the reversals touch, then (in the reversals) the ledger."""
     question_id = int(answer.question_id)  # type: ignore[attr-defined]
     await lock_question(question_id)  # counted under the lock new answers and accepts take
     if not await Answer.filter(id=answer.id, visibility=Visibility.VISIBLE).exists():
+        await hold_for_moderation(answer, removing=removing, now=now)
         await clear_acceptance(
             question_id, acting_user=acting_user, now=now, reason=ACCEPT_HIDDEN, answer_id=answer.id
         )

@@ -165,7 +165,7 @@ async def reverse_post_awards(
 
 
 async def hold_for_moderation(answer: Answer, *, removing: bool, now: datetime) -> None:
-    """Staff are hiding or removing `answer`: hold the payout lines that count what that will
+    """`answer` is being hidden or removed: hold the payout lines that count what that will
     reverse (its standing acceptance's awards; removing, also its kudos), all at once and before
     the ledger lock, which the reversals that follow take one after the other."""
     standing = await Acceptance.get_or_none(answer_id=answer.id, active_question_id__isnull=False)

@@ -11,10 +11,25 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.conftest import LOOKS, PASSWORD, Server
-from tests.browser.pages import open_tab
+from tests.browser.pages import Tab, open_tab
 
 REFUSED_IBAN = {"en": "valid IBAN", "nl": "geldig IBAN"}
 ASKED_STAFF = {"en": "Staff", "nl": "medewerker"}
+
+
+def ask(tab: Tab, board: str, title: str, body: str, *, similar_first: bool = False) -> int:
+    """Ask on the form (checking for similar questions first, if asked to): the new id."""
+    page = tab.go("/questions/new", f"ask on {board}")
+    page.select_option("select[name=board]", board)
+    page.fill("input[name=title]", title)
+    page.fill("textarea[name=body]", body)
+    if similar_first:
+        page.locator("button[name=check]").click()
+        tab.check("similar questions")
+        assert page.locator(".similar").count() == 1
+    page.locator("main form button[type=submit]:not([name=check])").click()
+    tab.check(f"asked on {board}")
+    return int(re.search(r"/questions/(\d+)", page.url)[1])  # type: ignore[index]
 
 
 @pytest.mark.parametrize(("lang", "width"), LOOKS)
@@ -36,17 +51,14 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
     page.locator("main form[action='/account'] button[type=submit]").click()
     asker.check("payout method saved")
 
-    asker.go("/questions/new", "ask")
-    page.select_option("select[name=board]", "sim-activation")
-    page.fill("input[name=title]", f"My new SIM card is not activated yet ({lang} {width})")
-    page.fill("textarea[name=body]", "I put the SIM in yesterday and it still says no service.")
-    page.locator("button[name=check]").click()
-    asker.check("similar questions")
-    assert page.locator(".similar").count() == 1
-    page.locator("main form button[type=submit]:not([name=check])").click()
-    asker.check("asked")
+    question_id = ask(
+        asker,
+        "sim-activation",
+        f"My new SIM card is not activated yet ({lang} {width})",
+        "I put the SIM in yesterday and it still says no service.",
+        similar_first=True,
+    )
     question_url = page.url
-    question_id = int(re.search(r"/questions/(\d+)", question_url)[1])  # type: ignore[index]
 
     helper.page.goto(question_url)
     helper.page.fill("textarea[name=body]", "Restart the phone, then dial *100# to activate.")
@@ -80,13 +92,12 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
     page.locator("details.flag-post form button[type=submit]").first.click()
     asker.check("flagged")
 
-    asker.go("/questions/new", "ask again")
-    page.select_option("select[name=board]", "network-coverage")
-    page.fill("input[name=title]", f"No signal in my street since Monday ({lang} {width})")
-    page.fill("textarea[name=body]", "Calls drop as soon as I step outside my front door.")
-    page.locator("main form button[type=submit]:not([name=check])").click()
-    asker.check("asked again")
-    older = int(re.search(r"/questions/(\d+)", page.url)[1])  # type: ignore[index]
+    older = ask(
+        asker,
+        "network-coverage",
+        f"No signal in my street since Monday ({lang} {width})",
+        "Calls drop as soon as I step outside my front door.",
+    )
     two_days_ago = datetime.now(UTC) - timedelta(days=2)  # stored as Tortoise stores it
     server.query(
         "UPDATE questions SET created_at = ? WHERE id = ?", two_days_ago.isoformat(" "), older

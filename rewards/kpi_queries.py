@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,14 +45,14 @@ FROM questions q JOIN boards b ON b.id = q.board_id
 WHERE q.created_at >= ? AND q.created_at < ? AND q.visibility <> 'removed'
 """  # noqa: S608 - fixed fragments
 _SOLVED_IN = f"""
-SELECT COUNT(*) AS n
+SELECT s.accepted_at AS at
 FROM ({SOLVED_BY_COMMUNITY}) s
 JOIN questions sq ON sq.id = s.question_id JOIN boards b ON b.id = sq.board_id
 WHERE s.accepted_at >= ? AND s.accepted_at < ?
 """  # noqa: S608 - fixed fragments
 _AWARDS = ", ".join(f"'{k.value}'" for k in AWARD_KINDS)
 _EARNED = f"""
-SELECT CAST(COALESCE(SUM(t.amount), 0) AS BIGINT) AS points
+SELECT t.created_at AS at, t.amount AS points
 FROM ledger_transfers t
 JOIN questions q ON q.id = t.question_id JOIN boards b ON b.id = q.board_id
 WHERE t.kind IN ({_AWARDS}) AND t.created_at >= ? AND t.created_at < ?
@@ -98,6 +100,11 @@ def parse_periods(value: Any) -> int:
     return count
 
 
+async def parse_kpi_query(params: Mapping[str, str]) -> tuple[int, str | None]:
+    """`periods` and `board` of a page's or the API's query: (how many periods, board slug)."""
+    return parse_periods(params.get("periods")), await parse_board(params.get("board"))
+
+
 async def parse_board(value: Any) -> str | None:
     """A board's slug, or None for every board; a board that does not exist is a 400."""
     if value in (None, ""):
@@ -121,24 +128,36 @@ def last_periods(now: datetime, count: int) -> list[Period]:
 async def list_kpis(
     *, now: datetime, periods: int = 12, board: str | None = None
 ) -> list[PeriodKpis]:
+    """Three statements over the whole span, whatever the number of periods; the rows are
+    sorted into their periods here."""
+    settings = get_settings()
     spans = last_periods(now, periods)
     extra = [board] if board else []
     where = _BOARD if board else ""
-    rows = await fetch_dicts(_QUESTIONS + where, [spans[0].starts_at, now, *extra])
-    point_value = get_settings().point_value
+    window = [spans[0].starts_at, now, *extra]
+    asked: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in await fetch_dicts(_QUESTIONS + where, window):
+        asked[_period(row["asked_at"])].append(row)
+    solved: dict[str, int] = defaultdict(int)
+    for row in await fetch_dicts(_SOLVED_IN + where, window):
+        solved[_period(row["at"])] += 1
+    earned: dict[str, int] = defaultdict(int)
+    for row in await fetch_dicts(_EARNED + where, window):
+        earned[_period(row["at"])] += int(row["points"])
     result = []
     for span in spans:
         kpis = PeriodKpis(period=span.label, starts_at=span.starts_at, cutoff=span.cutoff)
-        mine = [r for r in rows if span.starts_at <= as_datetime(r["asked_at"]) < span.cutoff]
-        _question_figures(kpis, mine, now)
-        window = [span.starts_at, min(span.cutoff, now), *extra]
-        kpis.community_solved = int((await fetch_dicts(_SOLVED_IN + where, window))[0]["n"])
-        kpis.earned_points = int((await fetch_dicts(_EARNED + where, window))[0]["points"])
+        _question_figures(kpis, asked[span.label], now)
+        kpis.community_solved, kpis.earned_points = solved[span.label], earned[span.label]
         if kpis.community_solved:
-            cost = Decimal(kpis.earned_points) * point_value / kpis.community_solved
+            cost = Decimal(kpis.earned_points) * settings.point_value / kpis.community_solved
             kpis.cost_per_solved_question = str(cost.quantize(Decimal("0.01"), ROUND_HALF_UP))
         result.append(kpis)
     return result
+
+
+def _period(moment: Any) -> str:
+    return period_of(as_datetime(moment), get_settings().payout_period).label
 
 
 def _question_figures(kpis: PeriodKpis, rows: list[dict[str, Any]], now: datetime) -> None:

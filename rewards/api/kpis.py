@@ -8,14 +8,13 @@ from starlette.routing import Route
 
 from forum.api.base import ok, require_api_user
 from forum.clock import utcnow
-from rewards.kpi_queries import list_kpis, parse_board, parse_periods
+from rewards.kpi_queries import list_kpis, parse_kpi_query
 from rewards.permissions import require_kpis
 
 
 async def index(request: Request) -> Response:
     require_kpis(await require_api_user(request))
-    params = request.query_params
-    count, board = parse_periods(params.get("periods")), await parse_board(params.get("board"))
+    count, board = await parse_kpi_query(request.query_params)
     rows = await list_kpis(now=utcnow(), periods=count, board=board)
     return ok({"board": board, "periods": [row.as_dict() for row in rows]})
 

@@ -14,7 +14,7 @@ from forum.errors import ValidationFailed
 from forum.queries import list_boards
 from forum.settings import get_settings
 from forum.web import render, require_viewer
-from rewards.kpi_queries import PeriodKpis, kpis_csv, list_kpis, parse_board, parse_periods
+from rewards.kpi_queries import PeriodKpis, kpis_csv, list_kpis, parse_kpi_query
 from rewards.permissions import require_kpis
 
 # The chart: one line per rate, 0 to 100 %, over the periods.
@@ -53,7 +53,7 @@ async def index(request: Request) -> Response:
     context["currency"] = get_settings().currency
     context["form"] = {"periods": params.get("periods", ""), "board": params.get("board", "")}
     try:
-        count, board = parse_periods(params.get("periods")), await parse_board(params.get("board"))
+        count, board = await parse_kpi_query(params)
     except ValidationFailed as exc:
         context.update(errors=exc.errors, rows=[], chart=None)
         return await render(request, "rewards/kpis_list.html", context, status_code=400)
@@ -64,8 +64,7 @@ async def index(request: Request) -> Response:
 
 async def csv(request: Request) -> Response:
     require_kpis(await require_viewer(request))
-    params = request.query_params
-    count, board = parse_periods(params.get("periods")), await parse_board(params.get("board"))
+    count, board = await parse_kpi_query(request.query_params)
     rows = await list_kpis(now=utcnow(), periods=count, board=board)
     name = f"peerdesk-kpis{'-' + board if board else ''}.csv"
     return Response(

@@ -38,9 +38,9 @@ from forum.api import questions as api_questions
 from forum.api import search as api_search
 from forum.api import users as api_users
 from forum.api import webhooks as api_webhooks
-from forum.auth import CSRF_COOKIE, Auth
+from forum.auth import CSRF_COOKIE, LOCALE_COOKIE, Auth
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
-from forum.i18n import DEFAULT_LOCALE, negotiate, use_locale
+from forum.i18n import DEFAULT_LOCALE, LOCALES, negotiate, use_locale
 from forum.i18n import gettext as _
 from forum.ratelimits import close_flood_control
 from forum.scheduler import start_scheduler
@@ -126,11 +126,18 @@ class SecurityMiddleware:
             return
         new_token: str | None = None
         # Every request starts in English (the API stays there); a page request then speaks the
-        # browser's language until forum.web.viewer() knows the member's own choice.
+        # language chosen with the footer's buttons, else the browser's, until
+        # forum.web.viewer() knows the member's own choice.
         use_locale(DEFAULT_LOCALE)
         if not scope["path"].startswith(API_PREFIX):
-            use_locale(negotiate(Headers(scope=scope).get("accept-language", "")))
-            cookie = Request(scope).cookies.get(CSRF_COOKIE)
+            cookies = Request(scope).cookies
+            chosen = cookies.get(LOCALE_COOKIE, "")
+            use_locale(
+                chosen
+                if chosen in LOCALES
+                else negotiate(Headers(scope=scope).get("accept-language", ""))
+            )
+            cookie = cookies.get(CSRF_COOKIE)
             if not self.auth.csrf_token_valid(cookie):
                 new_token = self.auth.new_csrf_token()
                 scope.setdefault("state", {})["csrf_token"] = new_token

@@ -27,6 +27,7 @@ from forum.settings import Settings
 SESSION_COOKIE = "pd_session"
 CSRF_COOKIE = "pd_csrf"
 CSRF_FIELD = "csrf_token"
+LOCALE_COOKIE = "pd_lang"
 TOKEN_PREFIX = "pd_"
 
 # Every logged-in request runs one of these: written in SQL, they skip the ORM's query building.

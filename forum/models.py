@@ -88,6 +88,9 @@ class Board(Model):
     slug = fields.CharField(max_length=50, unique=True)
     name = fields.CharField(max_length=100)
     description = fields.CharField(max_length=500, default="")
+    # Dutch pages show these; empty falls back to the English (forum.web's `localized`).
+    name_nl = fields.CharField(max_length=100, default="")
+    description_nl = fields.CharField(max_length=500, default="")
     sla_hours = fields.IntField(default=12)
     urgent = fields.BooleanField(default=False)
     position = fields.IntField(default=0)

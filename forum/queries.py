@@ -44,6 +44,7 @@ _LIST_COLUMNS = ("id", "title", "state", "answer_count", "tags", "created_at", "
 _LIST_JOINED = {
     "board_slug": "board__slug",
     "board_name": "board__name",
+    "board_name_nl": "board__name_nl",
     "author_username": "author__username",
     "author_display_name": "author__display_name",
 }
@@ -95,7 +96,10 @@ async def list_boards() -> list[dict[str, Any]]:
     return (
         await Board.all()
         .order_by("position", "id")
-        .values("id", "slug", "name", "description", "sla_hours", "urgent", "question_count")
+        .values(
+            "id", "slug", "name", "description", "name_nl", "description_nl", "sla_hours",
+            "urgent", "question_count",
+        )  # fmt: skip
     )
 
 
@@ -251,6 +255,7 @@ _ESCALATION_JOINED = {
     "title": "question__title",
     "asked_at": "question__created_at",
     "board": "question__board__name",
+    "board_nl": "question__board__name_nl",
     "claimed_by": "claimed_by__username",
     "resolved_by": "resolved_by__username",
 }

@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from forum.auth import CSRF_COOKIE, auth_of
 from forum.errors import NotAuthenticated
-from forum.i18n import current_locale, gettext, ngettext, use_locale
+from forum.i18n import DEFAULT_LOCALE, current_locale, gettext, ngettext, use_locale
 from forum.models import User
 from forum.permissions import is_admin, is_moderator
 from forum.queries import count_unread
@@ -82,6 +82,17 @@ def state_badges(locale: str) -> dict[str, str]:
     }
 
 
+def _localized(item: Any, field: str) -> str:
+    """`item`'s `field` in the current locale: its `<field>_nl` on a Dutch page when an admin
+    gave one (a board's name and description), else the English."""
+    locale = current_locale()
+    own = f"{field}_{locale}"
+    read = item.get if isinstance(item, dict) else lambda name: getattr(item, name, None)
+    text: str = (read(own) if locale != DEFAULT_LOCALE else None) or read(field) or ""
+    return text
+
+
+templates.env.filters["localized"] = _localized
 templates.env.filters["when"] = _when
 templates.env.filters["ago"] = _ago
 templates.env.filters["money"] = money

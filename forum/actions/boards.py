@@ -16,14 +16,21 @@ from forum.i18n import gettext as _
 from forum.models import AuditEntry, Board, User
 from forum.permissions import require_boards
 
-DEFAULT_BOARDS: tuple[tuple[str, str, str, int, bool], ...] = (
-    ("account-billing", "Account & billing", "Plans, bills, top-ups and your account.", 12, False),
-    ("network-coverage", "Network & coverage", "Signal, data, calls and roaming.", 12, False),
-    ("phones-devices", "Phones & devices", "Handsets, settings and apps.", 12, False),
-    ("sim-activation", "SIM & activation", "New SIMs, eSIM, porting your number.", 6, False),
-    ("lost-stolen", "Lost or stolen phone", "Block your SIM and protect your account.", 0, True),
-    ("ideas", "Ideas", "Tell us what to build next.", 72, False),
-)
+# slug, name, description, its Dutch name and description, SLA hours, urgent
+DEFAULT_BOARDS: tuple[tuple[str, str, str, str, str, int, bool], ...] = (
+    ("account-billing", "Account & billing", "Plans, bills, top-ups and your account.",
+     "Account & facturen", "Bundels, facturen, opwaarderen en je account.", 12, False),
+    ("network-coverage", "Network & coverage", "Signal, data, calls and roaming.",
+     "Netwerk & bereik", "Signaal, data, bellen en roaming.", 12, False),
+    ("phones-devices", "Phones & devices", "Handsets, settings and apps.",
+     "Telefoons & apparaten", "Toestellen, instellingen en apps.", 12, False),
+    ("sim-activation", "SIM & activation", "New SIMs, eSIM, porting your number.",
+     "Simkaart & activeren", "Nieuwe simkaarten, eSIM, je nummer meenemen.", 6, False),
+    ("lost-stolen", "Lost or stolen phone", "Block your SIM and protect your account.",
+     "Telefoon kwijt of gestolen", "Blokkeer je simkaart en bescherm je account.", 0, True),
+    ("ideas", "Ideas", "Tell us what to build next.",
+     "Ideeën", "Vertel ons wat we hierna moeten bouwen.", 72, False),
+)  # fmt: skip
 
 
 async def ensure_default_boards() -> int:
@@ -34,16 +41,21 @@ async def ensure_default_boards() -> int:
         await Board.bulk_create(
             [
                 Board(
-                    slug=slug, name=name, description=desc, sla_hours=sla, urgent=urgent, position=i
+                    slug=slug, name=name, description=desc, name_nl=name_nl,
+                    description_nl=desc_nl, sla_hours=sla, urgent=urgent, position=i,
                 )
-                for i, (slug, name, desc, sla, urgent) in enumerate(DEFAULT_BOARDS)
+                for i, (slug, name, desc, name_nl, desc_nl, sla, urgent) in enumerate(
+                    DEFAULT_BOARDS
+                )
             ]
         )
     return len(DEFAULT_BOARDS)
 
 
 SLA_HOURS = (0, 720)  # 0: due at once; at most 30 days
-SETTABLE = ("name", "description", "sla_hours", "urgent", "position")
+SETTABLE = (
+    "name", "description", "name_nl", "description_nl", "sla_hours", "urgent", "position",
+)  # fmt: skip
 
 
 def _board_changes(errors: v.Errors, fields: dict[str, Any]) -> dict[str, Any]:
@@ -59,6 +71,15 @@ def _board_changes(errors: v.Errors, fields: dict[str, Any]) -> dict[str, Any]:
         changes["description"] = v.text(
             errors, "description", fields["description"], min_len=0, max_len=500,
             label=_("Description"),
+        )  # fmt: skip
+    if "name_nl" in fields:
+        changes["name_nl"] = v.text(
+            errors, "name_nl", fields["name_nl"], min_len=0, max_len=100, label=_("Dutch name")
+        )
+    if "description_nl" in fields:
+        changes["description_nl"] = v.text(
+            errors, "description_nl", fields["description_nl"], min_len=0, max_len=500,
+            label=_("Dutch description"),
         )  # fmt: skip
     if "sla_hours" in fields:
         low, high = SLA_HOURS

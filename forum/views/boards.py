@@ -19,7 +19,7 @@ from forum.queries import get_board, list_boards, list_questions
 from forum.views.questions import list_context
 from forum.web import redirect, render, require_viewer
 
-_FIELDS = ("name", "description", "sla_hours", "position")
+_FIELDS = ("name", "description", "name_nl", "description_nl", "sla_hours", "position")
 
 
 @pagecache.for_visitors

@@ -11,12 +11,12 @@ from starlette.routing import Route
 from forum.actions.accounts import do_create_api_token
 from forum.actions.email_change import pending_email_change
 from forum.actions.profile import check_update_profile
-from forum.auth import form_text, read_form
+from forum.auth import LOCALE_COOKIE, form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.i18n import speaking
 from forum.models import User
-from forum.web import redirect, render, require_viewer
+from forum.web import redirect, render, require_viewer, safe_next, viewer
 
 FIELDS = ("display_name", "locale", "payout_method", "payout_address")
 
@@ -39,6 +39,28 @@ async def update(request: Request) -> Response:
     with speaking(user.locale):  # in the language just chosen, as the next page is
         message = _("Your profile is saved.")
     return redirect(request, "/account", message=message)
+
+
+async def choose_language(request: Request) -> Response:
+    """The footer's language buttons: kept in a cookie for everyone, and in the account of a
+    member (whose form carries a CSRF token; a visitor's cached page cannot)."""
+    user = await viewer(request)
+    if user is not None:
+        form = await read_form(request)
+    else:
+        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+    locale = form_text(form, "locale")
+    settings = request.app.state.settings
+    back = safe_next(form_text(form, "next"))
+    if locale not in settings.locales:
+        return redirect(request, back, message=_("Choose one of the languages offered."), kind="error")
+    if user is not None:
+        await check_update_profile(settings, user, locale=locale)
+    response = redirect(request, back)
+    response.set_cookie(
+        LOCALE_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax"
+    )
+    return response
 
 
 async def create_token(request: Request) -> Response:
@@ -87,4 +109,5 @@ routes = [
     Route("/account", profile, methods=["GET"], name="account"),
     Route("/account", update, methods=["POST"]),
     Route("/account/tokens", create_token, methods=["POST"]),
+    Route("/language", choose_language, methods=["POST"], name="language"),
 ]

@@ -4,14 +4,57 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from axe_playwright_python.sync_playwright import Axe
+from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
+from forum.i18n import LOCALE_DIR
 from tests.browser.conftest import SHOTS
 
 _axe = Axe()
 SERIOUS = ("serious", "critical")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+# The words of a Dutch page's text and of every element's own whole text, read in one go.
+_TEXTS = """() => {
+  const seen = new Set();
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('script, style, .post-body, pre, code, [data-user-text]')) continue;
+    const own = (el.innerText || '').trim();
+    if (own && own.length < 80) seen.add(own.replace(/\\s+/g, ' '));
+  }
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll('script, style, .post-body, pre, code, [data-user-text]')
+    .forEach(el => el.remove());
+  return [body.innerText.replace(/\\s+/g, ' '), [...seen]];
+}"""
+
+
+@cache
+def english_phrases() -> tuple[tuple[str, ...], frozenset[str]]:
+    """What of the English catalogue would betray a page left untranslated: longer phrases (three
+    words or more, between placeholders) anywhere in its text, and short messages as an
+    element's whole text (a button, a badge, a heading). Messages Dutch writes the same way
+    (Status, E-mail) are left out."""
+    with (LOCALE_DIR / "nl" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh, locale="nl")
+    phrases: set[str] = set()
+    words: set[str] = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        dutch = message.string if isinstance(message.string, str) else message.string[0]
+        if english == dutch:
+            continue
+        for fragment in _PLACEHOLDER.split(english):
+            fragment = " ".join(fragment.split()).strip(" .,:;()")
+            if len(fragment.split()) >= 3:
+                phrases.add(fragment)
+            elif fragment == english.strip(" .:") and re.search("[A-Za-z]{3}", fragment):
+                words.add(fragment)
+    return tuple(sorted(phrases)), frozenset(words)
 
 
 @dataclass
@@ -43,6 +86,15 @@ class Tab:
         self.page.locator("main form[action='/account'] button[type=submit]").click()
         self.check("language chosen")
 
+    def open_menu(self, *, account: bool = False) -> None:
+        """Show the header's links as a person would: a phone's "Menu" first, then, for `account`,
+        the member's own menu."""
+        if self.page.locator("label.menu-button").is_visible():
+            if not self.page.locator("#menu-toggle").is_checked():
+                self.page.locator("label.menu-button").click()
+        if account and self.page.locator("details.user-menu[open]").count() == 0:
+            self.page.locator("details.user-menu summary").click()
+
     def check(self, name: str) -> Page:
         """Screenshot, axe, console and width checks of the page as it is now."""
         self.page.wait_for_load_state("load")
@@ -60,6 +112,20 @@ class Tab:
             [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in bad],
         )
         assert not self.errors, (where, self.errors)
+        if self.lang != "en":
+            text, elements = self.page.evaluate(_TEXTS)
+            phrases, words = english_phrases()
+            left = [p for p in phrases if p in text]
+            left += sorted(w for w in words if w in {e.strip(" .:") for e in elements})
+            import os
+            if os.environ.get("ENGLISH_REPORT") and left:
+                with open(os.environ["ENGLISH_REPORT"], "a") as fh:
+                    fh.write(f"{where}: {left}\n")
+                left = []
+            assert not left, (where, "English left on the page", left)
+        if self.width >= 1000:
+            high = self.page.evaluate("document.querySelector('.site-header').offsetHeight")
+            assert high <= 72, (where, f"the header wraps: {high}px high")
         if self.width < 600:
             wide = self.page.evaluate("document.documentElement.scrollWidth")
             assert wide <= self.width, (where, f"the page is {wide}px wide")

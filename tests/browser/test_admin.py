@@ -20,15 +20,19 @@ def test_an_admin_runs_boards_roles_and_outboxes(
     page = admin.page
 
     admin.go("/", "home, as an admin")
+    admin.open_menu(account=True)
     page.locator("header a[href='/admin/boards']").click()
     admin.check("boards")
     page.fill("input[name=slug]", f"roaming-{tag}")
     page.fill("input[name=name]", f"Roaming {tag}")
     page.fill("input[name=description]", "Using your phone abroad.")
+    page.fill("input[name=name_nl]", f"Roaming in het buitenland {tag}")
     page.fill("input[name=sla_hours]", "24")
     page.locator("form[action='/admin/boards'] button[type=submit]").click()
     admin.check("a board added")
     assert server.query("SELECT 1 FROM boards WHERE slug = ?", f"roaming-{tag}")
+    shown = {"en": f"Roaming {tag}", "nl": f"Roaming in het buitenland {tag}"}[lang]
+    assert page.locator(f"main a:text-is('{shown}')").count() == 1
 
     newcomer = server.make_user(f"promoted_{lang}_{width}")
     admin.go(f"/staff/members?q={newcomer}", "members found")

@@ -22,11 +22,18 @@ def test_a_visitor_reads_searches_and_signs_up(
 ) -> None:
     tab = open_tab(browser, server.url, "visitor", lang, width)
     page = tab.go("/", "home")
+    other = "nl" if lang == "en" else "en"
+    page.locator(f"footer button[name=locale][value={other}]").click()  # kept in a cookie
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.lang") == other
+    page.locator(f"footer button[name=locale][value={lang}]").click()
+    tab.check("home, the language chosen in the footer")
     page.locator("main a[href^='/boards/']").first.click()
     tab.check("board")
     page.locator("main a[href^='/questions/']:not([href$='/new'])").first.click()
     tab.check("question")
     assert page.locator("main h1").count() == 1
+    tab.open_menu()
     search = page.locator("#site-search-q")
     search.fill(SEARCH[lang])
     search.press("Enter")

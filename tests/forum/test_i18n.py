@@ -203,3 +203,79 @@ async def test_choosing_dutch_says_so_in_dutch(app: Starlette, asker: User) -> N
         assert saved.status_code == 303
         shown = await page.get(saved.headers["location"])
     assert "Je profiel is opgeslagen." in shown.text and "Your profile is saved" not in shown.text
+
+
+async def test_a_visitor_chooses_dutch_with_the_footer_and_keeps_it(
+    client: httpx.AsyncClient,
+) -> None:
+    english = {"Accept-Language": "en-GB"}
+    page = await client.get("/questions", headers=english)
+    assert 'action="/language"' in page.text and 'name="csrf_token"' not in page.text.split(
+        'action="/language"'
+    )[1].split("</form>")[0]  # a visitor's cached page holds no token of anyone's
+    chosen = await client.post(
+        "/language", data={"locale": "nl", "next": "/questions?state=unanswered"}, headers=english
+    )
+    assert chosen.status_code == 303
+    assert chosen.headers["location"] == "/questions?state=unanswered"
+    shown = await client.get("/questions", headers=english)  # the cookie outranks the browser
+    assert '<html lang="nl">' in shown.text and "Alle vragen" in shown.text
+
+    refused = await client.post("/language", data={"locale": "fr", "next": "//evil.example"})
+    assert refused.status_code == 303 and refused.headers["location"] == "/"
+    assert '<html lang="nl">' in (await client.get("/", headers=english)).text
+
+
+async def test_a_member_who_chooses_a_language_keeps_it_in_the_account(
+    app: Starlette, asker: User
+) -> None:
+    async with factories.browser(app, asker) as page:
+        forged = await page.post("/language", data={"locale": "nl", "next": "/"})
+        assert forged.status_code == 403  # a member's form carries the CSRF token
+        await asker.refresh_from_db()
+        assert asker.locale == "en"
+        chosen = await page.post("/language", data=factories.form(page, locale="nl", next="/"))
+        assert chosen.status_code == 303
+    await asker.refresh_from_db()
+    assert asker.locale == "nl"
+    async with factories.browser(app, asker) as elsewhere:  # another device, no cookie
+        assert '<html lang="nl">' in (await elsewhere.get("/")).text
+
+
+async def test_boards_have_dutch_names_and_admins_give_them(app: Starlette, admin: User) -> None:
+    from forum.models import Board
+
+    await factories.make_question(admin)
+    async with factories.browser(app) as visitor:
+        dutch = (await visitor.get("/", headers=DUTCH)).text
+        assert "Netwerk &amp; bereik" in dutch and "Signaal, data, bellen en roaming." in dutch
+        assert "Network &amp; coverage" not in dutch
+        english = (await visitor.get("/", headers={"Accept-Language": "en"})).text
+        assert "Network &amp; coverage" in english and "Netwerk" not in english
+        listed = (await visitor.get("/questions", headers=DUTCH)).text
+        assert "Account &amp; facturen" in listed
+
+    async with factories.browser(app, admin) as page:
+        made = await page.post(
+            "/admin/boards",
+            data=factories.form(
+                page, slug="roaming", name="Roaming abroad", description="Calls abroad.",
+                name_nl="Roaming in het buitenland", description_nl="", sla_hours="12",
+                position="",
+            ),
+        )  # fmt: skip
+        assert made.status_code == 303
+        too_long = await page.post(
+            "/admin/boards/roaming",
+            data=factories.form(
+                page, name="Roaming abroad", description="", name_nl="x" * 101,
+                description_nl="", sla_hours="12", position="",
+            ),
+        )  # fmt: skip
+        assert too_long.status_code == 400 and "f-name_nl-error" in too_long.text
+    board = await Board.get(slug="roaming")
+    assert board.name_nl == "Roaming in het buitenland" and board.description_nl == ""
+    async with factories.browser(app) as visitor:
+        dutch = (await visitor.get("/", headers=DUTCH)).text
+        # No Dutch description given: the English one stands in.
+        assert "Roaming in het buitenland" in dutch and "Calls abroad." in dutch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -12,7 +12,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -72,7 +72,7 @@ from forum.views import (
     search,
     webhooks,
 )
-from forum.web import login_url, redirect, render, safe_next
+from forum.web import login_url, redirect, render, safe_next, viewer
 from rewards.api import kpis as api_kpis
 from rewards.api import ledger as api_ledger
 from rewards.api import payouts as api_payouts
@@ -120,10 +120,6 @@ class SecurityMiddleware:
                 raise HTTPException(413)
             return message
 
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isascii() and declared.isdecimal() and int(declared) > self.max_body:
-            await self._too_large(scope, receive, send)
-            return
         new_token: str | None = None
         # Every request starts in English (the API stays there); a page request then speaks the
         # language chosen with the footer's buttons, else the browser's, until
@@ -142,6 +138,10 @@ class SecurityMiddleware:
                 new_token = self.auth.new_csrf_token()
                 scope.setdefault("state", {})["csrf_token"] = new_token
 
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isascii() and declared.isdecimal() and int(declared) > self.max_body:
+            await self._too_large(scope, receive, send)
+            return
         bad = bad_query_parameter(Request(scope).query_params.multi_items())
         if bad is not None:
             await self._bad_query(scope, receive, send, bad)
@@ -170,31 +170,47 @@ class SecurityMiddleware:
         await self.app(scope, receive_limited, send_with_headers)
 
     async def _bad_query(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
-        message = _(
-            "The query parameter %(name)s is too long or holds characters that are not allowed."
-        ) % {"name": repr(name)}
+        def message() -> str:
+            return _(
+                "The query parameter %(name)s is too long or holds characters that are not allowed."
+            ) % {"name": repr(name)}
+
         await _refuse(scope, receive, send, 400, "bad_query_parameter", message)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = "The request body is too large."
+        def message() -> str:  # the API's words, or a page's in the viewer's language
+            return "The request body is too large." if _is_api_scope(scope) else _page_message(413)
+
         await _refuse(scope, receive, send, 413, "body_too_large", message)
 
 
 async def _refuse(
-    scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    status: int,
+    code: str,
+    message: Callable[[], str],
 ) -> None:
-    """Answer before any handler runs: the API's error body, or the message as text."""
-    response: Response = (
-        api_error(status, code, message)
-        if scope["path"].startswith(API_PREFIX)
-        else PlainTextResponse(message, status_code=status)
-    )
+    """Answer before any handler runs: the API's error body, or an error page."""
+    if _is_api_scope(scope):
+        response: Response = api_error(status, code, message())
+    else:
+        request = Request(scope, receive)
+        await viewer(request)  # a member's own language
+        response = await render(
+            request, "error.html", {"status": status, "message": message()}, status_code=status
+        )
     response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
     await response(scope, receive, send)
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
+
+
+def _is_api_scope(scope: Scope) -> bool:
+    return str(scope["path"]).startswith(API_PREFIX)
 
 
 def api_error(
@@ -234,38 +250,50 @@ _HTTP_CODES = {
 }
 
 
+def _page_message(status: int) -> str:
+    """What a person is told on an error page, in their language."""
+    if status == 404:
+        return _("There is no page at this address.")
+    if status == 405:
+        return _("This address does not take that kind of request.")
+    if status == 413:
+        return _("What you sent is too large: a post may be up to 20,000 characters.")
+    return _("Your browser sent something we could not read. Go back and try again.")
+
+
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    message = exc.detail if isinstance(exc.detail, str) else "Request refused."
-    if exc.status_code == 413:
-        message = "The request body is too large."
     if _is_api(request):
+        message = exc.detail if isinstance(exc.detail, str) else "Request refused."
+        if exc.status_code == 413:
+            message = "The request body is too large."
         return api_error(
             exc.status_code,
             _HTTP_CODES.get(exc.status_code, "http_error"),
             message,
             headers=exc.headers,
         )
-    if exc.status_code >= 400 and request.method == "GET":
-        return await render(
-            request,
-            "error.html",
-            {"status": exc.status_code, "message": message},
-            status_code=exc.status_code,
-        )
-    return PlainTextResponse(message, status_code=exc.status_code, headers=exc.headers)
+    # A page, never bare text, whatever the method: the API above is for programs. The viewer
+    # first, for the message to speak a member's own language.
+    await viewer(request)
+    return await render(
+        request,
+        "error.html",
+        {"status": exc.status_code, "message": _page_message(exc.status_code)},
+        status_code=exc.status_code,
+    )
 
 
 async def handle_db_error(request: Request, exc: Exception) -> Response:
     """A constraint the actions did not anticipate: a conflict, never a 500."""
     log.warning("database refused a write: %s", exc)
     if isinstance(exc, DoesNotExist):
-        return await handle_forum_error(request, NotFound("Not found."))
+        return await handle_forum_error(request, NotFound(_("Not found.")))
     if isinstance(exc, ValidationError):
         # Tortoise's text names a column and echoes the input: say what the user can act on.
-        return await handle_forum_error(request, ForumError("A value is too long or invalid."))
+        return await handle_forum_error(request, ForumError(_("A value is too long or invalid.")))
     return await handle_forum_error(
-        request, Conflict("That change conflicts with another one; reload and try again.")
+        request, Conflict(_("That change conflicts with another one; reload and try again."))
     )
 
 

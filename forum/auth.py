@@ -110,16 +110,21 @@ class Auth:
         if not token or "." not in token:
             return False
         nonce, _, signature = token.partition(".")
-        return hmac.compare_digest(signature, self._csrf_sign(nonce))
+        # Bytes: compare_digest refuses a str with non-ASCII in it, which a cookie may hold.
+        return hmac.compare_digest(_raw(signature), _raw(self._csrf_sign(nonce)))
 
     def _csrf_sign(self, nonce: str) -> str:
-        return hmac.new(self._csrf_key, nonce.encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self._csrf_key, _raw(nonce), hashlib.sha256).hexdigest()[:32]
 
 
 def new_api_token() -> tuple[str, str]:
     """Return (token shown once, hash stored)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     return token, hash_api_token(token)
+
+
+def _raw(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def hash_api_token(token: str) -> str:
@@ -144,19 +149,35 @@ def auth_of(request: Request) -> Auth:
 
 async def read_form(request: Request) -> FormData:
     """The body of an HTML form post, refused unless its CSRF token matches the cookie."""
-    # Malformed bodies raise Starlette's HTTPException (400/413), answered by the app's handler.
-    form = await request.form(max_files=0, max_fields=50, max_part_size=64 * 1024)
-    submitted = form.get(CSRF_FIELD)
-    cookie = request.cookies.get(CSRF_COOKIE)
-    auth = auth_of(request)
-    if (
-        not isinstance(submitted, str)
-        or not cookie
-        or not hmac.compare_digest(submitted, cookie)
-        or not auth.csrf_token_valid(cookie)
-    ):
+    form = await read_draft(request)
+    if not _token_matches(request, form):
         raise CsrfFailed(_("Your form expired. Please reload the page and try again."))
     return form
+
+
+async def read_draft(request: Request) -> FormData:
+    """A form with typed text, read before its token is checked (`check_draft_token`) so that
+    a refusal can show the form again with the text in it."""
+    # Malformed bodies raise Starlette's HTTPException (400/413), answered by the app's handler.
+    return await request.form(max_files=0, max_fields=50, max_part_size=64 * 1024)
+
+
+def check_draft_token(request: Request, form: FormData) -> None:
+    if not _token_matches(request, form):
+        raise CsrfFailed(
+            _("Your form expired, so nothing was sent. Your text is kept: send it again.")
+        )
+
+
+def _token_matches(request: Request, form: FormData) -> bool:
+    submitted = form.get(CSRF_FIELD)
+    cookie = request.cookies.get(CSRF_COOKIE)
+    return (
+        isinstance(submitted, str)
+        and bool(cookie)
+        and hmac.compare_digest(_raw(submitted), _raw(cookie or ""))
+        and auth_of(request).csrf_token_valid(cookie)
+    )
 
 
 def form_text(form: FormData, name: str) -> str:

@@ -48,6 +48,13 @@ class Conflict(ForumError):
     code = "conflict"
 
 
-class CsrfFailed(ForumError):
+class CsrfFailed(ValidationFailed):
+    """A form whose token expired or is missing: a form with typed text shows it again, with
+    this message, instead of losing it."""
+
     status = 403
     code = "csrf_failed"
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"csrf_token": message})
+        self.message = message

@@ -97,9 +97,16 @@ async def list_boards() -> list[dict[str, Any]]:
         await Board.all()
         .order_by("position", "id")
         .values(
-            "id", "slug", "name", "description", "name_nl", "description_nl", "sla_hours",
-            "urgent", "question_count",
-        )  # fmt: skip
+            "id",
+            "slug",
+            "name",
+            "description",
+            "name_nl",
+            "description_nl",
+            "sla_hours",
+            "urgent",
+            "question_count",
+        )
     )
 
 

@@ -61,7 +61,8 @@ reeds wil kon niets uw iemand geweest andere
 # The newest CANDIDATES matches (FTS5 walks them newest first and stops), ranked, one page.
 _SQLITE = """
 SELECT q.id AS id, q.title AS title, q.state AS state, q.answer_count AS answer_count,
-       q.created_at AS created_at, b.slug AS board_slug, b.name AS board_name, b.name_nl AS board_name_nl,
+       q.created_at AS created_at, b.slug AS board_slug, b.name AS board_name,
+       b.name_nl AS board_name_nl,
        highlight(question_search, 0, char(2), char(3)) AS title_marked,
        snippet(question_search, 1, char(2), char(3), '…', 24) AS snippet
 FROM question_search
@@ -108,7 +109,8 @@ _CONFIG = "CASE WHEN q.language = 'nl' THEN 'dutch'::regconfig ELSE 'english'::r
 _POSTGRES = f"""
 WITH query AS (SELECT {_TSQUERY} AS tsq)
 SELECT q.id AS id, q.title AS title, q.state AS state, q.answer_count AS answer_count,
-       q.created_at AS created_at, b.slug AS board_slug, b.name AS board_name, b.name_nl AS board_name_nl,
+       q.created_at AS created_at, b.slug AS board_slug, b.name AS board_name,
+       b.name_nl AS board_name_nl,
        ts_headline({_CONFIG}, q.title, query.tsq, ?) AS title_marked,
        ts_headline({_CONFIG}, q.body, query.tsq, ?) AS snippet
 FROM questions q

@@ -41,8 +41,14 @@ async def ensure_default_boards() -> int:
         await Board.bulk_create(
             [
                 Board(
-                    slug=slug, name=name, description=desc, name_nl=name_nl,
-                    description_nl=desc_nl, sla_hours=sla, urgent=urgent, position=i,
+                    slug=slug,
+                    name=name,
+                    description=desc,
+                    name_nl=name_nl,
+                    description_nl=desc_nl,
+                    sla_hours=sla,
+                    urgent=urgent,
+                    position=i,
                 )
                 for i, (slug, name, desc, name_nl, desc_nl, sla, urgent) in enumerate(
                     DEFAULT_BOARDS

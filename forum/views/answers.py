@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum.actions.answers import check_create_answer, check_edit_answer
-from forum.auth import form_text, read_form
+from forum.auth import check_draft_token, form_text, read_draft
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.permissions import (
@@ -21,10 +21,11 @@ from forum.web import redirect, render, require_viewer
 
 async def create(request: Request) -> Response:
     user = await require_viewer(request)
-    form = await read_form(request)
+    form = await read_draft(request)
     body = form_text(form, "body")
     question_id = request.path_params["id"]
     try:
+        check_draft_token(request, form)
         answer = await check_create_answer(question_id, acting_user=user, body=body)
     except ValidationFailed as exc:
         question = await access_visible_question(question_id, user)
@@ -56,9 +57,10 @@ async def edit_form(request: Request) -> Response:
 async def edit(request: Request) -> Response:
     user = await require_viewer(request)
     answer = await access_visible_answer(request.path_params["id"], user)
-    form = await read_form(request)
+    form = await read_draft(request)
     body = form_text(form, "body")
     try:
+        check_draft_token(request, form)
         await check_edit_answer(answer, acting_user=user, body=body)
     except ValidationFailed as exc:
         return await render(

@@ -18,7 +18,7 @@ from forum.actions.escalations import (
     check_reopen,
     check_resolve,
 )
-from forum.auth import form_text, read_form
+from forum.auth import check_draft_token, form_text, read_draft, read_form
 from forum.clock import utcnow
 from forum.errors import ValidationFailed
 from forum.escalation_queries import WINDOWS, get_queue_metrics, parse_days
@@ -92,10 +92,11 @@ async def show(request: Request) -> Response:
 async def act(request: Request) -> Response:
     """One form per decision on the item page; the `do` field says which."""
     user = require_staff(await require_viewer(request))
-    form = await read_form(request)
+    form = await read_draft(request)
     item = await access_escalation(request.path_params["id"])
     values = {k: form_text(form, k) for k in ("do", "to", "resolution", "note", "body")}
     try:
+        check_draft_token(request, form)
         if values["do"] == "claim":
             await check_claim(item, acting_user=user)
         elif values["do"] == "release":

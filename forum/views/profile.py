@@ -53,13 +53,13 @@ async def choose_language(request: Request) -> Response:
     settings = request.app.state.settings
     back = safe_next(form_text(form, "next"))
     if locale not in settings.locales:
-        return redirect(request, back, message=_("Choose one of the languages offered."), kind="error")
+        return redirect(
+            request, back, message=_("Choose one of the languages offered."), kind="error"
+        )
     if user is not None:
         await check_update_profile(settings, user, locale=locale)
     response = redirect(request, back)
-    response.set_cookie(
-        LOCALE_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax"
-    )
+    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax")
     return response
 
 

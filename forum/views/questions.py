@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from forum import pagecache
 from forum.actions.questions import check_create_question, check_edit_question
-from forum.auth import form_text, read_form
+from forum.auth import check_draft_token, form_text, read_draft
 from forum.clock import utcnow
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
@@ -102,12 +102,13 @@ async def ask_form(request: Request) -> Response:
 
 async def ask(request: Request) -> Response:
     user = await require_viewer(request)
-    form = await read_form(request)
+    form = await read_draft(request)
     values: dict[str, Any] = {k: form_text(form, k) for k in ("board", "title", "body", "tags")}
-    if form_text(form, "check"):  # "Check for similar questions": show them, post nothing
-        similar = await similar_questions(values["title"])
-        return await _render_ask(request, values, {}, similar=similar)
     try:
+        check_draft_token(request, form)
+        if form_text(form, "check"):  # "Check for similar questions": show them, post nothing
+            similar = await similar_questions(values["title"])
+            return await _render_ask(request, values, {}, similar=similar)
         question = await check_create_question(acting_user=user, **values)
     except ValidationFailed as exc:
         return await _render_ask(request, values, exc.errors, status_code=exc.status)
@@ -142,9 +143,10 @@ async def edit_form(request: Request) -> Response:
 async def edit(request: Request) -> Response:
     user = await require_viewer(request)
     q = await access_visible_question(request.path_params["id"], user)
-    form = await read_form(request)
+    form = await read_draft(request)
     values: dict[str, Any] = {k: form_text(form, k) for k in ("title", "body")}
     try:
+        check_draft_token(request, form)
         await check_edit_question(q, acting_user=user, **values)
     except ValidationFailed as exc:
         return await render(

@@ -210,9 +210,10 @@ async def test_a_visitor_chooses_dutch_with_the_footer_and_keeps_it(
 ) -> None:
     english = {"Accept-Language": "en-GB"}
     page = await client.get("/questions", headers=english)
-    assert 'action="/language"' in page.text and 'name="csrf_token"' not in page.text.split(
-        'action="/language"'
-    )[1].split("</form>")[0]  # a visitor's cached page holds no token of anyone's
+    assert (
+        'action="/language"' in page.text
+        and 'name="csrf_token"' not in page.text.split('action="/language"')[1].split("</form>")[0]
+    )  # a visitor's cached page holds no token of anyone's
     chosen = await client.post(
         "/language", data={"locale": "nl", "next": "/questions?state=unanswered"}, headers=english
     )

@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from forum.app import html_routes
-from forum.models import Question, User
+from forum.models import Answer, Question, Revision, User
 from tests import factories
 
 POST_ROUTES = sorted(
@@ -80,3 +80,67 @@ async def test_suspended_member_token_and_session_stop_working(
             assert r.status_code == 200
         assert (await member_api.get("/api/v1/me")).status_code == 401
         assert (await page.get("/account")).status_code == 303
+
+
+DRAFTS = [
+    ("/questions/new", {"board": "account-billing", "title": "My roaming stopped in France",
+                        "body": "A carefully written question body that must survive."}),
+    ("/questions/{q}/edit", {"title": "My roaming stopped in Spain",
+                             "body": "A carefully written edit that must survive the expiry."}),
+    ("/questions/{q}/answers", {"body": "A carefully written answer that must survive."}),
+    ("/answers/{a}/edit", {"body": "A carefully written answer edit that must survive."}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "fields"), DRAFTS)
+async def test_an_expired_form_comes_back_with_the_text_and_sends_it_the_second_time(
+    app: Starlette, asker: User, path: str, fields: dict[str, str]
+) -> None:
+    q = await factories.make_question(asker)
+    answer = await factories.make_answer(q, asker)
+    url = path.format(q=q.id, a=answer.id)
+
+    async def counts() -> tuple[int, ...]:
+        return tuple([await m.all().count() for m in (Question, Answer, Revision)])
+
+    before = await counts()
+    async with factories.browser(app, asker) as c:
+        c.cookies.set("pd_csrf", "expired.signature")  # a cookie from before a key change
+        shown = await c.post(url, data={"csrf_token": "expired.signature", **fields})
+        assert shown.status_code == 403
+        assert "Your form expired, so nothing was sent." in shown.text
+        assert fields["body"] in shown.text  # the text is in the form again
+        assert await counts() == before  # nothing was sent
+        token = re.search(r'name="csrf_token" value="([^"]+)"', shown.text)
+        assert token and token[1] != "expired.signature"
+        c.cookies.set("pd_csrf", shown.cookies["pd_csrf"])
+        sent = await c.post(url, data={"csrf_token": token[1], **fields})
+        assert sent.status_code == 303, sent.text
+    assert await counts() != before
+
+
+async def test_a_non_ascii_form_token_is_refused_not_an_error(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        "/login",
+        data={"csrf_token": "é.ö", "username": "someone", "password": "x"},
+        headers={"cookie": "pd_csrf=ñ.ü".encode()},
+    )
+    assert r.status_code == 403
+
+
+async def test_an_oversized_form_gets_a_page_in_the_members_language(
+    app: Starlette, asker: User
+) -> None:
+    q = await factories.make_question(asker)
+    asker.locale = "nl"
+    await asker.save()
+    async with factories.browser(app, asker) as c:
+        r = await c.post(
+            f"/questions/{q.id}/answers",
+            data=factories.form(c, body="x" * 300_000),
+            headers={"Accept-Language": "en"},
+        )
+    assert r.status_code == 413 and '<html lang="nl">' in r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert "een bericht mag tot 20.000 tekens lang zijn" in r.text
+    assert await Answer.filter(question_id=q.id).count() == 0

@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 
 from forum import validation as v
 from forum.errors import NotFound, ValidationFailed
+from forum.i18n import gettext as _
 from forum.models import (
     Answer,
     AuditEntry,
@@ -64,7 +65,7 @@ def encode_cursor(moment: datetime, row_id: int) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        moment_text, _, id_text = base64.urlsafe_b64decode(padded).decode().partition("|")
+        moment_text, _sep, id_text = base64.urlsafe_b64decode(padded).decode().partition("|")
         moment = datetime.fromisoformat(moment_text)
         row_id = int(id_text)
         if moment.tzinfo is None or not is_id(row_id):
@@ -119,7 +120,7 @@ async def board_slug(question: Question) -> str:
 async def get_board(slug: str) -> Board:
     board = await Board.get_or_none(slug=slug) if SLUG_RE.fullmatch(slug) else None
     if board is None:
-        raise NotFound(f"There is no board {slug!r}.", field="board")
+        raise NotFound(_("There is no board %(slug)s.") % {"slug": repr(slug)}, field="board")
     return board
 
 
@@ -195,7 +196,7 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
         question.author_id,  # type: ignore[attr-defined]
         question.visibility,
     ):
-        raise NotFound(f"Question {question_id} does not exist.")
+        raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
     rows = (
         await Answer.filter(question_id=question_id)
         .order_by("created_at", "id")

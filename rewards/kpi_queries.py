@@ -26,6 +26,7 @@ from forum import validation as v
 from forum.community_solved import SOLVED_BY_COMMUNITY
 from forum.db import as_datetime, fetch_dicts
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
 from forum.models import Board
 from forum.settings import get_settings
 from rewards.models import AWARD_KINDS
@@ -95,7 +96,7 @@ def parse_periods(value: Any) -> int:
     if value in (None, ""):
         return 12
     errors = v.Errors()
-    count = v.integer(errors, "periods", value, low=1, high=MAX_PERIODS, label="periods")
+    count = v.integer(errors, "periods", value, low=1, high=MAX_PERIODS, label=_("periods"))
     errors.raise_if_any()
     return count
 
@@ -110,9 +111,9 @@ async def parse_board(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if not (isinstance(value, str) and v.SLUG_RE.fullmatch(value)):
-        raise ValidationFailed({"board": "board must be the slug of a board."})
+        raise ValidationFailed({"board": _("board must be the slug of a board.")})
     if not await Board.exists(slug=value):
-        raise ValidationFailed({"board": f"There is no board {value!r}."})
+        raise ValidationFailed({"board": _("There is no board %(slug)s.") % {"slug": repr(value)}})
     return value
 
 

@@ -184,7 +184,11 @@ class PayoutSignal(Model):
         "rewards.PayoutLine", related_name="signals", on_delete=fields.RESTRICT
     )
     code = fields.CharField(max_length=30)
+    # The English sentence (the API's, and all that rows from before `params` have).
     detail = fields.CharField(max_length=500)
+    # The facts the sentence is made of, for showing it in the reader's language
+    # (rewards.signals); None on older rows.
+    params: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
 
     class Meta:
         table = "payout_signals"

@@ -8,13 +8,20 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
+
+from babel.core import Locale
+from babel.numbers import NumberPattern
 
 from forum import validation as v
 from forum.db import as_datetime, fetch_dicts
 from forum.errors import Conflict
+from forum.i18n import current_locale, ngettext
+from forum.i18n import gettext as _
 from forum.models import User
 from forum.settings import get_settings
+from rewards.labels import batch_state_label
 from rewards.models import (
     BatchState,
     LedgerAccount,
@@ -26,6 +33,7 @@ from rewards.models import (
     PayoutSignal,
 )
 from rewards.periods import Period, period_of
+from rewards.signals import shown_detail
 
 LINE_PAGE = 100
 METHODS = ("cash", "credit", "charity")
@@ -51,18 +59,39 @@ async def lines_below_zero(batch: PayoutBatch) -> list[dict[str, Any]]:
 
 def below_zero_message(lines: list[dict[str, Any]]) -> str:
     first = lines[0]
-    more = f" ({len(lines) - 1} more line(s) likewise)" if len(lines) > 1 else ""
-    return (
-        f"Line {first['id']} of {first['username']} cannot be paid: the member's balance is "
-        f"{first['balance']} points, below zero, because points the line counted were taken back "
-        "after the close. Reject the line (its points go back to the member), forfeit it, or "
-        f"reduce it to the points that still stand{more}."
-    )
+    message = _(
+        "Line %(id)s of %(member)s cannot be paid: the member's balance is %(balance)s points, "
+        "below zero, because points the line counted were taken back after the close. Reject "
+        "the line (its points go back to the member), forfeit it, or reduce it to the points "
+        "that still stand."
+    ) % {"id": first["id"], "member": first["username"], "balance": first["balance"]}
+    if len(lines) > 1:
+        more = len(lines) - 1
+        message += " " + ngettext(
+            "%(num)d more line likewise.", "%(num)d more lines likewise.", more
+        ) % {"num": more}
+    return message
 
 
 def money(cents: int) -> str:
     """Cents as the decimal amount the API and the CSV show, e.g. 1234 -> "12.34"."""
     return str((Decimal(int(cents)) / 100).quantize(Decimal("0.01")))
+
+
+@cache
+def _currency_format(locale: str) -> tuple[Locale, NumberPattern]:
+    # List pages show an amount per row: the locale's data is parsed once per process.
+    parsed = Locale.parse(locale)
+    return parsed, parsed.currency_formats["standard"]
+
+
+def money_in(amount: int | str | Decimal, currency: str) -> str:
+    """An amount with its currency as the current locale writes it ("€ 1,65" in Dutch, "€1.65"
+    in English). An int is cents (a row's `cents`); a str or Decimal is the amount itself
+    ("1.65", what `money` gives)."""
+    value = Decimal(amount) / 100 if isinstance(amount, int) else Decimal(amount)
+    parsed, pattern = _currency_format(current_locale())
+    return pattern.apply(value, parsed, currency=currency)
 
 
 @dataclass
@@ -145,9 +174,9 @@ async def list_lines(
     errors = v.Errors()
     filters: dict[str, Any] = {"batch_id": batch.id}
     if state not in (None, ""):
-        filters["state"] = v.choice(errors, "state", state, tuple(LineState), "State")
+        filters["state"] = v.choice(errors, "state", state, tuple(LineState), _("State"))
     if method not in (None, ""):
-        filters["method"] = v.choice(errors, "method", method, METHODS, "Method")
+        filters["method"] = v.choice(errors, "method", method, METHODS, _("Method"))
     if after not in (None, ""):
         filters["id__gt"] = v.int_id(errors, "after", after)
     errors.raise_if_any()
@@ -198,12 +227,17 @@ async def _line_rows(filters: dict[str, Any], limit: int) -> list[dict[str, Any]
         )
     )
     signals = await PayoutSignal.filter(line_id__in=[line["id"] for line in lines]).values(
-        "line_id", "code", "detail"
+        "line_id", "code", "detail", "params"
     )
     for line in lines:
         line["amount"] = money(line["cents"])
+        # `detail` is the stored English sentence (the API's); `text` the current locale's.
         line["signals"] = [
-            {"code": s["code"], "detail": s["detail"]}
+            {
+                "code": s["code"],
+                "detail": s["detail"],
+                "text": shown_detail(s["code"], s["params"], s["detail"]),
+            }
             for s in signals
             if s["line_id"] == line["id"]
         ]
@@ -215,10 +249,13 @@ async def export_csv(batch: PayoutBatch, method: Any) -> str:
     approval). Cash: a mass-payout file; credit: what the billing system credits; charity:
     the total per charity."""
     errors = v.Errors()
-    chosen = v.choice(errors, "method", method, METHODS, "Method")
+    chosen = v.choice(errors, "method", method, METHODS, _("Method"))
     errors.raise_if_any()
     if batch.state not in (BatchState.APPROVED, BatchState.PAID):
-        raise Conflict(f"A {batch.state.value} batch cannot be exported: approve it first.")
+        raise Conflict(
+            _("A batch in the state “%(state)s” cannot be exported: approve it first.")
+            % {"state": batch_state_label(batch.state.value)}
+        )
     state = LineState.PENDING if batch.state == BatchState.APPROVED else LineState.PAID
     lines = (
         PayoutLine.filter(batch_id=batch.id, method=chosen, state=state)
@@ -230,7 +267,7 @@ async def export_csv(batch: PayoutBatch, method: Any) -> str:
     currency = batch.currency
     if chosen == "charity":
         totals: dict[str, list[int]] = {}
-        for _, _, cents, address in await lines:
+        for _line, _member, cents, address in await lines:
             entry = totals.setdefault(str(address), [0, 0])
             entry[0] += int(cents)
             entry[1] += 1
@@ -243,7 +280,7 @@ async def export_csv(batch: PayoutBatch, method: Any) -> str:
             writer.writerow([_cell(address), money(cents), currency, f"PD-{member_id}", line_id])
     else:
         writer.writerow(["member_reference", "amount", "currency", "line"])
-        for line_id, member_id, cents, _ in await lines:
+        for line_id, member_id, cents, _address in await lines:
             writer.writerow([f"PD-{member_id}", money(cents), currency, line_id])
     return out.getvalue()
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
 
 MONTHLY = "monthly"
 SEMIANNUAL = "semiannual"
@@ -52,10 +53,14 @@ def parse_period(label: object, kind: str) -> Period:
         year = int(m[1])
         if 2000 <= year <= 9998:
             return _half(year, int(m[2]))
-    example = (
-        "2026-11" if kind == MONTHLY else "2026-H2 (1 Jun to 30 Nov) or 2027-H1 (1 Dec to 31 May)"
-    )
-    raise ValidationFailed({"period": f"period must be a {kind} period such as {example}."})
+    if kind == MONTHLY:
+        message = _("period must be a monthly period such as 2026-11.")
+    else:
+        message = _(
+            "period must be a semiannual period such as 2026-H2 (1 Jun to 30 Nov) or 2027-H1 "
+            "(1 Dec to 31 May)."
+        )
+    raise ValidationFailed({"period": message})
 
 
 def period_of(moment: datetime, kind: str) -> Period:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from forum.errors import NotFound
+from forum.i18n import gettext as _
 from forum.models import Role, User
 from forum.permissions import require
 from forum.validation import is_id
@@ -46,7 +47,7 @@ def can_approve(user: User | None, *, is_payee: bool) -> bool:
 
 
 def require_payouts(user: User | None) -> User:
-    require(can_manage_payouts(user), "Only finance can work on payouts.")
+    require(can_manage_payouts(user), _("Only finance can work on payouts."))
     return user  # type: ignore[return-value]
 
 
@@ -59,19 +60,22 @@ def can_read_kpis(user: User | None) -> bool:
 
 
 def require_kpis(user: User | None) -> User:
-    require(can_read_kpis(user), "Only staff and finance read the per-period figures.")
+    require(can_read_kpis(user), _("Only staff and finance read the per-period figures."))
     return user  # type: ignore[return-value]
 
 
 async def access_batch(batch_id: object) -> PayoutBatch:
     batch = await PayoutBatch.get_or_none(id=batch_id) if is_id(batch_id) else None
     if batch is None:
-        raise NotFound(f"Payout batch {batch_id} does not exist.")
+        raise NotFound(_("Payout batch %(id)s does not exist.") % {"id": batch_id})
     return batch
 
 
 async def access_line(batch: PayoutBatch, line_id: object) -> PayoutLine:
     line = await PayoutLine.get_or_none(id=line_id, batch_id=batch.id) if is_id(line_id) else None
     if line is None:
-        raise NotFound(f"Line {line_id} is not in payout batch {batch.id}.")
+        raise NotFound(
+            _("Line %(line)s is not in payout batch %(batch)s.")
+            % {"line": line_id, "batch": batch.id}
+        )
     return line

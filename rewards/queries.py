@@ -8,6 +8,8 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
+from forum.i18n import ngettext
 from forum.models import User
 from forum.queries import Page, find_user, keyset_page
 from rewards.models import REVERSAL_KINDS, LedgerAccount, Transfer
@@ -25,7 +27,7 @@ async def get_member(username: object) -> User:
     """The member a finance form or request names, or a 400 on the `member` field."""
     member = await find_user(username)
     if member is None:
-        raise ValidationFailed({"member": "member must be the username of an existing member."})
+        raise ValidationFailed({"member": _("member must be the username of an existing member.")})
     return member
 
 
@@ -227,22 +229,22 @@ async def reconcile() -> Reconciliation:
             await conn.execute_script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             # The per-account sums are 100k-row joins: keep them in memory, off the disk.
             await conn.execute_script("SET LOCAL work_mem = '64MB'")
-        _, rows = await conn.execute_query(_BALANCES_SQL)
-        _, inflows = await conn.execute_query(_INTO_POOL_SQL)
-        _, payout_moves = await conn.execute_query(_PAYOUT_MOVES_SQL)
-        _, paid_below_zero = await conn.execute_query(_PAID_BELOW_ZERO_SQL)
+        _n, rows = await conn.execute_query(_BALANCES_SQL)
+        _n, inflows = await conn.execute_query(_INTO_POOL_SQL)
+        _n, payout_moves = await conn.execute_query(_PAYOUT_MOVES_SQL)
+        _n, paid_below_zero = await conn.execute_query(_PAID_BELOW_ZERO_SQL)
     summary = {row["key"]: row for row in rows if str(row["key"]).startswith("*")}
     result.accounts = int(summary["*totals*"]["cached"])
     result.transfers = int(summary["*totals*"]["computed"])
     for row in rows:
         if not str(row["key"]).startswith("*") and int(row["cached"]) != int(row["computed"]):
             result.problems.append(
-                f"account {row['key']} caches {row['cached']} but its transfers sum "
-                f"to {row['computed']}"
+                _("account %(key)s caches %(cached)s but its transfers sum to %(computed)s")
+                % {"key": row["key"], "cached": row["cached"], "computed": row["computed"]}
             )
     total = int(summary["*sum*"]["cached"])
     if total != 0:
-        result.problems.append(f"account balances sum to {total}, not 0")
+        result.problems.append(_("account balances sum to %(total)s, not 0") % {"total": total})
     # Every debit of a non-pool account goes to the pool, except the payout moves checked below:
     # pool credits - forfeits == non-pool debits - payout moves.
     into_pool, from_others = (
@@ -255,30 +257,53 @@ async def reconcile() -> Reconciliation:
         forfeits += int(row["n"]) if move[2] == "pool" else 0
         if move not in _PAYOUT_MOVES:
             result.problems.append(
-                f"{row['n']} {move[0]} transfer(s) move points from {move[1]} to {move[2]}, "
-                "which no payout rule allows"
+                ngettext(
+                    "%(num)d %(kind)s transfer moves points from %(debit)s to %(credit)s, "
+                    "which no payout rule allows",
+                    "%(num)d %(kind)s transfers move points from %(debit)s to %(credit)s, "
+                    "which no payout rule allows",
+                    int(row["n"]),
+                )
+                % {"num": int(row["n"]), "kind": move[0], "debit": move[1], "credit": move[2]}
             )
-    for column, key in (("cached", "payout:reserved"), ("computed", "payout:paid")):
+    gaps = (
+        ("cached", _("members' reserved points differ from %(key)s by %(gap)s"), "reserved"),
+        ("computed", _("members' paid points differ from %(key)s by %(gap)s"), "paid"),
+    )
+    for column, message, kind in gaps:
         gap = int(summary["*member-payouts*"][column] or 0)
         if gap:
-            result.problems.append(
-                f"members' {key.removeprefix('payout:')} points differ from {key} by {gap}"
-            )
+            result.problems.append(message % {"key": f"payout:{kind}", "gap": gap})
     into_pool -= forfeits
     from_others -= moves
     if into_pool != from_others:
+        stray = abs(from_others - into_pool)
         result.problems.append(
-            f"{abs(from_others - into_pool)} transfer(s) move points without the pool: "
-            "points created or moved where no rule allows it"
+            ngettext(
+                "%(num)d transfer moves points without the pool: points created or moved where "
+                "no rule allows it",
+                "%(num)d transfers move points without the pool: points created or moved where "
+                "no rule allows it",
+                stray,
+            )
+            % {"num": stray}
         )
     for row in inflows:
         if row["kind"] not in _INTO_POOL_KINDS:
             result.problems.append(
-                f"{row['n']} {row['kind']} transfer(s) take points back into the pool"
+                ngettext(
+                    "%(num)d %(kind)s transfer takes points back into the pool",
+                    "%(num)d %(kind)s transfers take points back into the pool",
+                    int(row["n"]),
+                )
+                % {"num": int(row["n"]), "kind": row["kind"]}
             )
     for row in paid_below_zero:
         result.problems.append(
-            f"payout line {row['id']} of {row['username']} was paid while the member's balance "
-            f"was {row['balance']}, below zero"
+            _(
+                "payout line %(id)s of %(member)s was paid while the member's balance was "
+                "%(balance)s, below zero"
+            )
+            % {"id": row["id"], "member": row["username"], "balance": row["balance"]}
         )
     return result

@@ -105,7 +105,7 @@ async def check_suspend_user(
         await hold_open_lines(
             target.id,
             code=SUSPENDED_AFTER_CLOSE,
-            detail=f"Suspended after the close: {reason_text}",
+            params={"reason": reason_text},
             now=now,
         )
     await target.refresh_from_db()

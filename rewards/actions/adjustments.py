@@ -11,9 +11,10 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.clock import resolve
+from forum.i18n import gettext as _
 from forum.models import User
 from forum.permissions import require
-from rewards.actions.payout_holds import hold_for_reversals
+from rewards.actions.payout_holds import FRAUD_REVERSAL, hold_for_reversals
 from rewards.actions.transfers import lock_ledger, member_account, post_transfer, reverse_transfer
 from rewards.errors import NothingToReverse
 from rewards.models import AWARD_KINDS, Transfer, TransferKind
@@ -33,10 +34,10 @@ async def check_post_adjustment(
 ) -> Transfer:
     """Positive points come from the pool, negative ones go back to it. A client-supplied `key`
     makes the request safe to retry."""
-    require(can_manage_ledger(acting_user), "Only finance can adjust points.")
+    require(can_manage_ledger(acting_user), _("Only finance can adjust points."))
     require(
         can_adjust(acting_user, member),
-        "Only members' points can be adjusted, and never your own.",
+        _("Only members' points can be adjusted, and never your own."),
     )
     errors = v.Errors()
     if isinstance(points, str):
@@ -49,11 +50,14 @@ async def check_post_adjustment(
         or points == 0
         or (abs(points) > MAX_ADJUSTMENT)
     ):
-        errors.add("points", f"Points must be a non-zero whole number up to {MAX_ADJUSTMENT}.")
-    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
+        errors.add(
+            "points",
+            _("Points must be a non-zero whole number up to %(max)s.") % {"max": MAX_ADJUSTMENT},
+        )
+    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label=_("Reason"))
     key_text = ""
     if key not in (None, ""):
-        key_text = v.text(errors, "key", key, min_len=1, max_len=60, label="Key")
+        key_text = v.text(errors, "key", key, min_len=1, max_len=60, label=_("Key"))
     errors.raise_if_any()
     now = resolve(now)
     ref = f"adjustment:{key_text or uuid.uuid4().hex}"
@@ -86,29 +90,29 @@ async def check_fraud_reversal(
     now: datetime | None = None,
 ) -> list[Transfer]:
     """Reverse the member's not yet reversed awards for one question or a time range."""
-    require(can_manage_ledger(acting_user), "Only finance can reverse awards.")
+    require(can_manage_ledger(acting_user), _("Only finance can reverse awards."))
     errors = v.Errors()
-    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
+    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label=_("Reason"))
     since, until = v.moment(errors, "since", since), v.moment(errors, "until", until)
     filters: dict[str, Any] = {"member_id": member.id, "kind__in": list(AWARD_KINDS)}
     if question_id not in (None, ""):
         filters["question_id"] = v.int_id(errors, "question_id", question_id)
     elif since is None or until is None:
-        errors.add("question_id", "Give a question_id, or both since and until.")
+        errors.add("question_id", _("Give a question_id, or both since and until."))
     if since is not None and until is not None:
         if since >= until:
-            errors.add("until", "until must be after since.")
+            errors.add("until", _("until must be after since."))
         filters["created_at__gte"], filters["created_at__lt"] = since, until
     errors.raise_if_any()
     now = resolve(now)
     async with in_transaction():
         # Lines that counted these awards are held first (batch rows before the ledger lock).
         found = await Transfer.filter(**filters, reversed_by__id__isnull=True)
-        await hold_for_reversals(found, event=f"fraud reversal: {reason_text}", now=now)
+        await hold_for_reversals(found, event=FRAUD_REVERSAL, reason=reason_text, now=now)
         await lock_ledger()
         originals = await Transfer.filter(**filters, reversed_by__id__isnull=True).order_by("id")
         if not originals:
-            raise NothingToReverse("There are no unreversed awards of this member to reverse.")
+            raise NothingToReverse(_("There are no unreversed awards of this member to reverse."))
         return [
             await reverse_transfer(
                 t, kind=TransferKind.FRAUD_REVERSAL, reason=reason_text, actor=acting_user, now=now

@@ -2,7 +2,8 @@
 
 Each signal is one query over the period's facts, limited to the members who have a line, that
 returns only the members it flags, so the work stays in the database and the memory small.
-Signals are written once (UNIQUE(line, code)) while the batch is closing; finance then decides.
+Signals are written once (UNIQUE(line, code)) while the batch is closing, each with its facts and
+their English sentence (rewards.signals); finance then decides.
 
 - serial_kudos: one giver gave ≥ 50 % of the member's kudos points in the period, ≥ 10 kudos.
 - reciprocal_accepts: two members each accepted ≥ 3 of the other's answers in the period.
@@ -18,6 +19,7 @@ Signals are written once (UNIQUE(line, code)) while the batch is closing; financ
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +29,7 @@ from tortoise import Tortoise
 from forum.db import execute, fetch_dicts, insert_rows, is_postgres
 from forum.settings import get_settings
 from rewards.models import AWARD_KINDS, LineState, PayoutBatch
+from rewards.signals import english_detail
 
 SERIAL_KUDOS_MIN = 10
 _PAGE = 5000  # rows per statement: well under the databases' 32,766 parameters
@@ -113,7 +116,7 @@ WHERE batch_id = ? AND method IN ('cash', 'charity') AND address = ''
 
 async def flag_batch(batch: PayoutBatch, *, now: datetime) -> int:
     """Write every signal of the batch's period and hold the flagged lines; the lines held."""
-    found: dict[int, dict[str, str]] = defaultdict(dict)
+    found: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for detect in (
         _serial_kudos,
         _reciprocal_accepts,
@@ -124,8 +127,8 @@ async def flag_batch(batch: PayoutBatch, *, now: datetime) -> int:
         _deferred,
         _missing_address,
     ):
-        for member_id, code, detail in await detect(batch):
-            found[member_id].setdefault(code, detail[:500])
+        for member_id, code, params in await detect(batch):
+            found[member_id].setdefault(code, params)
     if not found:
         return 0
     members = sorted(found)
@@ -140,25 +143,34 @@ async def flag_batch(batch: PayoutBatch, *, now: datetime) -> int:
             line_ids[int(r["member_id"])] = int(r["id"])
     # A signal can name someone without a line (e.g. the other side of a reciprocal pair).
     signals = [
-        (line_ids[member], code, detail)
+        (line_ids[member], code, english_detail(code, params), _json(params))
         for member in members
         if member in line_ids
-        for code, detail in sorted(found[member].items())
+        for code, params in sorted(found[member].items())
     ]
     for start in range(0, len(signals), _PAGE):
         await insert_rows(
-            "payout_signals", ("line_id", "code", "detail"), signals[start : start + _PAGE]
+            "payout_signals",
+            ("line_id", "code", "detail", "params"),
+            signals[start : start + _PAGE],
         )
     return await execute(_HOLD, [LineState.HELD.value, HELD_BY_CLOSE, now, batch.id])
 
 
+# Stored in English and translated when shown (templates/rewards/_payout_labels.html).
 HELD_BY_CLOSE = "Held by the close: see its signals."
 _HOLD = """
 UPDATE payout_lines SET state = ?, reason = ?, decided_at = ?
 WHERE batch_id = ? AND state = 'pending'
   AND EXISTS (SELECT 1 FROM payout_signals s WHERE s.line_id = payout_lines.id)
 """
-Flag = tuple[int, str, str]
+# (member, code, the facts rewards.signals words)
+Flag = tuple[int, str, dict[str, Any]]
+
+
+def _json(params: dict[str, Any]) -> str:
+    """As the model's JSONField writes it (these rows are inserted with plain SQL)."""
+    return json.dumps(params, separators=(",", ":"))
 
 
 def _window(batch: PayoutBatch) -> list[Any]:
@@ -172,15 +184,15 @@ async def _serial_kudos(batch: PayoutBatch) -> list[Flag]:
         member = int(row["member_id"])
         points, all_points = int(row["points"]), int(row["total"])
         if all_points and points * 2 >= all_points:
-            share = round(100 * points / all_points)
-            flags.append(
-                (
-                    member,
-                    "serial_kudos",
-                    f"{row['giver']} gave {row['n']} kudos worth {points} of the member's "
-                    f"{all_points} kudos points in {batch.period} ({share} %).",
-                )
-            )
+            facts = {
+                "giver": str(row["giver"]),
+                "n": int(row["n"]),
+                "points": points,
+                "total": all_points,
+                "period": batch.period,
+                "share": round(100 * points / all_points),
+            }
+            flags.append((member, "serial_kudos", facts))
     return flags
 
 
@@ -195,8 +207,12 @@ async def _reciprocal_accepts(batch: PayoutBatch) -> list[Flag]:
         (
             answerer,
             "reciprocal_accepts",
-            f"{names[acceptor]} accepted {n} of the member's answers and the member accepted "
-            f"{pairs[(answerer, acceptor)]} of theirs in {batch.period}.",
+            {
+                "other": names[acceptor],
+                "n": n,
+                "back": pairs[(answerer, acceptor)],
+                "period": batch.period,
+            },
         )
         for (acceptor, answerer), n in mutual
     ]
@@ -207,8 +223,12 @@ async def _shared_signup_address(batch: PayoutBatch) -> list[Flag]:
         (
             int(r["member_id"]),
             "shared_signup_address",
-            f"Signed up from {r['address']}, like {r['asker']}, who accepted {r['n']} of the "
-            f"member's answers in {batch.period}.",
+            {
+                "address": str(r["address"]),
+                "asker": str(r["asker"]),
+                "n": int(r["n"]),
+                "period": batch.period,
+            },
         )
         for r in await fetch_dicts(_SHARED_ADDRESS, [*_window(batch), batch.id])
     ]
@@ -224,15 +244,13 @@ async def _new_account(batch: PayoutBatch) -> list[Flag]:
             created = r["created_at"]
             if isinstance(created, str):
                 created = datetime.fromisoformat(created)
-            days = (batch.cutoff - created).days
-            flags.append(
-                (
-                    int(r["member_id"]),
-                    "new_account",
-                    f"Account {days} day(s) old at the cut-off earned {earned} points in "
-                    f"{batch.period} (limit {settings.fraud_new_account_points}).",
-                )
-            )
+            facts = {
+                "days": (batch.cutoff - created).days,
+                "earned": earned,
+                "period": batch.period,
+                "limit": settings.fraud_new_account_points,
+            }
+            flags.append((int(r["member_id"]), "new_account", facts))
     return flags
 
 
@@ -240,20 +258,20 @@ async def _fast_accept(batch: PayoutBatch) -> list[Flag]:
     limit = get_settings().fraud_fast_accept_seconds
     seconds = _SECONDS["postgres" if is_postgres(Tortoise.get_connection("default")) else "sqlite"]
     sql = _FAST_ACCEPT.format(seconds=seconds)
-    by_member: dict[int, list[str]] = defaultdict(list)
+    by_member: dict[int, list[dict[str, int]]] = defaultdict(list)
     for r in await fetch_dicts(sql, [*_window(batch), limit, batch.id]):
         by_member[int(r["member_id"])].append(
-            f"answer {r['answer_id']} (question {r['question_id']}) after "
-            f"{max(0, round(float(r['seconds'])))} s"
+            {
+                "answer": int(r["answer_id"]),
+                "question": int(r["question_id"]),
+                "seconds": max(0, round(float(r["seconds"]))),
+            }
         )
     return [
         (
             member,
             "fast_accept",
-            f"Accepted within {limit} s of posting: "
-            + "; ".join(found[:10])
-            + (f"; and {len(found) - 10} more" if len(found) > 10 else "")
-            + ".",
+            {"limit": limit, "answers": found[:10], "more": max(0, len(found) - 10)},
         )
         for member, found in by_member.items()
     ]
@@ -261,8 +279,7 @@ async def _fast_accept(batch: PayoutBatch) -> list[Flag]:
 
 async def _suspended(batch: PayoutBatch) -> list[Flag]:
     return [
-        (int(r["member_id"]), "suspended", "The member is suspended.")
-        for r in await fetch_dicts(_SUSPENDED, [batch.id])
+        (int(r["member_id"]), "suspended", {}) for r in await fetch_dicts(_SUSPENDED, [batch.id])
     ]
 
 
@@ -271,7 +288,7 @@ async def _deferred(batch: PayoutBatch) -> list[Flag]:
         (
             int(r["member_id"]),
             "deferred",
-            f"Finance deferred this member's line in {r['period']}: {r['reason']}",
+            {"period": str(r["period"]), "reason": str(r["reason"])},
         )
         for r in await fetch_dicts(_DEFERRED, [batch.id, batch.id, batch.id])
     ]
@@ -279,11 +296,7 @@ async def _deferred(batch: PayoutBatch) -> list[Flag]:
 
 async def _missing_address(batch: PayoutBatch) -> list[Flag]:
     return [
-        (
-            int(r["member_id"]),
-            "missing_address",
-            f"The member chose {r['method']} but gave no payout address or charity.",
-        )
+        (int(r["member_id"]), "missing_address", {"method": str(r["method"])})
         for r in await fetch_dicts(_MISSING_ADDRESS, [batch.id])
     ]
 

@@ -18,9 +18,11 @@ from tortoise.transactions import in_transaction
 from forum import validation as v
 from forum.clock import resolve
 from forum.errors import Conflict
+from forum.i18n import gettext as _
 from forum.models import User
 from forum.permissions import require
 from forum.settings import get_settings
+from rewards.labels import batch_state_label
 from rewards.models import (
     BatchState,
     LineState,
@@ -73,16 +75,19 @@ async def check_approve_batch(
     async with in_transaction():
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
         if locked.state not in (BatchState.REVIEW, BatchState.APPROVED):
-            raise Conflict(f"A {locked.state.value} batch cannot be approved.")
+            raise Conflict(
+                _("A batch in the state “%(state)s” cannot be approved.")
+                % {"state": batch_state_label(locked.state.value)}
+            )
         if seen is not None and seen != locked.version:
-            raise Conflict("The batch changed since you opened it: review it again.")
+            raise Conflict(_("The batch changed since you opened it: review it again."))
         below = await lines_below_zero(locked)
         if below:
             raise Conflict(below_zero_message(below))
         payee = await PayoutLine.filter(batch_id=batch.id, member_id=approver.id).exists()
         require(
             can_approve(approver, is_payee=payee),
-            "You are paid by this batch: another finance officer must approve it.",
+            _("You are paid by this batch: another finance officer must approve it."),
         )
         try:
             async with in_transaction():
@@ -90,7 +95,7 @@ async def check_approve_batch(
                     batch=locked, approver=approver, version=locked.version, created_at=now
                 )
         except IntegrityError:
-            raise Conflict("You have already approved this version of the batch.") from None
+            raise Conflict(_("You have already approved this version of the batch.")) from None
         approved = len(await valid_approvers(locked)) >= await required_approvals(locked)
         state = BatchState.APPROVED if approved else BatchState.REVIEW
         await PayoutBatch.filter(id=batch.id).update(state=state)

@@ -2,10 +2,11 @@
 
 A member suspended after the close, or whose awards counted in a line are reversed after it
 (a fraud reversal, a removed or unaccepted answer, withdrawn kudos), has their open lines held,
-each with a signal that names the event (UNIQUE(line, code): one per kind of event). Runs in the
-transaction of the event, and before its ledger lock: batch rows are locked first, as every
-payout decision does, so the two never wait on each other in opposite orders. A hold changes the
-batch, so it voids the approvals given so far, like finance's own hold.
+each with a signal that names the event (UNIQUE(line, code): one per kind of event) and keeps its
+facts, which rewards.signals words in the reader's language. Runs in the transaction of the
+event, and before its ledger lock: batch rows are locked first, as every payout decision does,
+so the two never wait on each other in opposite orders. A hold changes the batch, so it voids
+the approvals given so far, like finance's own hold.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import F
 
@@ -26,9 +28,12 @@ from rewards.models import (
     PayoutSignal,
     Transfer,
 )
+from rewards.signals import english_detail
 
 SUSPENDED_AFTER_CLOSE = "suspended_after_close"
 REVERSED_AFTER_CLOSE = "reversed_after_close"
+# The event of finance's fraud reversal (the others are the system reasons of awards).
+FRAUD_REVERSAL = "fraud reversal"
 # Batches whose pending lines may still be paid; a paid batch's held lines await a decision.
 _OPEN = (BatchState.REVIEW, BatchState.APPROVED, BatchState.PAYING)
 _WATCHED = (*_OPEN, BatchState.PAID)
@@ -38,7 +43,8 @@ _WATCHED = (*_OPEN, BatchState.PAID)
 class Hold:
     member_id: int
     code: str
-    detail: str
+    # The facts rewards.signals words into the signal's sentence.
+    params: dict[str, Any]
     # Only lines of batches cut off after this moment counted the points concerned (None: all).
     counted_after: datetime | None = None
 
@@ -47,12 +53,13 @@ async def hold_open_lines(
     member_id: int,
     *,
     code: str,
-    detail: str,
     now: datetime,
+    params: dict[str, Any],
     counted_after: datetime | None = None,
 ) -> int:
-    """Hold the member's pending lines and sign their held ones; how many were held now."""
-    return await hold_lines([Hold(member_id, code, detail, counted_after)], now=now)
+    """Hold the member's pending lines and sign their held ones; how many were held now.
+    `params` are the signal's facts, e.g. {"reason": ...} for SUSPENDED_AFTER_CLOSE."""
+    return await hold_lines([Hold(member_id, code, params, counted_after)], now=now)
 
 
 async def hold_lines(holds: Sequence[Hold], *, now: datetime) -> int:
@@ -79,11 +86,10 @@ async def hold_lines(holds: Sequence[Hold], *, now: datetime) -> int:
     held = 0
     for line, hold in found:
         batch = batches[int(line.batch_id)]  # type: ignore[attr-defined]
-        detail = hold.detail
-        if batch.id in exported:
-            detail += " The batch's file was exported already: recall this payment if you can."
+        params = {**hold.params, "exported": True} if batch.id in exported else hold.params
+        detail = english_detail(hold.code, params)
         await PayoutSignal.bulk_create(
-            [PayoutSignal(line_id=line.id, code=hold.code, detail=detail[:500])],
+            [PayoutSignal(line_id=line.id, code=hold.code, detail=detail[:500], params=params)],
             ignore_conflicts=True,
         )
         if batch.state not in _OPEN:
@@ -99,8 +105,11 @@ async def hold_lines(holds: Sequence[Hold], *, now: datetime) -> int:
     return held
 
 
-async def hold_for_reversals(originals: Sequence[Transfer], *, event: str, now: datetime) -> None:
-    """Before `originals` (awards) are reversed: hold the lines that counted them."""
+async def hold_for_reversals(
+    originals: Sequence[Transfer], *, event: str, now: datetime, reason: str = ""
+) -> None:
+    """Before `originals` (awards) are reversed: hold the lines that counted them. `event` is
+    a system reason of awards, or FRAUD_REVERSAL with finance's `reason`."""
     by_member: dict[int, list[Transfer]] = defaultdict(list)
     for transfer in {t.id: t for t in originals}.values():
         member_id = transfer.member_id  # type: ignore[attr-defined]
@@ -111,8 +120,12 @@ async def hold_for_reversals(originals: Sequence[Transfer], *, event: str, now: 
             Hold(
                 member_id,
                 REVERSED_AFTER_CLOSE,
-                f"{sum(t.amount for t in transfers)} points reversed after the close: {event}",
-                min(t.created_at for t in transfers),
+                {
+                    "points": sum(t.amount for t in transfers),
+                    "event": event,
+                    **({"reason": reason} if reason else {}),
+                },
+                counted_after=min(t.created_at for t in transfers),
             )
             for member_id, transfers in sorted(by_member.items())
         ],

@@ -19,9 +19,11 @@ from tortoise.transactions import in_transaction
 from forum import validation as v
 from forum.clock import resolve
 from forum.errors import Conflict
+from forum.i18n import gettext as _
 from forum.models import User
 from forum.permissions import require
 from rewards.actions.transfers import lock_ledger, post_transfer, system_account
+from rewards.labels import action_label, batch_state_label, line_state_label
 from rewards.models import (
     BatchState,
     LedgerAccount,
@@ -60,6 +62,17 @@ def allowed_actions(state: BatchState) -> tuple[str, ...]:
     return tuple(a for a in LINE_ACTIONS if a in _ALLOWED.get(state, set()))
 
 
+def line_actions(batch_state: BatchState, line_state: LineState) -> tuple[str, ...]:
+    """The decisions a line in `line_state` of such a batch can take: none for a settled line,
+    only "return" for a paid one."""
+    reducible = (S.PENDING, S.HELD)
+    return tuple(
+        a
+        for a in allowed_actions(batch_state)
+        if (line_state in reducible if a == "reduce" else line_state in TRANSITIONS[a][0])
+    )
+
+
 async def check_decide_line(
     batch: PayoutBatch,
     line: PayoutLine,
@@ -71,8 +84,8 @@ async def check_decide_line(
 ) -> PayoutLine:
     actor = require_payouts(acting_user)
     errors = v.Errors()
-    action_name = v.choice(errors, "action", action, LINE_ACTIONS, "Action")
-    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label="Reason")
+    action_name = v.choice(errors, "action", action, LINE_ACTIONS, _("Action"))
+    reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label=_("Reason"))
     errors.raise_if_any()
     return await do_decide_line(
         batch, line, action_name, reason=reason_text, acting_user=actor, now=now
@@ -92,15 +105,21 @@ async def do_decide_line(
     async with in_transaction():
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
         if action not in _ALLOWED.get(locked.state, set()):
-            raise Conflict(f"A {locked.state.value} batch does not allow {action}.")
+            raise Conflict(
+                _("A batch in the state “%(state)s” does not allow “%(action)s”.")
+                % {"state": batch_state_label(locked.state.value), "action": action_label(action)}
+            )
         exported = PayoutDecision.filter(batch_id=batch.id, action="export").exists()
         if locked.state == BatchState.APPROVED and await exported:
             raise Conflict(
-                "The batch was exported for payment: mark it paid first, then return or settle "
-                "lines."
+                _(
+                    "The batch was exported for payment: mark it paid first, then return or "
+                    "settle lines."
+                )
             )
         require(
-            can_decide_line(acting_user, line), "Another finance officer must decide your own line."
+            can_decide_line(acting_user, line),
+            _("Another finance officer must decide your own line."),
         )
         # The line as it is now, under the batch's lock: a reduction may have changed its points
         # since the caller read it, and the points moved must be the ones it holds.
@@ -114,9 +133,7 @@ async def do_decide_line(
             ).update(state=target, decided_by=acting_user, reason=reason, decided_at=now)
             if changed != 1:
                 current = await PayoutLine.get(id=line.id)
-                raise Conflict(
-                    f"Line {line.id} is {current.state.value}: it cannot be {target.value}."
-                )
+                raise _not_possible(current, action)
             if destination is not None:
                 await _move_points(locked, current, action, destination, reason, acting_user, now)
         if locked.state != BatchState.PAID:
@@ -174,17 +191,19 @@ async def _reduce(
     account = await LedgerAccount.get(user_id=member.id)
     current = await PayoutLine.get(id=line.id)
     if current.state not in (S.PENDING, S.HELD):
-        raise Conflict(f"Line {line.id} is {current.state.value}: it cannot be reduced.")
+        raise _not_possible(current, "reduce")
     deficit = -account.balance
     if deficit <= 0:
         raise Conflict(
-            f"Line {line.id}: the member's balance is not below zero, so nothing was taken back."
+            _("Line %(id)s: the member's balance is not below zero, so nothing was taken back.")
+            % {"id": line.id}
         )
     still = current.points - deficit
     cents = still * batch.cents_num // batch.cents_den if still > 0 else 0
     if cents <= 0:
         raise Conflict(
-            f"Line {line.id}: no points of it still stand; forfeit or reject the line instead."
+            _("Line %(id)s: no points of it still stand; forfeit or reject the line instead.")
+            % {"id": line.id}
         )
     points = -(-cents * batch.cents_den // batch.cents_num)
     back = current.points - points
@@ -192,7 +211,7 @@ async def _reduce(
         id=line.id, points=current.points, state=current.state
     ).update(points=points, cents=cents, decided_by=actor, reason=reason, decided_at=now)
     if changed != 1:
-        raise Conflict(f"Line {line.id} changed at the same moment; reload.")
+        raise Conflict(_("Line %(id)s changed at the same moment; reload.") % {"id": line.id})
     await post_transfer(
         debit=await system_account("payout:reserved"),
         credit=account,
@@ -206,3 +225,14 @@ async def _reduce(
         actor=actor,
     )
     await LedgerAccount.filter(id=account.id).update(reserved=F("reserved") - back)
+
+
+def _not_possible(line: PayoutLine, action: str) -> Conflict:
+    return Conflict(
+        _("Line %(id)s is “%(state)s”: “%(action)s” is not possible.")
+        % {
+            "id": line.id,
+            "state": line_state_label(line.state.value),
+            "action": action_label(action),
+        }
+    )

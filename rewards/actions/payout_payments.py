@@ -19,10 +19,12 @@ from forum.actions.notifications import note, notify
 from forum.clock import resolve
 from forum.db import bind, execute, fetch_dicts, in_list, insert_rows
 from forum.errors import Conflict
+from forum.i18n import gettext as _
 from forum.models import NotificationKind, User
 from forum.settings import get_settings
 from rewards.actions.payouts import lock_ledger_reserved
 from rewards.actions.transfers import system_account
+from rewards.labels import batch_state_label
 from rewards.models import BatchState, PayoutBatch, PayoutDecision, PeriodSnapshot, TransferKind
 from rewards.payout_queries import below_zero_message, export_csv, lines_below_zero
 from rewards.permissions import require_payouts
@@ -37,6 +39,7 @@ SELECT l.id AS id, l.member_id AS member_id, l.points AS points, a.id AS account
 FROM payout_lines l JOIN ledger_accounts a ON a.user_id = l.member_id
 WHERE l.batch_id = ? AND l.state = 'pending' ORDER BY l.id LIMIT ?
 """
+# Stored in English and translated when shown (templates/rewards/_payout_labels.html).
 SUSPENDED_REASON = "Held at payment: the member is suspended."
 BELOW_ZERO_REASON = "Held at payment: the member's balance is below zero."
 _HOLD = """
@@ -75,7 +78,7 @@ async def check_mark_paid(
 ) -> PayoutBatch:
     actor = require_payouts(acting_user)
     errors = v.Errors()
-    ref = v.text(errors, "reference", reference, min_len=1, max_len=120, label="Reference")
+    ref = v.text(errors, "reference", reference, min_len=1, max_len=120, label=_("Reference"))
     errors.raise_if_any()
     now = resolve(now)
     claimed = await PayoutBatch.filter(id=batch.id, state=BatchState.APPROVED).update(
@@ -86,7 +89,10 @@ async def check_mark_paid(
         if batch.state == BatchState.PAID and batch.paid_reference == ref:
             return batch  # a replay of the same payment
         if batch.state != BatchState.PAYING:
-            raise Conflict(f"A {batch.state.value} batch cannot be marked paid: approve it first.")
+            raise Conflict(
+                _("A batch in the state “%(state)s” cannot be marked paid: approve it first.")
+                % {"state": batch_state_label(batch.state.value)}
+            )
     chunk = get_settings().payout_chunk
     while await try_pay_one_chunk(batch, actor=actor, now=now, chunk=chunk):
         pass

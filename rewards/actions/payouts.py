@@ -35,6 +35,7 @@ from tortoise.transactions import in_transaction
 from forum.clock import resolve
 from forum.db import bind, execute, fetch_dicts, is_postgres
 from forum.errors import Conflict
+from forum.i18n import gettext as _
 from forum.settings import get_settings
 from rewards.actions.fraud_signals import flag_batch
 from rewards.actions.transfers import lock_ledger
@@ -85,8 +86,8 @@ async def close_period(
     now = resolve(now)
     if not period.finished(now):
         raise PeriodNotFinished(
-            f"Period {period.label} is not finished: it closes at "
-            f"{period.cutoff:%Y-%m-%d %H:%M} UTC."
+            _("Period %(period)s is not finished: it closes at %(cutoff)s UTC.")
+            % {"period": period.label, "cutoff": f"{period.cutoff:%Y-%m-%d %H:%M}"}
         )
     chunk = chunk or get_settings().payout_chunk
     batch, created = await claim_batch(period, now)

@@ -15,6 +15,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum.actions.notifications import note, notify
+from forum.i18n import gettext as _
 from forum.models import NotificationKind, User
 from rewards.errors import AlreadyReversed, KeyReused
 from rewards.models import AccountKind, LedgerAccount, Transfer, TransferKind
@@ -99,7 +100,10 @@ async def post_transfer(
             amount,
         )
         if not same:
-            raise KeyReused(f"Idempotency key {key!r} was already used for another transfer.")
+            raise KeyReused(
+                _("Idempotency key %(key)s was already used for another transfer.")
+                % {"key": repr(key)}
+            )
         return existing
     try:
         async with in_transaction():
@@ -122,8 +126,12 @@ async def post_transfer(
             await LedgerAccount.filter(id=credit.id).update(balance=F("balance") + amount)
     except IntegrityError as exc:
         if reverses is not None:
-            raise AlreadyReversed(f"Transfer {reverses.id} is already reversed.") from exc
-        raise KeyReused(f"Idempotency key {key!r} was used at the same moment.") from exc
+            raise AlreadyReversed(
+                _("Transfer %(id)s is already reversed.") % {"id": reverses.id}
+            ) from exc
+        raise KeyReused(
+            _("Idempotency key %(key)s was used at the same moment.") % {"key": repr(key)}
+        ) from exc
     return transfer
 
 
@@ -137,7 +145,7 @@ async def reverse_transfer(
 ) -> Transfer:
     """The reversing entry of `original`: same amount, accounts swapped, pointing back at it."""
     if await Transfer.filter(reverses_id=original.id).exists():
-        raise AlreadyReversed(f"Transfer {original.id} is already reversed.")
+        raise AlreadyReversed(_("Transfer %(id)s is already reversed.") % {"id": original.id})
     debit = await LedgerAccount.get(id=original.credit_id)  # type: ignore[attr-defined]
     credit = await LedgerAccount.get(id=original.debit_id)  # type: ignore[attr-defined]
     member = await User.get_or_none(id=original.member_id) if original.member_id else None  # type: ignore[attr-defined]

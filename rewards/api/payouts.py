@@ -58,7 +58,7 @@ def line_body(line: dict[str, Any]) -> dict[str, Any]:
         "method": line["method"],
         "address": line["address"],
         "state": line["state"].value,
-        "signals": line["signals"],
+        "signals": [{"code": s["code"], "detail": s["detail"]} for s in line["signals"]],
         "decided_by": line["decided_by"],
         "reason": line["reason"],
         "decided_at": line["decided_at"],

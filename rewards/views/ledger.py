@@ -10,6 +10,8 @@ from starlette.routing import Route
 
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
+from forum.i18n import ngettext
 from forum.permissions import require
 from forum.queries import find_user
 from forum.web import redirect, render, require_viewer
@@ -34,7 +36,7 @@ async def adjust(request: Request) -> Response:
     except ValidationFailed as exc:
         return await _render(request, {"adjust": values}, exc.errors, status_code=400)
     return redirect(
-        request, f"/finance/ledger?member={member.username}", message="Adjustment posted."
+        request, f"/finance/ledger?member={member.username}", message=_("Adjustment posted.")
     )
 
 
@@ -57,7 +59,8 @@ async def fraud_reversal(request: Request) -> Response:
     return redirect(
         request,
         f"/finance/ledger?member={member.username}",
-        message=f"{len(reversals)} award(s) reversed.",
+        message=ngettext("%(num)d award reversed.", "%(num)d awards reversed.", len(reversals))
+        % {"num": len(reversals)},
     )
 
 
@@ -68,7 +71,7 @@ async def _render(
     status_code: int = 200,
 ) -> Response:
     user = await require_viewer(request)
-    require(can_manage_ledger(user), "Only finance can open the ledger.")
+    require(can_manage_ledger(user), _("Only finance can open the ledger."))
     context: dict[str, Any] = {"check": await reconcile(), "forms": forms, "errors": errors}
     name = request.query_params.get("member", "").strip()
     if name:

@@ -10,20 +10,15 @@ from starlette.routing import Route
 
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
+from forum.i18n import gettext as _
 from forum.web import download, redirect, render, require_viewer
 from rewards.actions.payout_approvals import check_approve_batch
-from rewards.actions.payout_lines import allowed_actions, check_decide_line
+from rewards.actions.payout_lines import check_decide_line, line_actions
 from rewards.actions.payout_payments import check_export_batch, check_mark_paid
 from rewards.actions.payouts import check_close_period
+from rewards.labels import action_label
 from rewards.models import LineState
-from rewards.payout_queries import (
-    METHODS,
-    get_summary,
-    list_batches,
-    list_decisions,
-    list_lines,
-    money,
-)
+from rewards.payout_queries import METHODS, get_summary, list_batches, list_decisions, list_lines
 from rewards.permissions import access_batch, access_line, require_payouts
 
 CONFIRMED_ACTIONS = ("reject", "forfeit")
@@ -42,10 +37,15 @@ async def close(request: Request) -> Response:
     except ValidationFailed as exc:
         return await _render_index(request, {"period": period}, exc.errors, status_code=400)
     batch = closed.batch
-    message = f"Closed {batch.period}." if closed.created else f"{batch.period} was already closed."
     if closed.resumed:
-        message = f"Finished the unfinished close of {batch.period}."
-    return redirect(request, f"/finance/payouts/{batch.id}", message=message)
+        message = _("Finished the unfinished close of %(period)s.")
+    elif closed.created:
+        message = _("Closed %(period)s.")
+    else:
+        message = _("%(period)s was already closed.")
+    return redirect(
+        request, f"/finance/payouts/{batch.id}", message=message % {"period": batch.period}
+    )
 
 
 async def show(request: Request) -> Response:
@@ -63,7 +63,7 @@ async def decide(request: Request) -> Response:
         await line.fetch_related("member")
         context = {
             "batch": batch, "line": line, "action": action, "reason": reason,
-            "amount": money(line.cents), "back": _back(request, line.id),
+            "back": _back(request, line.id),
         }  # fmt: skip
         return await render(request, "rewards/payouts_confirm.html", context)
     try:
@@ -71,7 +71,8 @@ async def decide(request: Request) -> Response:
     except ValidationFailed as exc:
         failed = {"line": line.id, "action": action, "reason": reason, "errors": exc.errors}
         return await _render_batch(request, failed, status_code=400)
-    return redirect(request, _back(request, line.id), message=f"Line {line.id}: {action} done.")
+    done = _("Line %(id)s: “%(action)s” done.") % {"id": line.id, "action": action_label(action)}
+    return redirect(request, _back(request, line.id), message=done)
 
 
 async def approve(request: Request) -> Response:
@@ -79,9 +80,12 @@ async def approve(request: Request) -> Response:
     form = await read_form(request)
     batch = await access_batch(request.path_params["id"])
     batch = await check_approve_batch(batch, acting_user=user, version=form_text(form, "version"))
-    done = "approved" if batch.state.value == "approved" else "approval recorded; one more needed"
+    if batch.state.value == "approved":
+        done = _("Batch %(period)s: approved.")
+    else:
+        done = _("Batch %(period)s: approval recorded; one more needed.")
     return redirect(
-        request, f"/finance/payouts/{batch.id}", message=f"Batch {batch.period}: {done}."
+        request, f"/finance/payouts/{batch.id}", message=done % {"period": batch.period}
     )
 
 
@@ -95,7 +99,8 @@ async def paid(request: Request) -> Response:
     except ValidationFailed as exc:
         failed = {"paid": {"reference": reference}, "errors": exc.errors}
         return await _render_batch(request, failed, status_code=400)
-    return redirect(request, f"/finance/payouts/{batch.id}", message=f"Batch {batch.period} paid.")
+    done = _("Batch %(period)s paid.") % {"period": batch.period}
+    return redirect(request, f"/finance/payouts/{batch.id}", message=done)
 
 
 async def export(request: Request) -> Response:
@@ -128,13 +133,14 @@ async def _render_batch(request: Request, failed: dict[str, Any], *, status_code
     params = request.query_params
     filters = {k: params.get(k, "") for k in ("state", "method")}
     page = await list_lines(batch, after=params.get("after"), **filters)
+    for line in page.items:  # a form only where a decision can be taken
+        line["actions"] = line_actions(batch.state, LineState(line["state"]))
     context = {
         "summary": await get_summary(batch),
         "page": page,
         "filters": filters,
         "states": [s.value for s in LineState],
         "methods": METHODS,
-        "actions": allowed_actions(batch.state),
         "failed": failed,
         "decisions": await list_decisions(batch),
     }

@@ -36,7 +36,7 @@ async def test_finance_works_a_batch_through_the_pages(
         listing = await page.get("/finance/payouts")
         assert listing.status_code == 200 and "2026-10" in listing.text and "2.50" in listing.text
         detail = await page.get(f"/finance/payouts/{batch.id}")
-        assert detail.status_code == 200 and "ann" in detail.text and "2.50 EUR" in detail.text
+        assert detail.status_code == 200 and "ann" in detail.text and "€2.50" in detail.text
         assert "<title>Payout batch 2026-10 · Peerdesk</title>" in detail.text
         assert 'value="hold"' in detail.text and 'value="return"' not in detail.text
 
@@ -77,10 +77,21 @@ async def test_finance_works_a_batch_through_the_pages(
             f"/finance/payouts/{batch.id}/paid", data=form(other, reference="BANK-42")
         )
         assert paid.status_code == 303
+        settled = (await page.get(f"/finance/payouts/{batch.id}")).text
+        # Paid: the line can only come back from the bank, nothing else is offered.
+        assert 'value="return"' in settled and 'value="hold"' not in settled
+        assert 'value="forfeit"' not in settled
+        returned = await page.post(
+            f"/finance/payouts/{batch.id}/lines/{line.id}",
+            data=form(page, action="return", reason="Bounced"),
+        )
+        assert returned.status_code == 303
+        closed = (await page.get(f"/finance/payouts/{batch.id}")).text
+        assert 'class="line-decision"' not in closed  # a settled line takes no decision
     assert (await PayoutBatch.get(id=batch.id)).state == BatchState.PAID
     async with browser(app, ann) as member:
         points = await member.get("/points")
-        assert "Your payout for 2026-10 was paid: 2.50 EUR" in points.text
+        assert "2026-10" in points.text
         assert "Statements" in points.text
 
 

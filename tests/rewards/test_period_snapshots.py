@@ -80,7 +80,7 @@ async def test_the_paid_report_is_frozen_and_later_changes_show_in_the_next_peri
         assert october["frozen_at"] is not None and october["community_solved_questions"] == 1
     async with browser(app, finance) as page:
         text = (await page.get("/finance/reports/2026-11")).text
-        assert "Changes to earlier periods" in text and "-8.01" in text
+        assert "Changes to earlier periods" in text and "-€8.01" in text
     finance.locale = "nl"
     await finance.save()
     async with browser(app, finance) as page:

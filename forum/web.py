@@ -20,6 +20,7 @@ from forum.models import User
 from forum.permissions import is_admin, is_moderator
 from forum.queries import count_unread
 from forum.settings import ROOT
+from rewards import labels as payout_labels
 from rewards.payout_queries import money_in
 from rewards.permissions import can_manage_ledger, can_manage_payouts, can_read_kpis
 
@@ -95,6 +96,7 @@ def _localized(item: Any, field: str) -> str:
 templates.env.filters["localized"] = _localized
 templates.env.filters["when"] = _when
 templates.env.filters["ago"] = _ago
+templates.env.globals["payout_labels"] = payout_labels
 templates.env.filters["money_in"] = money_in  # an amount and its currency, as the locale writes it
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from forum.i18n import DEFAULT_LOCALE, ngettext, speaking
 from forum.i18n import gettext as _
+from rewards.labels import system_reasons
 
 Params = Mapping[str, Any]
 
@@ -96,14 +97,7 @@ def _suspended_after_close(p: Params) -> str:
 def _reversed_after_close(p: Params) -> str:
     # The events are the system reasons of rewards.actions.awards (stored in English), and
     # finance's fraud reversal, which names its own reason.
-    events = {
-        "Kudos withdrawn": _("Kudos withdrawn"),
-        "Accepted answer changed": _("Accepted answer changed"),
-        "Accepted answer cleared": _("Accepted answer cleared"),
-        "Accepted answer hidden or removed": _("Accepted answer hidden or removed"),
-        "Post removed by staff": _("Post removed by staff"),
-        "fraud reversal": _("fraud reversal"),
-    }
+    events = {**system_reasons(), "fraud reversal": _("fraud reversal")}
     event = events.get(p["event"], p["event"])
     if p.get("reason"):
         event = f"{event}: {p['reason']}"

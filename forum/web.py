@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from babel.dates import get_month_names
+from babel.numbers import format_decimal
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -93,7 +94,15 @@ def _localized(item: Any, field: str) -> str:
     return text
 
 
+def _decimal(value: float, digits: int = 0) -> str:
+    """A figure as the locale writes it: 1.5 in English, 1,5 in Dutch."""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    text: str = format_decimal(value, format=pattern, locale=current_locale())
+    return text
+
+
 templates.env.filters["localized"] = _localized
+templates.env.filters["decimal"] = _decimal
 templates.env.filters["when"] = _when
 templates.env.filters["ago"] = _ago
 templates.env.globals["payout_labels"] = payout_labels

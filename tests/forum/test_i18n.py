@@ -280,3 +280,15 @@ async def test_boards_have_dutch_names_and_admins_give_them(app: Starlette, admi
         dutch = (await visitor.get("/", headers=DUTCH)).text
         # No Dutch description given: the English one stands in.
         assert "Roaming in het buitenland" in dutch and "Calls abroad." in dutch
+
+
+def test_figures_are_written_as_the_locale_writes_them() -> None:
+    from forum.web import _decimal
+
+    assert (_decimal(1.25, 1), _decimal(1234.0), _decimal(33.4)) == ("1.2", "1,234", "33")
+
+    def dutch() -> tuple[str, ...]:
+        i18n.use_locale("nl")
+        return (_decimal(1.25, 1), _decimal(1234.0), _decimal(33.4))
+
+    assert contextvars.copy_context().run(dutch) == ("1,2", "1.234", "33")

@@ -43,13 +43,22 @@ def _month_names(locale: str) -> dict[int, str]:
     return dict(get_month_names("abbreviated", locale=locale))
 
 
-def _when(value: datetime | None) -> str:
-    """An absolute time in UTC, in the words of the current locale: "27 Nov 2026, 14:03 UTC"."""
+def _when(value: datetime | None, zone: bool = True) -> str:
+    """An absolute time in UTC, in the words of the current locale: "27 Nov 2026, 14:03 UTC"
+    (without " UTC" for a message that names the zone itself)."""
     if not value:
         return ""
     value = value.astimezone(UTC)
     month = _month_names(current_locale())[value.month]
-    return f"{value.day} {month} {value.year}, {value:%H:%M} UTC"
+    return f"{value.day} {month} {value.year}, {value:%H:%M}" + (" UTC" if zone else "")
+
+
+def _day(value: datetime | None) -> str:
+    """A day in the words of the current locale: "27 Nov 2026"."""
+    if not value:
+        return ""
+    value = value.astimezone(UTC)
+    return f"{value.day} {_month_names(current_locale())[value.month]} {value.year}"
 
 
 @cache
@@ -104,6 +113,7 @@ def _decimal(value: float, digits: int = 0) -> str:
 templates.env.filters["localized"] = _localized
 templates.env.filters["decimal"] = _decimal
 templates.env.filters["when"] = _when
+templates.env.filters["day"] = _day
 templates.env.filters["ago"] = _ago
 templates.env.globals["payout_labels"] = payout_labels
 templates.env.filters["money_in"] = money_in  # an amount and its currency, as the locale writes it

@@ -292,3 +292,16 @@ def test_figures_are_written_as_the_locale_writes_them() -> None:
         return (_decimal(1.25, 1), _decimal(1234.0), _decimal(33.4))
 
     assert contextvars.copy_context().run(dutch) == ("1,2", "1.234", "33")
+
+
+def test_days_and_times_without_the_zone_follow_the_locale() -> None:
+    from forum.web import _day
+
+    at = datetime(2026, 10, 1, 9, 5, tzinfo=UTC)
+    assert (_day(at), _when(at, zone=False)) == ("1 Oct 2026", "1 Oct 2026, 09:05")
+
+    def dutch() -> tuple[str, str]:
+        i18n.use_locale("nl")
+        return _day(at), _when(at, zone=False)
+
+    assert contextvars.copy_context().run(dutch) == ("1 okt 2026", "1 okt 2026, 09:05")

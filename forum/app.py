@@ -72,7 +72,7 @@ from forum.views import (
     search,
     webhooks,
 )
-from forum.web import login_url, redirect, render, safe_next, viewer
+from forum.web import error_page, login_url, redirect, render, safe_next
 from rewards.api import kpis as api_kpis
 from rewards.api import ledger as api_ledger
 from rewards.api import payouts as api_payouts
@@ -138,19 +138,12 @@ class SecurityMiddleware:
                 new_token = self.auth.new_csrf_token()
                 scope.setdefault("state", {})["csrf_token"] = new_token
 
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isascii() and declared.isdecimal() and int(declared) > self.max_body:
-            await self._too_large(scope, receive, send)
-            return
-        bad = bad_query_parameter(Request(scope).query_params.multi_items())
-        if bad is not None:
-            await self._bad_query(scope, receive, send, bad)
-            return
         writes = scope["method"] not in ("GET", "HEAD", "OPTIONS")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                if writes and message["status"] < 400:
+                state = scope.get("state", {})
+                if writes and message["status"] < 400 and not state.get("visitors_see_no_change"):
                     pagecache.clear()  # visitors see this process's writes at once
                 headers = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
@@ -167,6 +160,15 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        # Refusals go out through send_with_headers too: security headers and a new CSRF cookie.
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isascii() and declared.isdecimal() and int(declared) > self.max_body:
+            await self._too_large(scope, receive, send_with_headers)
+            return
+        bad = bad_query_parameter(Request(scope).query_params.multi_items())
+        if bad is not None:
+            await self._bad_query(scope, receive, send_with_headers, bad)
+            return
         await self.app(scope, receive_limited, send_with_headers)
 
     async def _bad_query(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
@@ -179,7 +181,7 @@ class SecurityMiddleware:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         def message() -> str:  # the API's words, or a page's in the viewer's language
-            return "The request body is too large." if _is_api_scope(scope) else _page_message(413)
+            return BODY_TOO_LARGE if _is_api_scope(scope) else _page_message(413)
 
         await _refuse(scope, receive, send, 413, "body_too_large", message)
 
@@ -196,17 +198,12 @@ async def _refuse(
     if _is_api_scope(scope):
         response: Response = api_error(status, code, message())
     else:
-        request = Request(scope, receive)
-        await viewer(request)  # a member's own language
-        response = await render(
-            request, "error.html", {"status": status, "message": message()}, status_code=status
-        )
-    response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
+        response = await error_page(Request(scope, receive), status, message)
     await response(scope, receive, send)
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith(API_PREFIX)
+    return _is_api_scope(request.scope)
 
 
 def _is_api_scope(scope: Scope) -> bool:
@@ -250,6 +247,9 @@ _HTTP_CODES = {
 }
 
 
+BODY_TOO_LARGE = "The request body is too large."
+
+
 def _page_message(status: int) -> str:
     """What a person is told on an error page, in their language."""
     if status == 404:
@@ -266,22 +266,17 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         message = exc.detail if isinstance(exc.detail, str) else "Request refused."
         if exc.status_code == 413:
-            message = "The request body is too large."
+            message = BODY_TOO_LARGE
         return api_error(
             exc.status_code,
             _HTTP_CODES.get(exc.status_code, "http_error"),
             message,
             headers=exc.headers,
         )
-    # A page, never bare text, whatever the method: the API above is for programs. The viewer
-    # first, for the message to speak a member's own language.
-    await viewer(request)
-    return await render(
-        request,
-        "error.html",
-        {"status": exc.status_code, "message": _page_message(exc.status_code)},
-        status_code=exc.status_code,
-    )
+    # A page, never bare text, whatever the method: the API above is for programs.
+    response = await error_page(request, exc.status_code, lambda: _page_message(exc.status_code))
+    response.headers.update(exc.headers or {})  # a 405's Allow
+    return response
 
 
 async def handle_db_error(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,7 @@ from typing import Any
 from forum import validation as v
 from forum.community_solved import SOLVED_BY_COMMUNITY
 from forum.db import as_datetime, fetch_dicts
+from forum.i18n import gettext as _
 
 WINDOWS = (7, 30)
 # Backlog buckets by the age of the open item: (label, up to this many hours).
@@ -94,7 +95,7 @@ def parse_days(value: Any) -> int:
     if value in (None, ""):
         return WINDOWS[0]
     errors = v.Errors()
-    days = v.choice(errors, "days", str(value), tuple(str(d) for d in WINDOWS), "Days")
+    days = v.choice(errors, "days", str(value), tuple(str(d) for d in WINDOWS), _("Days"))
     errors.raise_if_any()
     return int(days)
 

@@ -89,8 +89,9 @@ class Board(Model):
     name = fields.CharField(max_length=100)
     description = fields.CharField(max_length=500, default="")
     # Dutch pages show these; empty falls back to the English (forum.web's `localized`).
-    name_nl = fields.CharField(max_length=100, default="")
-    description_nl = fields.CharField(max_length=500, default="")
+    # db_default: the columns are added to tables that have rows already.
+    name_nl = fields.CharField(max_length=100, default="", db_default="")
+    description_nl = fields.CharField(max_length=500, default="", db_default="")
     sla_hours = fields.IntField(default=12)
     urgent = fields.BooleanField(default=False)
     position = fields.IntField(default=0)

@@ -283,7 +283,7 @@ async def list_escalations(
     errors = v.Errors()
     query = Escalation.all()
     if tab not in (None, ""):
-        chosen = v.choice(errors, "tab", tab, ESCALATION_TABS, "Tab")
+        chosen = v.choice(errors, "tab", tab, ESCALATION_TABS, _("Tab"))
         unresolved = [EscalationState.OPEN, EscalationState.CLAIMED]
         if chosen == "open":
             query = query.filter(state__in=unresolved)
@@ -295,11 +295,11 @@ async def list_escalations(
             query = query.filter(state=EscalationState.RESOLVED)
     if state not in (None, ""):
         query = query.filter(
-            state=v.choice(errors, "state", state, tuple(EscalationState), "State")
+            state=v.choice(errors, "state", state, tuple(EscalationState), _("State"))
         )
     if reason not in (None, ""):
         query = query.filter(
-            reason=v.choice(errors, "reason", reason, tuple(EscalationReason), "Reason")
+            reason=v.choice(errors, "reason", reason, tuple(EscalationReason), _("Reason"))
         )
     errors.raise_if_any()
     resolved = tab == "resolved" or state == EscalationState.RESOLVED.value
@@ -336,7 +336,7 @@ async def _outbox_page(
 ) -> Page:
     if state not in (None, ""):
         errors = v.Errors()
-        chosen = v.choice(errors, "state", state, DELIVERY_TABS, "State")
+        chosen = v.choice(errors, "state", state, DELIVERY_TABS, _("State"))
         errors.raise_if_any()
         query = query.filter(state=chosen)
     return await keyset_page(
@@ -399,7 +399,7 @@ async def list_audit(
     query = AuditEntry.all()
     errors = v.Errors()
     if action not in (None, ""):
-        query = query.filter(action=v.choice(errors, "action", action, AUDIT_ACTIONS, "Action"))
+        query = query.filter(action=v.choice(errors, "action", action, AUDIT_ACTIONS, _("Action")))
     errors.raise_if_any()
     if actor not in (None, ""):
         who = await find_user(actor)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -26,6 +28,7 @@ from rewards.payout_queries import money_in
 from rewards.permissions import can_manage_ledger, can_manage_payouts, can_read_kpis
 
 FLASH_COOKIE = "pd_flash"
+log = logging.getLogger("peerdesk.web")
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 # Templates are read once per process: no stat() of every template file on every render.
@@ -183,6 +186,25 @@ async def render(
     if raw:
         response.delete_cookie(FLASH_COOKIE)
     return response
+
+
+async def error_page(request: Request, status: int, message: Callable[[], str]) -> Response:
+    """An error page in the viewer's language; one without the database (no viewer, no unread
+    count) when reading it fails, so that an error never becomes a 500. `message` is called
+    once the viewer's language is known."""
+    context: dict[str, Any] = {"status": status}
+    try:
+        await viewer(request)
+        return await render(request, "error.html", context | {"message": message()}, status)
+    except Exception:  # the page about an error must not fail: the database may be the error
+        log.exception("error page without the viewer")
+    bare = {
+        "locale": current_locale(),
+        "csrf_token": csrf_token(request),
+        "message": message(),
+        **context,
+    }
+    return templates.TemplateResponse(request, "error.html", bare, status_code=status)
 
 
 def download(text: str, filename: str, media_type: str = "text/csv") -> Response:

@@ -6,6 +6,18 @@ from __future__ import annotations
 
 from forum.i18n import gettext as _
 
+# Reasons the system stores in English, translated when shown: ledger entries' (rewards.actions.
+# awards) and payout lines' (the close's and the payment's holds).
+CAPPED = "Daily kudos cap reached"
+KUDOS_WITHDRAWN = "Kudos withdrawn"
+ACCEPT_CHANGED = "Accepted answer changed"
+ACCEPT_CLEARED = "Accepted answer cleared"
+ACCEPT_HIDDEN = "Accepted answer hidden or removed"
+POST_REMOVED = "Post removed by staff"
+HELD_BY_CLOSE = "Held by the close: see its signals."
+SUSPENDED_REASON = "Held at payment: the member is suspended."
+BELOW_ZERO_REASON = "Held at payment: the member's balance is below zero."
+
 
 def batch_states() -> dict[str, str]:
     return {
@@ -70,26 +82,21 @@ def batch_actions() -> dict[str, str]:
 
 
 def line_reasons() -> dict[str, str]:
-    """Reasons the system gives payout lines, stored in English (rewards.actions.fraud_signals
-    and payout_payments)."""
     return {
-        "Held by the close: see its signals.": _("Held by the close: see its signals."),
-        "Held at payment: the member is suspended.": _("Held at payment: the member is suspended."),
-        "Held at payment: the member's balance is below zero.": _(
-            "Held at payment: the member's balance is below zero."
-        ),
+        HELD_BY_CLOSE: _("Held by the close: see its signals."),
+        SUSPENDED_REASON: _("Held at payment: the member is suspended."),
+        BELOW_ZERO_REASON: _("Held at payment: the member's balance is below zero."),
     }
 
 
 def system_reasons() -> dict[str, str]:
-    """Reasons the system gives ledger entries, stored in English (rewards.actions.awards)."""
     return {
-        "Daily kudos cap reached": _("Daily kudos cap reached"),
-        "Kudos withdrawn": _("Kudos withdrawn"),
-        "Post removed by staff": _("Post removed by staff"),
-        "Accepted answer changed": _("Accepted answer changed"),
-        "Accepted answer cleared": _("Accepted answer cleared"),
-        "Accepted answer hidden or removed": _("Accepted answer hidden or removed"),
+        CAPPED: _("Daily kudos cap reached"),
+        KUDOS_WITHDRAWN: _("Kudos withdrawn"),
+        POST_REMOVED: _("Post removed by staff"),
+        ACCEPT_CHANGED: _("Accepted answer changed"),
+        ACCEPT_CLEARED: _("Accepted answer cleared"),
+        ACCEPT_HIDDEN: _("Accepted answer hidden or removed"),
     }
 
 

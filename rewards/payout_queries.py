@@ -186,6 +186,17 @@ async def list_lines(
     return LinePage(items=lines, next_after=lines[-1]["id"] if more else None)
 
 
+async def was_exported(batch: PayoutBatch) -> bool:
+    exported: bool = await PayoutDecision.filter(batch_id=batch.id, action="export").exists()
+    return exported
+
+
+async def members_below_zero(member_ids: list[int]) -> set[int]:
+    """Those of the members whose balance is below zero (points taken back after a close)."""
+    rows = await LedgerAccount.filter(user_id__in=member_ids, balance__lt=0).values("user_id")
+    return {int(r["user_id"]) for r in rows}
+
+
 async def list_decisions(batch: PayoutBatch, limit: int = 50) -> list[dict[str, Any]]:
     """The batch's audit trail, newest first: decisions, approvals and the payment."""
     return (

@@ -144,4 +144,7 @@ def shown_detail(code: str, params: Params | None, detail: str) -> str:
     signal without facts (written before they were kept, or held with a sentence only)."""
     if params is None or code not in _TEXTS:
         return detail
-    return signal_text(code, params)
+    try:
+        return signal_text(code, params)
+    except (KeyError, TypeError, ValueError):  # facts of another shape: the stored sentence
+        return detail

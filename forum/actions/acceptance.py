@@ -22,13 +22,9 @@ from forum.i18n import gettext as _
 from forum.models import Acceptance, Answer, NotificationKind, Question, User, Visibility
 from forum.permissions import can_accept, can_clear_acceptance, require
 from forum.settings import Settings
-from rewards.actions.awards import (
-    ACCEPT_CHANGED,
-    ACCEPT_CLEARED,
-    award_acceptance,
-    reverse_acceptance,
-)
+from rewards.actions.awards import award_acceptance, reverse_acceptance
 from rewards.actions.transfers import open_accounts
+from rewards.labels import ACCEPT_CHANGED, ACCEPT_CLEARED
 
 
 async def check_accept_answer(

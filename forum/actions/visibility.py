@@ -16,7 +16,8 @@ from forum.actions.acceptance import clear_acceptance, lock_question
 from forum.actions.questions import refresh_state
 from forum.db import execute
 from forum.models import Answer, Question, SlaTimer, User, Visibility
-from rewards.actions.awards import ACCEPT_HIDDEN, hold_for_moderation
+from rewards.actions.awards import hold_for_moderation
+from rewards.labels import ACCEPT_HIDDEN
 
 _RECOUNT = """
 UPDATE questions SET

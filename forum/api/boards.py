@@ -13,7 +13,10 @@ from forum.api.base import json_body, ok, require_api_user
 from forum.models import Board
 from forum.queries import get_board, list_boards
 
-_SHOWN = ("slug", "name", "description", "sla_hours", "urgent", "question_count")
+_SHOWN = (
+    "slug", "name", "description", "name_nl", "description_nl", "sla_hours", "urgent",
+    "question_count",
+)  # fmt: skip
 
 
 def board_body(board: dict[str, Any] | Board) -> dict[str, Any]:

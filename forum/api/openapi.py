@@ -229,7 +229,10 @@ _ME = _obj(
     is_moderator=BOOL,
 )
 _AUDIT = _obj(id=INT, action=STR, actor=STR, target=NULLABLE_STR, detail=STR, created_at=TIME)
-_BOARD = _obj(slug=STR, name=STR, description=STR, sla_hours=INT, urgent=BOOL, question_count=INT)
+_BOARD = _obj(
+    slug=STR, name=STR, description=STR, name_nl=STR, description_nl=STR, sla_hours=INT,
+    urgent=BOOL, question_count=INT,
+)  # fmt: skip
 _MAIL = _obj(
     id=INT,
     key=STR,
@@ -468,7 +471,16 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "/boards",
         "Add a board (its slug never changes; 409 when taken)",
         "admin",
-        _obj(slug=STR, name=STR, description=STR, sla_hours=INT, urgent=BOOL, position=INT),
+        _obj(
+            slug=STR,
+            name=STR,
+            description=STR,
+            name_nl=STR,
+            description_nl=STR,
+            sla_hours=INT,
+            urgent=BOOL,
+            position=INT,
+        ),
         201,
         _BOARD,
     ),
@@ -478,7 +490,15 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "Change a board's name, description, SLA hours (for questions asked from now on), "
         "urgency or position",
         "admin",
-        _obj(name=STR, description=STR, sla_hours=INT, urgent=BOOL, position=INT),
+        _obj(
+            name=STR,
+            description=STR,
+            name_nl=STR,
+            description_nl=STR,
+            sla_hours=INT,
+            urgent=BOOL,
+            position=INT,
+        ),
         200,
         _BOARD,
     ),

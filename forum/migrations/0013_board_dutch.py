@@ -13,6 +13,11 @@ _DUTCH = (
 )
 
 
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 class Migration(migrations.Migration):
     dependencies = [("forum", "0012_email_confirmed")]
 
@@ -22,17 +27,18 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="Board",
             name="name_nl",
-            field=fields.CharField(default="", max_length=100),
+            field=fields.CharField(default="", db_default="", max_length=100),
         ),
         ops.AddField(
             model_name="Board",
             name="description_nl",
-            field=fields.CharField(default="", max_length=500),
+            field=fields.CharField(default="", db_default="", max_length=500),
         ),
         *(
             ops.RunSQL(
-                f"UPDATE boards SET name_nl = '{name}', description_nl = '{description}' "
-                f"WHERE slug = '{slug}' AND name_nl = ''",
+                f"UPDATE boards SET name_nl = {_quoted(name)}, "
+                f"description_nl = {_quoted(description)} "
+                f"WHERE slug = {_quoted(slug)} AND name_nl = ''",
                 reverse_sql="SELECT 1",
             )
             for slug, name, description in _DUTCH

@@ -114,7 +114,7 @@ async def act(request: Request) -> Response:
         else:
             raise ValidationFailed({"do": _("Choose what to do with the item.")})
     except ValidationFailed as exc:
-        return await _render_item(request, values, exc.errors, status_code=400)
+        return await _render_item(request, values, exc.errors, status_code=exc.status)
     return redirect(request, f"/staff/escalations/{item.id}", message=_("Done."))
 
 

@@ -58,8 +58,13 @@ async def choose_language(request: Request) -> Response:
         )
     if user is not None:
         await check_update_profile(settings, user, locale=locale)
+    # A visitor's cached pages are per language: choosing one leaves them valid.
+    request.state.visitors_see_no_change = True
     response = redirect(request, back)
-    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax")
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        LOCALE_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax", secure=secure
+    )
     return response
 
 

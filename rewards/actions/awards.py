@@ -21,16 +21,14 @@ from rewards.actions.transfers import (
     reverse_transfer,
     unreversed,
 )
+from rewards.labels import (
+    ACCEPT_HIDDEN,
+    CAPPED,
+    KUDOS_WITHDRAWN,
+    POST_REMOVED,
+)
 from rewards.models import Transfer, TransferKind
 from rewards.permissions import earns_points
-
-# System reasons are stored in English and translated when shown (templates/rewards/_entries.html).
-CAPPED = "Daily kudos cap reached"
-KUDOS_WITHDRAWN = "Kudos withdrawn"
-ACCEPT_CHANGED = "Accepted answer changed"
-ACCEPT_CLEARED = "Accepted answer cleared"
-ACCEPT_HIDDEN = "Accepted answer hidden or removed"
-POST_REMOVED = "Post removed by staff"
 
 
 async def award_acceptance(

@@ -28,6 +28,7 @@ from tortoise import Tortoise
 
 from forum.db import execute, fetch_dicts, insert_rows, is_postgres
 from forum.settings import get_settings
+from rewards.labels import HELD_BY_CLOSE
 from rewards.models import AWARD_KINDS, LineState, PayoutBatch
 from rewards.signals import english_detail
 
@@ -157,8 +158,6 @@ async def flag_batch(batch: PayoutBatch, *, now: datetime) -> int:
     return await execute(_HOLD, [LineState.HELD.value, HELD_BY_CLOSE, now, batch.id])
 
 
-# Stored in English and translated when shown (templates/rewards/_payout_labels.html).
-HELD_BY_CLOSE = "Held by the close: see its signals."
 _HOLD = """
 UPDATE payout_lines SET state = ?, reason = ?, decided_at = ?
 WHERE batch_id = ? AND state = 'pending'

@@ -10,6 +10,7 @@ lines stay as exported until it is marked paid; nobody decides their own line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -62,14 +63,27 @@ def allowed_actions(state: BatchState) -> tuple[str, ...]:
     return tuple(a for a in LINE_ACTIONS if a in _ALLOWED.get(state, set()))
 
 
-def line_actions(batch_state: BatchState, line_state: LineState) -> tuple[str, ...]:
-    """The decisions a line in `line_state` of such a batch can take: none for a settled line,
-    only "return" for a paid one."""
-    reducible = (S.PENDING, S.HELD)
+@dataclass(frozen=True)
+class LineFacts:
+    """What decides which decisions a line takes, besides the states."""
+
+    exported: bool  # the batch's file went to the bank: an approved batch is paid first
+    own: bool  # the officer's own line: another officer decides it
+    below_zero: bool  # the member's balance: "reduce" gives back what went below zero
+
+
+def line_actions(
+    batch_state: BatchState, line_state: LineState, facts: LineFacts
+) -> tuple[str, ...]:
+    """The decisions `do_decide_line` takes for such a line, in the order of LINE_ACTIONS: a
+    page offers these and no others."""
+    if facts.own or (batch_state == BatchState.APPROVED and facts.exported):
+        return ()
+    reducible = facts.below_zero and line_state in (S.PENDING, S.HELD)
     return tuple(
         a
         for a in allowed_actions(batch_state)
-        if (line_state in reducible if a == "reduce" else line_state in TRANSITIONS[a][0])
+        if (reducible if a == "reduce" else line_state in TRANSITIONS[a][0])
     )
 
 

@@ -24,7 +24,7 @@ from forum.models import NotificationKind, User
 from forum.settings import get_settings
 from rewards.actions.payouts import lock_ledger_reserved
 from rewards.actions.transfers import system_account
-from rewards.labels import batch_state_label
+from rewards.labels import BELOW_ZERO_REASON, SUSPENDED_REASON, batch_state_label
 from rewards.models import BatchState, PayoutBatch, PayoutDecision, PeriodSnapshot, TransferKind
 from rewards.payout_queries import below_zero_message, export_csv, lines_below_zero
 from rewards.permissions import require_payouts
@@ -39,9 +39,6 @@ SELECT l.id AS id, l.member_id AS member_id, l.points AS points, a.id AS account
 FROM payout_lines l JOIN ledger_accounts a ON a.user_id = l.member_id
 WHERE l.batch_id = ? AND l.state = 'pending' ORDER BY l.id LIMIT ?
 """
-# Stored in English and translated when shown (templates/rewards/_payout_labels.html).
-SUSPENDED_REASON = "Held at payment: the member is suspended."
-BELOW_ZERO_REASON = "Held at payment: the member's balance is below zero."
 _HOLD = """
 UPDATE payout_lines SET state = 'held', reason = ?, decided_at = ?
 WHERE batch_id = ? AND state = 'pending' AND member_id IN ({members})

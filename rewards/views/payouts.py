@@ -13,12 +13,20 @@ from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.web import download, redirect, render, require_viewer
 from rewards.actions.payout_approvals import check_approve_batch
-from rewards.actions.payout_lines import check_decide_line, line_actions
+from rewards.actions.payout_lines import LineFacts, check_decide_line, line_actions
 from rewards.actions.payout_payments import check_export_batch, check_mark_paid
 from rewards.actions.payouts import check_close_period
 from rewards.labels import action_label
 from rewards.models import LineState
-from rewards.payout_queries import METHODS, get_summary, list_batches, list_decisions, list_lines
+from rewards.payout_queries import (
+    METHODS,
+    get_summary,
+    list_batches,
+    list_decisions,
+    list_lines,
+    members_below_zero,
+    was_exported,
+)
 from rewards.permissions import access_batch, access_line, require_payouts
 
 CONFIRMED_ACTIONS = ("reject", "forfeit")
@@ -128,13 +136,20 @@ async def _render_index(
 
 
 async def _render_batch(request: Request, failed: dict[str, Any], *, status_code: int) -> Response:
-    require_payouts(await require_viewer(request))
+    user = require_payouts(await require_viewer(request))
     batch = await access_batch(request.path_params["id"])
     params = request.query_params
     filters = {k: params.get(k, "") for k in ("state", "method")}
     page = await list_lines(batch, after=params.get("after"), **filters)
+    exported = await was_exported(batch)
+    below_zero = await members_below_zero([line["member_id"] for line in page.items])
     for line in page.items:  # a form only where a decision can be taken
-        line["actions"] = line_actions(batch.state, LineState(line["state"]))
+        facts = LineFacts(
+            exported=exported,
+            own=line["member_id"] == user.id,
+            below_zero=line["member_id"] in below_zero,
+        )
+        line["actions"] = line_actions(batch.state, LineState(line["state"]), facts)
     context = {
         "summary": await get_summary(batch),
         "page": page,

@@ -105,12 +105,13 @@ async def test_boards_through_the_api(app: Starlette, admin: User, asker: User) 
         assert refused.status_code == 403
     async with await factories.api(app, admin) as client:
         made = await client.post(
-            "/api/v1/boards", json={"slug": "esim", "name": "eSIM", "sla_hours": 4}
+            "/api/v1/boards",
+            json={"slug": "esim", "name": "eSIM", "name_nl": "eSIM (digitale sim)", "sla_hours": 4},
         )
         assert made.status_code == 201
         assert made.json() == {
-            "slug": "esim", "name": "eSIM", "description": "", "sla_hours": 4, "urgent": False,
-            "question_count": 0,
+            "slug": "esim", "name": "eSIM", "description": "", "name_nl": "eSIM (digitale sim)",
+            "description_nl": "", "sla_hours": 4, "urgent": False, "question_count": 0,
         }  # fmt: skip
         again = await client.post("/api/v1/boards", json={"slug": "esim", "name": "eSIM"})
         assert again.status_code == 409

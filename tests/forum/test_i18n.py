@@ -305,3 +305,16 @@ def test_days_and_times_without_the_zone_follow_the_locale() -> None:
         return _day(at), _when(at, zone=False)
 
     assert contextvars.copy_context().run(dutch) == ("1 okt 2026", "1 okt 2026, 09:05")
+
+
+async def test_choosing_a_language_keeps_the_visitors_page_cache(
+    client: httpx.AsyncClient,
+) -> None:
+    from forum import pagecache
+
+    await client.get("/questions")
+    cached = dict(pagecache._entries)
+    assert cached
+    chosen = await client.post("/language", data={"locale": "nl", "next": "/"})
+    assert chosen.status_code == 303
+    assert pagecache._entries == cached  # no write: anyone may choose, no one may flush

@@ -144,3 +144,23 @@ async def test_an_oversized_form_gets_a_page_in_the_members_language(
     assert r.headers["content-type"].startswith("text/html")
     assert "een bericht mag tot 20.000 tekens lang zijn" in r.text
     assert await Answer.filter(question_id=q.id).count() == 0
+
+
+async def test_an_error_page_is_shown_even_when_the_database_fails_it(
+    app: Starlette, asker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(user: User) -> int:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr("forum.web.count_unread", broken)
+    async with factories.browser(app, asker) as c:
+        too_large = await c.post("/questions/new", data=factories.form(c, body="x" * 300_000))
+        missing = await c.get("/no/such/page")
+    assert too_large.status_code == 413 and "up to 20,000 characters" in too_large.text
+    assert missing.status_code == 404 and "There is no page at this address." in missing.text
+
+
+async def test_a_wrong_method_on_a_page_says_which_are_allowed(client: httpx.AsyncClient) -> None:
+    r = await client.put("/questions")
+    assert r.status_code == 405 and "GET" in r.headers["allow"]
+    assert r.headers["content-type"].startswith("text/html")

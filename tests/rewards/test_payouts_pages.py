@@ -69,6 +69,8 @@ async def test_finance_works_a_batch_through_the_pages(
         assert (
             csv_file.status_code == 200 and "PD-" in csv_file.text and "2.50,EUR" in csv_file.text
         )
+        exported = (await page.get(f"/finance/payouts/{batch.id}")).text
+        assert 'class="line-decision"' not in exported  # at the bank: paid first, then settled
         no_ref = await other.post(
             f"/finance/payouts/{batch.id}/paid", data=form(other, reference="")
         )
@@ -133,3 +135,37 @@ async def test_rejecting_or_forfeiting_a_line_asks_first(app: Starlette, finance
         )
         assert done.status_code == 303
     assert (await PayoutLine.get(id=line.id)).state.value == "forfeited"
+
+
+def test_a_line_is_offered_the_decisions_its_action_takes() -> None:
+    from rewards.actions.payout_lines import LineFacts, line_actions
+    from rewards.models import LineState
+
+    plain = LineFacts(exported=False, own=False, below_zero=False)
+    review, paid = BatchState.REVIEW, BatchState.PAID
+    assert line_actions(review, LineState.PENDING, plain) == (
+        "hold", "reject", "forfeit", "defer",
+    )  # fmt: skip
+    assert line_actions(review, LineState.HELD, plain) == ("release", "reject", "forfeit", "defer")
+    below = LineFacts(exported=False, own=False, below_zero=True)
+    assert line_actions(review, LineState.HELD, below)[-1] == "reduce"
+    assert line_actions(paid, LineState.PAID, below) == ("return",)
+    assert line_actions(paid, LineState.REJECTED, plain) == ()
+    own = LineFacts(exported=False, own=True, below_zero=False)
+    assert line_actions(review, LineState.PENDING, own) == ()
+    at_bank = LineFacts(exported=True, own=False, below_zero=False)
+    assert line_actions(BatchState.APPROVED, LineState.PENDING, at_bank) == ()
+    assert line_actions(paid, LineState.HELD, at_bank) == ("reject", "forfeit", "defer")
+
+
+async def test_a_line_the_system_held_says_why(app: Starlette, finance: User) -> None:
+    from rewards.labels import SUSPENDED_REASON
+    from rewards.models import LineState
+
+    batch, ann = await _batch(finance)
+    await PayoutLine.filter(member_id=ann.id).update(state=LineState.HELD, reason=SUSPENDED_REASON)
+    finance.locale = "nl"
+    await finance.save()
+    async with browser(app, finance) as page:
+        shown = (await page.get(f"/finance/payouts/{batch.id}")).text
+    assert "Vastgehouden bij de betaling: het lid is geschorst." in shown

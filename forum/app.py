@@ -30,6 +30,7 @@ from forum.api import escalations as api_escalations
 from forum.api import flags as api_flags
 from forum.api import kudos as api_kudos
 from forum.api import mail as api_mail
+from forum.api import members as api_members
 from forum.api import moderation as api_moderation
 from forum.api import notifications as api_notifications
 from forum.api import openapi as api_openapi
@@ -64,6 +65,7 @@ from forum.views import (
     flags,
     kudos,
     mail,
+    members,
     moderation,
     notifications,
     password_reset,
@@ -307,6 +309,7 @@ def api_routes() -> list[Any]:
         *api_password_reset.routes,
         *api_email_change.routes,
         *api_users.routes,
+        *api_members.routes,
         *api_boards.routes,
         *api_questions.routes,
         *api_answers.routes,
@@ -346,6 +349,7 @@ def html_routes() -> list[Any]:
         *password_reset.routes,
         *email_change.routes,
         *profile.routes,
+        *members.routes,
         *points.routes,
         *ledger.routes,
         *payouts.routes,

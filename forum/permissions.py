@@ -93,6 +93,11 @@ def can_see_post(user: User | None, author_id: int, visibility: Visibility) -> b
     return visibility == Visibility.HIDDEN and user is not None and user.id == author_id
 
 
+def can_see_member(user: User | None, member: User) -> bool:
+    """Profiles are public, but a suspended member's is staff's only."""
+    return member.suspended_at is None or is_moderator(user)
+
+
 def require_audit(user: User | None) -> User:
     """Admins read the audit log."""
     require(is_admin(user), _("Only admins read the audit log."))

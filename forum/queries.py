@@ -212,6 +212,7 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
             author_id="author__id",
             author_username="author__username",
             author_display_name="author__display_name",
+            author_role="author__role",
         )
     )
     # Hidden and removed answers: for staff, and a hidden one for its author, marked as such.

@@ -143,6 +143,11 @@ class Settings:
     mail_backoff_seconds: int = 60
     # How long a password reset link works.
     password_reset_minutes: int = 60
+    # Ranks above "new", lowest first: (name, lifetime points earned, accepted answers), both
+    # needed. PEERDESK_RANKS="helper:50:1,expert:500:10,guru:2000:50".
+    ranks: tuple[tuple[str, int, int], ...] = (
+        ("helper", 50, 1), ("expert", 500, 10), ("guru", 2000, 50),
+    )  # fmt: skip
     extra: dict[str, Any] = field(default_factory=dict)
 
     def threshold(self, method: str) -> int:
@@ -242,6 +247,8 @@ def load_settings(**overrides: Any) -> Settings:
         "password_reset_minutes": int(env.get("PEERDESK_PASSWORD_RESET_MINUTES", "60")),
     }
     values.update(mail)
+    if "PEERDESK_RANKS" in env:
+        values["ranks"] = _ranks(env["PEERDESK_RANKS"])
     if values.get("payout_period", "monthly") not in ("monthly", "semiannual"):
         raise ValueError("PEERDESK_PAYOUT_PERIOD must be monthly or semiannual")
     values.update(overrides)
@@ -250,6 +257,26 @@ def load_settings(**overrides: Any) -> Settings:
     if not values["secret_key"]:
         values["secret_key"] = _secret_key("")
     return Settings(**values)
+
+
+RANK_NAMES = ("helper", "expert", "guru")
+
+
+def _ranks(value: str) -> tuple[tuple[str, int, int], ...]:
+    """ "helper:50:1,expert:500:10,guru:2000:50": each rank's points and accepted answers."""
+    ranks = []
+    for part in value.split(","):
+        name, _, rest = part.strip().partition(":")
+        points, _, accepted = rest.partition(":")
+        if name not in RANK_NAMES or not points.isdecimal() or not accepted.isdecimal():
+            raise ValueError(
+                "PEERDESK_RANKS must be like helper:50:1,expert:500:10,guru:2000:50 "
+                f"(names from {', '.join(RANK_NAMES)}); got {part.strip()!r}"
+            )
+        ranks.append((name, int(points), int(accepted)))
+    if [r[0] for r in ranks] != [n for n in RANK_NAMES if n in {r[0] for r in ranks}]:
+        raise ValueError("PEERDESK_RANKS must list its ranks lowest first: helper, expert, guru")
+    return tuple(ranks)
 
 
 def _with_param(url: str, name: str, value: object) -> str:

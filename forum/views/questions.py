@@ -14,6 +14,7 @@ from forum.auth import check_draft_token, form_text, read_draft
 from forum.clock import utcnow
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
+from forum.member_queries import ranks
 from forum.models import Board, Visibility
 from forum.permissions import (
     access_history,
@@ -62,11 +63,15 @@ async def detail(request: Request) -> Response:
     page = await get_question_page(request.path_params["id"], user)
     settings = request.app.state.settings
     q = page.question
+    authors = {q.author.id: q.author.role} | {
+        a["author_id"]: a["author_role"] for a in page.answers
+    }
     return await render(
         request,
         "forum/questions_detail.html",
         {
             "q": q,
+            "ranks": await ranks(authors),
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
             "kudos_given": page.kudos_given,

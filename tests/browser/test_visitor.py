@@ -30,9 +30,12 @@ def test_a_visitor_reads_searches_and_signs_up(
     tab.check("home, the language chosen in the footer")
     page.locator("main a[href^='/boards/']").first.click()
     tab.check("board")
-    page.locator("main a[href^='/questions/']:not([href$='/new'])").first.click()
+    page.locator("main .question-title a").first.click()
     tab.check("question")
     assert page.locator("main h1").count() == 1
+    page.locator("main a.member-link").first.click()  # the asker
+    tab.check("a member's profile")
+    assert page.locator("main .stat-row .stat").count() == 4
     tab.open_menu()
     search = page.locator("#site-search-q")
     search.fill(SEARCH[lang])

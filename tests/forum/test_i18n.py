@@ -122,7 +122,10 @@ async def test_a_dutch_member_sees_dutch_pages(app: Starlette, asker: User) -> N
         assert home.status_code == 200
         assert '<html lang="nl">' in home.text
         assert "Stel een vraag" in home.text and "Nieuwste vragen" in home.text
-        assert "Uitloggen" in home.text and "gevraagd door asker" in home.text
+        assert (
+            "Uitloggen" in home.text
+            and 'gevraagd door <a class="member-link" href="/members/asker">' in home.text
+        )
         assert "Ask a question" not in home.text
 
         page = await c.get(f"/questions/{question.id}")

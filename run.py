@@ -15,7 +15,13 @@ from forum.actions.boards import ensure_default_boards
 from forum.auth import Auth
 from forum.db import connected
 from forum.errors import ForumError
-from forum.jobs import deliver_webhooks, remind_to_accept, send_mail, sweep_escalations
+from forum.jobs import (
+    award_badges,
+    deliver_webhooks,
+    remind_to_accept,
+    send_mail,
+    sweep_escalations,
+)
 from forum.models import Role, User
 from forum.schema import prepare_database
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
@@ -229,6 +235,13 @@ def cmd_remind_accept(args: argparse.Namespace) -> int:
     return _run_task(task)
 
 
+def cmd_award_badges(args: argparse.Namespace) -> int:
+    async def task() -> str:
+        return f"Awarded {await award_badges(args.now)} badge(s)."
+
+    return _run_task(task)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run.py", description="Peerdesk community support forum.")
     sub = p.add_subparsers(dest="command")
@@ -278,6 +291,11 @@ def parser() -> argparse.ArgumentParser:
     )
     remind.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
     remind.set_defaults(func=cmd_remind_accept)
+    badges = sub.add_parser(
+        "award-badges", help="award the badges members reached, as the scheduler does"
+    )
+    badges.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
+    badges.set_defaults(func=cmd_award_badges)
     return p
 
 

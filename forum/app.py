@@ -29,6 +29,7 @@ from forum.api import email_change as api_email_change
 from forum.api import escalations as api_escalations
 from forum.api import flags as api_flags
 from forum.api import kudos as api_kudos
+from forum.api import leaderboard as api_leaderboard
 from forum.api import mail as api_mail
 from forum.api import members as api_members
 from forum.api import moderation as api_moderation
@@ -64,6 +65,7 @@ from forum.views import (
     escalations,
     flags,
     kudos,
+    leaderboard,
     mail,
     members,
     moderation,
@@ -310,6 +312,7 @@ def api_routes() -> list[Any]:
         *api_email_change.routes,
         *api_users.routes,
         *api_members.routes,
+        *api_leaderboard.routes,
         *api_boards.routes,
         *api_questions.routes,
         *api_answers.routes,
@@ -350,6 +353,7 @@ def html_routes() -> list[Any]:
         *email_change.routes,
         *profile.routes,
         *members.routes,
+        *leaderboard.routes,
         *points.routes,
         *ledger.routes,
         *payouts.routes,

@@ -1,5 +1,5 @@
-"""Scheduler entry points for the forum: the escalation sweep, webhook and mail delivery, and the
-accept reminder. Safe in any
+"""Scheduler entry points for the forum: the escalation sweep, webhook and mail delivery, the
+accept reminder and the badges. Safe in any
 number of processes at once: the actions keep one open item per question and reason, count a
 breach once, and send a delivery only under its lease."""
 
@@ -10,6 +10,7 @@ from datetime import datetime
 
 import httpx
 
+from forum.actions.badges import BADGES, try_award_one_batch
 from forum.actions.escalations import SWEEP_BATCH, mark_breaches, try_sweep_one_batch
 from forum.actions.mail import MAIL_BATCH, try_mail_one_batch, try_send_one_mail
 from forum.actions.notifications import REMIND_BATCH, try_remind_one_batch
@@ -83,6 +84,17 @@ async def send_mail(now: datetime | None = None) -> Mailing:
             break
         counts[sent.state.value] += 1
     return Mailing(notifications, counts["delivered"], counts["pending"], counts["failed"])
+
+
+async def award_badges(now: datetime | None = None) -> int:
+    """Give every member the badges they reached and lack: how many badges were awarded."""
+    awarded = 0
+    for badge in BADGES:
+        after: int | None = 0
+        while after is not None:
+            after, count = await try_award_one_batch(badge, after, now)
+            awarded += count
+    return awarded
 
 
 async def remind_to_accept(now: datetime | None = None) -> int:

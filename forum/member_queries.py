@@ -10,7 +10,7 @@ from typing import Any
 from forum.db import as_datetime, fetch_dicts, in_list
 from forum.errors import NotFound
 from forum.i18n import gettext as _
-from forum.models import Role, User
+from forum.models import MemberBadge, Role, User
 from forum.permissions import can_see_member
 from forum.queries import find_user
 from forum.ranks import rank_of
@@ -77,6 +77,7 @@ class MemberProfile:
     rank: str | None
     top_boards: list[dict[str, Any]] = field(default_factory=list)
     recent_answers: list[dict[str, Any]] = field(default_factory=list)
+    badges: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def records(member_ids: list[int]) -> dict[int, Record]:
@@ -122,4 +123,9 @@ async def get_member_profile(username: object, viewer: User | None) -> MemberPro
         rank=rank_of(member.role, record.points_earned, record.accepted_answers),
         top_boards=await fetch_dicts(_TOP_BOARDS, [member.id]),
         recent_answers=recent,
+        badges=list(
+            await MemberBadge.filter(user_id=member.id)
+            .order_by("awarded_at", "id")
+            .values("badge", "awarded_at")
+        ),
     )

@@ -413,6 +413,7 @@ class NotificationKind(StrEnum):
     REVERSED = "reversed"  # points reversed
     STATEMENT = "statement"  # your payout for a period was paid: its statement is ready
     REMIND_ACCEPT = "remind_accept"  # your question has answers: accept the one that solved it
+    BADGE = "badge"  # you earned a badge (`badge` names it)
 
 
 class Notification(Model):
@@ -429,6 +430,7 @@ class Notification(Model):
     answer_id = fields.IntField(null=True)
     points = fields.IntField(default=0)
     period = fields.CharField(max_length=10, default="")
+    badge = fields.CharField(max_length=20, default="", db_default="")
     created_at = fields.DatetimeField()
     read_at = fields.DatetimeField(null=True)
     # When the mail job turned it into an e-mail (or decided none is due): NULL until then.
@@ -518,3 +520,18 @@ class PasswordReset(Model):
     class Meta:
         table = "password_resets"
         indexes = [Index(fields=("user_id", "used_at"), name="password_reset_user")]
+
+
+class MemberBadge(Model):
+    """A badge a member earned (forum.actions.badges): once per member and badge, UNIQUE."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="badges", on_delete=fields.RESTRICT
+    )
+    badge = fields.CharField(max_length=20)
+    awarded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "member_badges"
+        unique_together = (("user_id", "badge"),)

@@ -411,7 +411,8 @@ async def list_audit(
 
 
 _NOTIFICATION_FIELDS = (
-    "id", "kind", "question_id", "answer_id", "points", "period", "created_at", "read_at",
+    "id", "kind", "question_id", "answer_id", "points", "period", "badge", "created_at",
+    "read_at",
 )  # fmt: skip
 
 
@@ -425,6 +426,7 @@ async def list_notifications(user: User, *, cursor: str | None = None, limit: in
     titles = dict(await Question.filter(id__in=ids).values_list("id", "title")) if ids else {}
     for item in page.items:
         item["title"] = titles.get(item["question_id"], "")
+        item["username"] = user.username  # a badge's notification leads to the profile
     return page
 
 

@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from forum.jobs import deliver_webhooks, remind_to_accept, send_mail, sweep_escalations
+from forum.jobs import (
+    award_badges,
+    deliver_webhooks,
+    remind_to_accept,
+    send_mail,
+    sweep_escalations,
+)
 from rewards.jobs import close_finished_periods
 
 HOUR = 3600
@@ -52,5 +58,8 @@ def start_scheduler() -> AsyncIOScheduler:
         remind_to_accept, "interval", hours=1, id="notifications-remind", misfire_grace_time=HOUR,
         **common,
     )  # fmt: skip
+    scheduler.add_job(
+        award_badges, "interval", minutes=10, id="badges-award", misfire_grace_time=300, **common
+    )
     scheduler.start()
     return scheduler

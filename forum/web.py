@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from forum.actions.badges import badge_name
 from forum.auth import CSRF_COOKIE, auth_of
 from forum.errors import NotAuthenticated
 from forum.i18n import DEFAULT_LOCALE, current_locale, gettext, ngettext, use_locale
@@ -119,6 +120,7 @@ templates.env.filters["when"] = _when
 templates.env.filters["day"] = _day
 templates.env.filters["ago"] = _ago
 templates.env.globals["payout_labels"] = payout_labels
+templates.env.globals["badge_name"] = badge_name
 templates.env.filters["money_in"] = money_in  # an amount and its currency, as the locale writes it
 
 

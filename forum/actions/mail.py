@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from tortoise.transactions import in_transaction
 
+from forum.actions.badges import badge_name
 from forum.clock import resolve
 from forum.db import fetch_dicts, in_list, insert_rows, is_postgres
 from forum.errors import Conflict
@@ -48,6 +49,7 @@ _env = Environment(
     auto_reload=False,
 )
 _env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+_env.globals["badge_name"] = badge_name
 
 _COLUMNS = ("key", "user_id", "to_address", "subject", "body", "redact", "state", "attempts",
             "next_attempt_at", "sent_via", "last_error", "created_at")  # fmt: skip
@@ -101,7 +103,8 @@ async def enqueue(letters: Sequence[Letter], *, now: datetime) -> None:
 # The next notifications not yet looked at by this job, with what their mail needs.
 _UNMAILED = """
 SELECT n.id AS id, n.kind AS kind, n.question_id AS question_id, n.answer_id AS answer_id,
-       n.points AS points, n.period AS period, n.user_id AS user_id, u.email AS email,
+       n.points AS points, n.period AS period, n.badge AS badge, n.user_id AS user_id,
+       u.email AS email,
        u.locale AS locale, u.username AS username, u.display_name AS display_name,
        u.email_notifications AS wanted, u.email_confirmed_at AS confirmed, q.title AS title
 FROM notifications n

@@ -1,5 +1,6 @@
 """Notifications (PRODUCT.md §1): an answer to your question, a staff reply, your answer
-accepted, points awarded or reversed, a payout statement ready, and the reminder to accept.
+accepted, points awarded or reversed, a payout statement ready, the reminder to accept, and a
+badge earned.
 
 Each is written in the transaction of the event, under a key that names the event
 (UNIQUE, ON CONFLICT DO NOTHING), so an event that runs twice notifies once. The accept
@@ -18,7 +19,10 @@ from forum.clock import resolve
 from forum.db import fetch_dicts, insert_rows
 from forum.models import Notification, NotificationKind, User
 
-_COLUMNS = ("user_id", "kind", "key", "question_id", "answer_id", "points", "period", "created_at")
+_COLUMNS = (
+    "user_id", "kind", "key", "question_id", "answer_id", "points", "period", "badge",
+    "created_at",
+)  # fmt: skip
 REMIND_AFTER = timedelta(days=3)
 # Questions older than this are not reminded any more (the job reads a bounded window).
 REMIND_WITHIN = timedelta(days=30)
@@ -33,8 +37,9 @@ def note(
     answer_id: int | None = None,
     points: int = 0,
     period: str = "",
+    badge: str = "",
 ) -> tuple[Any, ...]:
-    return (user_id, kind.value, key, question_id, answer_id, points, period)
+    return (user_id, kind.value, key, question_id, answer_id, points, period, badge)
 
 
 async def notify(notes: Sequence[tuple[Any, ...]], *, now: datetime) -> None:

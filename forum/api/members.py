@@ -30,6 +30,7 @@ async def profile(request: Request) -> Response:
                 {"slug": b["slug"], "name": b["name"], "answers": int(b["answers"])}
                 for b in shown.top_boards
             ],
+            "badges": [{"badge": b["badge"], "awarded_at": b["awarded_at"]} for b in shown.badges],
             "recent_answers": [
                 {
                     "id": a["id"],

@@ -459,6 +459,26 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     ),
     (
         "get",
+        "/leaderboard",
+        "The members who helped most in a period (?period=2026-11, or all; default the current "
+        "one), on every board or one (?board=slug): by points earned and by accepted answers. "
+        "Staff, suspended members and members whose payout line is held or forfeited are left "
+        "out",
+        "anyone",
+        None,
+        200,
+        _obj(
+            period=STR,
+            board={"type": ["string", "null"]},
+            by_points={"type": "array", "items": _obj(username=STR, display_name=STR, points=INT)},
+            by_accepted={
+                "type": "array",
+                "items": _obj(username=STR, display_name=STR, accepted_answers=INT),
+            },
+        ),
+    ),
+    (
+        "get",
         "/users/{username}",
         "A member's public profile: rank, record, the boards they help most on, recent answers "
         "(404 for a suspended member, but to staff)",
@@ -478,6 +498,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
             kudos_received=INT,
             points_earned=INT,
             top_boards={"type": "array", "items": _obj(slug=STR, name=STR, answers=INT)},
+            badges={"type": "array", "items": _obj(badge=STR, awarded_at=TIME)},
             recent_answers={
                 "type": "array",
                 "items": _obj(

@@ -1,0 +1,133 @@
+"""Badges: what a member's help has reached, awarded by a job (forum.jobs.award_badges).
+
+Each badge is awarded once per member: member_badges is UNIQUE(user_id, badge) and its
+notification's key names both, and both are written ON CONFLICT DO NOTHING in one transaction
+per member and badge, so a run that is repeated, or runs in two processes at once, awards and
+notifies once. Only visible answers to visible questions count; staff and suspended members
+earn none. A badge stays once earned.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from forum.actions.notifications import note, notify
+from forum.clock import resolve
+from forum.db import fetch_dicts, insert_rows, is_postgres
+from forum.i18n import gettext as _
+from forum.models import NotificationKind
+
+# badge: (the measure over a member's visible answers, the least it must reach)
+COUNTED: dict[str, tuple[str, int]] = {
+    "first_answer": ("answers", 1),
+    "first_accepted": ("accepted", 1),
+    "accepted_10": ("accepted", 10),
+    "accepted_100": ("accepted", 100),
+    "kudos_50": ("kudos", 50),
+    "quick_answer": ("quick", 1),
+}
+STREAK = "streak_30"
+STREAK_DAYS = 30
+QUICK_SECONDS = 600
+BADGES = (*COUNTED, STREAK)
+AWARD_BATCH = 200
+
+_SECONDS = {
+    "sqlite": "(julianday(a.created_at) - julianday(q.created_at)) * 86400.0",
+    "postgres": "EXTRACT(EPOCH FROM (a.created_at - q.created_at))",
+}
+_DAY = {
+    "sqlite": "date(a.created_at)",
+    "postgres": "CAST(a.created_at AT TIME ZONE 'UTC' AS DATE)",
+}
+_MEASURES = {
+    "answers": "COUNT(*)",
+    "accepted": "SUM(CASE WHEN q.accepted_answer_id = a.id THEN 1 ELSE 0 END)",
+    "kudos": "SUM(a.kudos_count)",
+    "quick": (
+        "SUM(CASE WHEN a.author_id <> q.author_id AND {seconds} <= "
+        f"{QUICK_SECONDS} THEN 1 ELSE 0 END)"
+    ),
+    "days": "COUNT(DISTINCT {day})",
+}
+# Members who reach `measure` and lack the badge, after a member id (a cursor through them).
+_CANDIDATES = """
+SELECT a.author_id AS member_id
+FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
+WHERE a.visibility = 'visible' AND q.visibility = 'visible' AND u.role = 'member'
+  AND u.suspended_at IS NULL AND a.author_id > ?
+  AND NOT EXISTS (SELECT 1 FROM member_badges b WHERE b.user_id = a.author_id AND b.badge = ?)
+GROUP BY a.author_id HAVING {measure} >= ?
+ORDER BY a.author_id LIMIT ?
+"""
+_DAYS = """
+SELECT DISTINCT {day} AS day FROM answers a JOIN questions q ON q.id = a.question_id
+WHERE a.author_id = ? AND a.visibility = 'visible' AND q.visibility = 'visible'
+ORDER BY day
+"""
+
+
+def badge_name(badge: str) -> str:
+    """A badge's name in the current locale."""
+    names = {
+        "first_answer": _("First answer"),
+        "first_accepted": _("First accepted answer"),
+        "accepted_10": _("10 accepted answers"),
+        "accepted_100": _("100 accepted answers"),
+        "kudos_50": _("50 kudos received"),
+        "quick_answer": _("Answered within 10 minutes"),
+        "streak_30": _("30-day streak"),
+    }
+    return names.get(badge, badge)
+
+
+def _sql(template: str, measure: str = "") -> str:
+    dialect = "postgres" if is_postgres(Tortoise.get_connection("default")) else "sqlite"
+    expression = _MEASURES.get(measure, "").format(seconds=_SECONDS[dialect], day=_DAY[dialect])
+    return template.format(measure=expression, day=_DAY[dialect])
+
+
+async def award(member_id: int, badge: str, *, now: datetime) -> None:
+    """The badge and its notification, once: a second call changes nothing."""
+    async with in_transaction():
+        await insert_rows(
+            "member_badges", ("user_id", "badge", "awarded_at"), [(member_id, badge, now)],
+            skip_existing="user_id, badge",
+        )  # fmt: skip
+        key = f"badge:{member_id}:{badge}"
+        await notify([note(member_id, NotificationKind.BADGE, key, badge=badge)], now=now)
+
+
+async def try_award_one_batch(
+    badge: str, after: int, now: datetime | None = None
+) -> tuple[int | None, int]:
+    """Award `badge` to the next members (ids above `after`) who reached it: the last member id
+    looked at (None when there were no more) and how many were awarded it."""
+    now = resolve(now)
+    measure, least = COUNTED.get(badge, ("days", STREAK_DAYS))
+    rows = await fetch_dicts(_sql(_CANDIDATES, measure), [after, badge, least, AWARD_BATCH])
+    awarded = 0
+    for row in rows:
+        member = int(row["member_id"])
+        if badge == STREAK and not await _has_streak(member):
+            continue
+        await award(member, badge, now=now)
+        awarded += 1
+    return (int(rows[-1]["member_id"]) if rows else None), awarded
+
+
+async def _has_streak(member_id: int) -> bool:
+    """Answers on STREAK_DAYS UTC days in a row, at some time."""
+    days = [_as_date(r["day"]) for r in await fetch_dicts(_sql(_DAYS), [member_id])]
+    run = best = 0
+    for i, day in enumerate(days):
+        run = run + 1 if i and day - days[i - 1] == timedelta(days=1) else 1
+        best = max(best, run)
+    return best >= STREAK_DAYS
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,0 +1,96 @@
+"""Badges: awarded by a job, once per member and badge however often (or in how many processes)
+it runs, notified, and shown on the profile."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from starlette.applications import Starlette
+
+from forum.actions.acceptance import do_accept_answer
+from forum.actions.moderation import check_moderate_post
+from forum.actions.users import check_suspend_user
+from forum.jobs import award_badges, send_mail
+from forum.models import Answer, Mail, MemberBadge, Notification, User
+from tests import factories
+
+
+async def _badges(user: User) -> set[str]:
+    return set(await MemberBadge.filter(user_id=user.id).values_list("badge", flat=True))
+
+
+async def test_the_job_awards_what_was_reached_once_even_run_twice_at_once(
+    asker: User, helper: User, staff: User
+) -> None:
+    question = await factories.make_question(asker, title="Roaming does not work in Belgium")
+    quick = await factories.make_answer(
+        question, helper, at=question.created_at + timedelta(minutes=8)
+    )
+    await do_accept_answer(question, quick, acting_user=asker, now=question.created_at)
+    await Answer.filter(id=quick.id).update(kudos_count=50)
+    await factories.make_answer(question, staff, body="Staff: roaming is on for you now.")
+    await asyncio.gather(award_badges(), award_badges())
+    assert await _badges(helper) == {
+        "first_answer", "first_accepted", "quick_answer", "kudos_50",
+    }  # fmt: skip
+    assert await _badges(staff) == set() and await _badges(asker) == set()
+    assert await Notification.filter(user_id=helper.id, kind="badge").count() == 4
+    assert await award_badges() == 0  # nothing new: nothing awarded, nothing notified
+    assert await Notification.filter(user_id=helper.id, kind="badge").count() == 4
+
+
+async def test_an_own_answer_is_not_quick_and_a_hidden_one_does_not_count(
+    asker: User, helper: User, staff: User
+) -> None:
+    own = await factories.make_question(asker, title="Answering my own question quickly")
+    await factories.make_answer(own, asker, at=own.created_at + timedelta(minutes=1))
+    other = await factories.make_question(asker, title="A question helper answers badly")
+    hidden = await factories.make_answer(other, helper, at=other.created_at + timedelta(minutes=1))
+    await check_moderate_post(hidden, "hide", note="Spam", acting_user=staff)
+    await award_badges()
+    assert await _badges(asker) == {"first_answer"}
+    assert await _badges(helper) == set()
+
+
+async def test_a_suspended_member_earns_nothing_new(asker: User, helper: User, staff: User) -> None:
+    question = await factories.make_question(asker)
+    await factories.make_answer(question, helper)
+    await check_suspend_user(helper, "Selling accounts", acting_user=staff)
+    await award_badges()
+    assert await _badges(helper) == set()
+
+
+async def test_thirty_days_in_a_row_make_a_streak_and_a_gap_breaks_it(
+    asker: User, helper: User, other_member: User
+) -> None:
+    question = await factories.make_question(asker)
+    start = question.created_at + timedelta(hours=1)
+    for day in range(30):
+        await factories.make_answer(question, helper, at=start + timedelta(days=day))
+    for day in [*range(15), *range(16, 31)]:  # 30 days of answers, but not in a row
+        await factories.make_answer(question, other_member, at=start + timedelta(days=day))
+    await award_badges()
+    assert "streak_30" in await _badges(helper)
+    assert "streak_30" not in await _badges(other_member)
+
+
+async def test_a_badge_is_told_and_shown_in_the_members_language(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    helper.locale = "nl"
+    await helper.save()
+    question = await factories.make_question(asker)
+    await factories.make_answer(question, helper)
+    await award_badges()
+    async with factories.browser(app, helper) as page:
+        listed = (await page.get("/notifications")).text
+        profile = (await page.get("/members/helper")).text
+    assert "Je hebt de badge “Eerste antwoord” verdiend." in listed
+    assert 'href="/members/helper"' in listed and "Eerste antwoord" in profile
+    await send_mail()
+    mail = await Mail.filter(to_address=helper.email).order_by("-id").first()
+    assert mail is not None and "Eerste antwoord" in mail.subject + mail.body
+    async with await factories.api(app) as client:
+        body = (await client.get("/api/v1/users/helper")).json()
+    assert [b["badge"] for b in body["badges"]] == ["first_answer"]

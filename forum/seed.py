@@ -22,6 +22,7 @@ from forum.actions.questions import do_create_question
 from forum.auth import Auth
 from forum.clock import utcnow
 from forum.errors import ForumError
+from forum.jobs import award_badges
 from forum.markdown import render_markdown
 from forum.models import Answer, Board, Notification, Question, QuestionState, Role, User
 from forum.settings import get_settings
@@ -228,6 +229,7 @@ async def seed_demo(
             )
     await _demo_suspect(auth, rng, members, boards, password_hash, now=now)
     await _demo_payouts(members, finance, now=now)
+    await award_badges(now)
     # The demo's history is not mailed to its made-up addresses; what happens from now on is.
     await Notification.filter(mailed_at=None).update(mailed_at=now)
     return [(u.username, u.role.value) for u in [admin, *staff, *finance, *members[:3]]]

@@ -37,6 +37,10 @@ def test_a_visitor_reads_searches_and_signs_up(
     tab.check("a member's profile")
     assert page.locator("main .stat-row .stat").count() == 4
     tab.open_menu()
+    page.locator("header a[href='/leaderboard']").click()
+    tab.check("leaderboard")
+    assert page.locator("main a.member-link").count() > 0
+    tab.open_menu()
     search = page.locator("#site-search-q")
     search.fill(SEARCH[lang])
     search.press("Enter")

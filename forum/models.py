@@ -535,3 +535,19 @@ class MemberBadge(Model):
     class Meta:
         table = "member_badges"
         unique_together = (("user_id", "badge"),)
+
+
+class QuestionTag(Model):
+    """A question's tag, one row each (the question's `tags` keeps their order): the tag page's
+    index."""
+
+    id = fields.IntField(primary_key=True)
+    question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
+        "forum.Question", related_name="tag_rows", on_delete=fields.RESTRICT
+    )
+    tag = fields.CharField(max_length=30)
+
+    class Meta:
+        table = "question_tags"
+        unique_together = (("question_id", "tag"),)
+        indexes = [Index(fields=("tag", "question_id"), name="question_tag")]

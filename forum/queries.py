@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from forum import validation as v
@@ -29,6 +29,7 @@ from forum.models import (
     Notification,
     Question,
     QuestionState,
+    QuestionTag,
     Revision,
     User,
     Visibility,
@@ -127,6 +128,7 @@ async def get_board(slug: str) -> Board:
 async def list_questions(
     *,
     board: Board | None = None,
+    tag: str | None = None,
     state: str | None = None,
     sort: str = "newest",
     cursor: str | None = None,
@@ -141,6 +143,8 @@ async def list_questions(
     query = Question.filter(visibility=Visibility.VISIBLE)
     if board is not None:
         query = query.filter(board_id=board.id)
+    if tag is not None:
+        query = query.filter(id__in=Subquery(QuestionTag.filter(tag=tag).values("question_id")))
     if state:
         query = query.filter(state=QuestionState(state))
     return await keyset_page(

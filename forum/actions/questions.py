@@ -23,6 +23,7 @@ from forum.models import (
     EscalationReason,
     Question,
     QuestionState,
+    QuestionTag,
     Revision,
     SlaTimer,
     User,
@@ -132,6 +133,8 @@ async def do_create_question(
             updated_at=now,
             last_activity_at=now,
         )
+        if tags:
+            await QuestionTag.bulk_create([QuestionTag(question=question, tag=t) for t in tags])
         await Board.filter(id=board.id).update(question_count=F("question_count") + 1)
         await SlaTimer.create(question=question, due_at=now + timedelta(hours=board.sla_hours))
         if board.urgent or is_urgent(title, body):

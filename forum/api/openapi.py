@@ -561,7 +561,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "get",
         "/questions",
-        "List questions (keyset pagination)",
+        "List questions (keyset pagination; ?board=, ?tag=, ?state=, ?sort=, ?cursor=, ?limit=)",
         "anyone",
         None,
         200,

@@ -31,6 +31,7 @@ async def list_(request: Request) -> Response:
     board = await get_board(params["board"]) if params.get("board") else None
     page = await list_questions(
         board=board,
+        tag=(params.get("tag") or "").lower() or None,
         state=params.get("state") or None,
         sort=params.get("sort") or "newest",
         cursor=params.get("cursor") or None,

@@ -12,7 +12,7 @@ from forum import pagecache
 from forum.actions.questions import check_create_question, check_edit_question
 from forum.auth import check_draft_token, form_text, read_draft
 from forum.clock import utcnow
-from forum.errors import ValidationFailed
+from forum.errors import NotFound, ValidationFailed
 from forum.i18n import gettext as _
 from forum.member_queries import ranks
 from forum.models import Board, Visibility
@@ -38,15 +38,18 @@ from forum.queries import (
     list_revisions,
 )
 from forum.search_queries import similar_questions
+from forum.validation import TAG_RE
 from forum.web import redirect, render, require_viewer, viewer
 
 
-async def list_context(request: Request, board: Board | None = None) -> dict[str, Any]:
+async def list_context(
+    request: Request, board: Board | None = None, tag: str | None = None
+) -> dict[str, Any]:
     params = request.query_params
     state = params.get("state") or ""
     sort = params.get("sort") or "newest"
     page = await list_questions(
-        board=board, state=state or None, sort=sort, cursor=params.get("cursor") or None
+        board=board, tag=tag, state=state or None, sort=sort, cursor=params.get("cursor") or None
     )
     return {"page": page, "state": state, "sort": sort, "states": LIST_STATES, "sorts": SORTS}
 
@@ -55,6 +58,20 @@ async def list_context(request: Request, board: Board | None = None) -> dict[str
 async def questions(request: Request) -> Response:
     context = await list_context(request)
     return await render(request, "forum/questions_list.html", {"board": None, **context})
+
+
+RELATED = 5
+
+
+@pagecache.for_visitors
+async def tagged(request: Request) -> Response:
+    tag = request.path_params["tag"]
+    if not TAG_RE.fullmatch(tag):
+        raise NotFound(_("There is no tag %(tag)s.") % {"tag": repr(tag)})
+    context = await list_context(request, tag=tag)
+    return await render(
+        request, "forum/questions_list.html", {"board": None, "tag": tag, **context}
+    )
 
 
 @pagecache.for_visitors
@@ -72,6 +89,10 @@ async def detail(request: Request) -> Response:
         {
             "q": q,
             "ranks": await ranks(authors),
+            # The search the "similar questions" check uses, without the question itself.
+            "related": [r for r in await similar_questions(q.title, limit=6) if r["id"] != q.id][
+                :RELATED
+            ],
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
             "kudos_given": page.kudos_given,
@@ -178,4 +199,5 @@ routes = [
     Route("/questions/{id:int}/edit", edit_form, methods=["GET"]),
     Route("/questions/{id:int}/edit", edit, methods=["POST"]),
     Route("/questions/{id:int}/revisions", revisions),
+    Route("/tags/{tag}", tagged, name="tag"),
 ]

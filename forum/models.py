@@ -120,6 +120,8 @@ class Question(Model):
     # Answers by anyone but the asker: what makes a question "answered".
     other_answer_count = fields.IntField(default=0)
     accepted_answer_id = fields.IntField(null=True)
+    # Closed as a duplicate of this question (forum.actions.duplicates): locked, and it says so.
+    duplicate_of_id = fields.IntField(null=True)
     locked_at = fields.DatetimeField(null=True)
     visibility = fields.CharEnumField(Visibility, max_length=8, default=Visibility.VISIBLE)
     created_at = fields.DatetimeField()

@@ -16,6 +16,7 @@ from forum.models import (
     Visibility,
     WebhookDelivery,
 )
+from forum.ranks import top_rank
 from forum.validation import is_id
 
 MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
@@ -79,6 +80,13 @@ def can_flag(user: User | None, author_id: int) -> bool:
 def can_moderate(user: User | None) -> bool:
     """Hide, restore and remove posts, lock questions, unsuspend members."""
     return is_moderator(user) and user.suspended_at is None  # type: ignore[union-attr]
+
+
+def can_close_duplicates(user: User | None, rank: str | None) -> bool:
+    """Staff, and members of the top rank (`rank`: the member's, forum.ranks)."""
+    if user is None or user.suspended_at is not None:
+        return False
+    return is_moderator(user) or rank == top_rank()
 
 
 def require_moderator(user: User | None) -> User:

@@ -379,7 +379,7 @@ async def get_mail(mail: Mail) -> dict[str, Any]:
 
 AUDIT_ACTIONS = (
     "set_role", "suspend", "unsuspend", "hide", "restore", "remove", "lock", "unlock",
-    "create_board", "update_board", "set_email",
+    "create_board", "update_board", "set_email", "duplicate",
 )  # fmt: skip
 _AUDIT_FIELDS = ("id", "action", "detail", "created_at")
 _AUDIT_JOINED = {"actor": "actor__username", "target": "target_user__username"}

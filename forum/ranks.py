@@ -19,3 +19,9 @@ def rank_of(role: Role | str, points_earned: int, accepted_answers: int) -> str 
         if points_earned >= points and accepted_answers >= accepted:
             reached = name
     return reached
+
+
+def top_rank() -> str:
+    """The highest rank of the ladder: its members may close questions as duplicates."""
+    ladder = get_settings().ranks
+    return ladder[-1][0] if ladder else NEW_MEMBER

@@ -219,6 +219,11 @@ async def _resolve(
     return len(resolved)
 
 
+async def resolve_as_duplicate(question_id: int, *, closer: User, now: datetime) -> None:
+    """The question was closed as a duplicate: its open items are done (caller's transaction)."""
+    await _resolve("question_id", question_id, Resolution.DUPLICATE, now=now, staff=closer)
+
+
 async def record_staff_response(question_id: int, *, now: datetime) -> None:
     """A staff answer is the first response of the question's open items (caller's transaction)."""
     await _count_late(now, question_id=question_id)

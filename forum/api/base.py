@@ -103,6 +103,7 @@ def question_detail(question: Question) -> dict[str, Any]:
         "state": question.state.value,
         "author": user_ref(author.username, author.display_name),
         "accepted_answer_id": question.accepted_answer_id,
+        "duplicate_of": question.duplicate_of_id,
         "answer_count": question.answer_count,
         "created_at": question.created_at,
         "updated_at": question.updated_at,

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum.actions.duplicates import check_close_as_duplicate
 from forum.actions.questions import check_create_question, check_edit_question
 from forum.api.base import (
     api_user,
@@ -84,6 +85,14 @@ async def update(request: Request) -> Response:
     return await _saved(question.id, 200, user)
 
 
+async def close_as_duplicate(request: Request) -> Response:
+    user = await require_api_user(request)
+    question = await access_visible_question(path_id(request), user)
+    data = await json_body(request)
+    await check_close_as_duplicate(question, data.get("original"), acting_user=user)
+    return await _saved(question.id, 200, user)
+
+
 async def _saved(question_id: int, status_code: int, author: User) -> Response:
     page = await get_question_page(question_id, viewer=author)
     return ok(question_detail(page.question), status_code=status_code)
@@ -94,4 +103,5 @@ routes = [
     Route("/questions", create, methods=["POST"]),
     Route("/questions/{id:int}", detail, methods=["GET"]),
     Route("/questions/{id:int}", update, methods=["PATCH"]),
+    Route("/questions/{id:int}/duplicate", close_as_duplicate, methods=["POST"]),
 ]

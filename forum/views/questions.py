@@ -9,19 +9,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum import pagecache
+from forum.actions.duplicates import check_close_as_duplicate
 from forum.actions.questions import check_create_question, check_edit_question
-from forum.auth import check_draft_token, form_text, read_draft
+from forum.auth import check_draft_token, form_text, read_draft, read_form
 from forum.clock import utcnow
 from forum.errors import NotFound, ValidationFailed
 from forum.i18n import gettext as _
 from forum.member_queries import ranks
-from forum.models import Board, Visibility
+from forum.models import Board, Question, Visibility
 from forum.permissions import (
     access_history,
     access_visible_question,
     can_accept,
     can_ask_staff,
     can_clear_acceptance,
+    can_close_duplicates,
     can_edit_post,
     can_flag,
     can_give_kudos,
@@ -83,12 +85,20 @@ async def detail(request: Request) -> Response:
     authors = {q.author.id: q.author.role} | {
         a["author_id"]: a["author_role"] for a in page.answers
     }
+    # The viewer's rank comes with the authors': it decides who may close duplicates.
+    rank_by_id = await ranks(authors | ({user.id: user.role} if user else {}))
+    original = await Question.get_or_none(id=q.duplicate_of_id) if q.duplicate_of_id else None
     return await render(
         request,
         "forum/questions_detail.html",
         {
             "q": q,
-            "ranks": await ranks(authors),
+            "ranks": rank_by_id,
+            "original": original,
+            "can_close_duplicate": can_close_duplicates(
+                user, rank_by_id.get(user.id) if user else None
+            )
+            and q.duplicate_of_id is None,
             # The search the "similar questions" check uses, without the question itself.
             "related": [r for r in await similar_questions(q.title, limit=6) if r["id"] != q.id][
                 :RELATED
@@ -184,6 +194,20 @@ async def edit(request: Request) -> Response:
     return redirect(request, f"/questions/{q.id}", message=_("Your edit is saved."))
 
 
+async def close_as_duplicate(request: Request) -> Response:
+    user = await require_viewer(request)
+    q = await access_visible_question(request.path_params["id"], user)
+    form = await read_form(request)
+    try:
+        await check_close_as_duplicate(q, form_text(form, "original"), acting_user=user)
+    except ValidationFailed as exc:
+        message = next(iter(exc.errors.values()))
+        return redirect(request, f"/questions/{q.id}", message=message, kind="error")
+    return redirect(
+        request, f"/questions/{q.id}", message=_("The question is closed as a duplicate.")
+    )
+
+
 async def revisions(request: Request) -> Response:
     user = await viewer(request)
     q = await access_history(request.path_params["id"], user)
@@ -199,5 +223,6 @@ routes = [
     Route("/questions/{id:int}/edit", edit_form, methods=["GET"]),
     Route("/questions/{id:int}/edit", edit, methods=["POST"]),
     Route("/questions/{id:int}/revisions", revisions),
+    Route("/questions/{id:int}/duplicate", close_as_duplicate, methods=["POST"]),
     Route("/tags/{tag}", tagged, name="tag"),
 ]

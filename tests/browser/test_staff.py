@@ -3,12 +3,59 @@ moderating an answer that members' flags hid, and the dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import httpx
 import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.conftest import LOOKS, PASSWORD, Server
 from tests.browser.pages import open_tab
+
+
+@contextmanager
+def member_api(server: Server, name: str) -> Iterator[httpx.Client]:
+    """An API client of a new member."""
+    server.make_user(name)
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=30) as api:
+        token = api.post("/auth/token", json={"username": name, "password": PASSWORD})
+        api.headers["Authorization"] = f"Bearer {token.json()['token']}"
+        yield api
+
+
+def urgent_item(server: Server, tag: str) -> int:
+    """A new question on the urgent board, which opens its staff item at once: the item's id."""
+    with member_api(server, f"stolen_{tag}") as api:
+        asked = api.post(
+            "/questions",
+            json={
+                "board": "lost-stolen", "title": f"My phone was stolen on the tram ({tag})",
+                "body": "Someone took my phone on the tram an hour ago. Please block my SIM.",
+            },
+        )  # fmt: skip
+        assert asked.status_code == 201, asked.text
+    ((item_id,),) = server.query(
+        "SELECT id FROM escalations WHERE question_id = ?", asked.json()["id"]
+    )
+    return int(item_id)  # type: ignore[call-overload]
+
+
+def asked_twice(server: Server, tag: str) -> tuple[int, int]:
+    """The same question asked by two members: (the first, the repeat)."""
+    asked = []
+    for who in ("first", "again"):
+        with member_api(server, f"{who}_{tag}") as api:
+            made = api.post(
+                "/questions",
+                json={
+                    "board": "sim-activation", "title": f"How do I activate my eSIM? ({who} {tag})",
+                    "body": "I scanned the QR code but the phone says the eSIM cannot be added.",
+                },
+            )  # fmt: skip
+            assert made.status_code == 201, made.text
+            asked.append(int(made.json()["id"]))
+    return asked[0], asked[1]
 
 
 def hidden_by_flags(server: Server, tag: str, offset: int) -> tuple[int, int]:
@@ -20,13 +67,8 @@ def hidden_by_flags(server: Server, tag: str, offset: int) -> tuple[int, int]:
         offset,
     )
     for i in range(3):
-        name = server.make_user(f"flagger{i}_{tag}")
-        with httpx.Client(base_url=server.url + "/api/v1", timeout=30) as api:
-            token = api.post("/auth/token", json={"username": name, "password": PASSWORD})
-            headers = {"Authorization": f"Bearer {token.json()['token']}"}
-            flagged = api.post(
-                f"/answers/{answer_id}/flags", json={"reason": "spam"}, headers=headers
-            )
+        with member_api(server, f"flagger{i}_{tag}") as api:
+            flagged = api.post(f"/answers/{answer_id}/flags", json={"reason": "spam"})
             assert flagged.status_code == 201, flagged.text
     return int(question_id), int(answer_id)  # type: ignore[call-overload]
 
@@ -39,8 +81,9 @@ def test_staff_work_the_queue_and_moderate(
     staff.log_in(server.make_user(f"staff_{lang}_{width}", role="staff"), PASSWORD)
     page = staff.page
 
+    item = urgent_item(server, f"{lang}_{width}")
     staff.go("/staff/escalations", "queue")
-    page.locator("main table a[href^='/staff/escalations/']").first.click()
+    page.locator(f"main table a[href='/staff/escalations/{item}']").click()
     staff.check("an item")
     item_url = page.url
     page.locator("form:has(input[value=claim]) button[type=submit]").click()
@@ -64,5 +107,13 @@ def test_staff_work_the_queue_and_moderate(
     staff.check("removed")
     ((visibility,),) = server.query("SELECT visibility FROM answers WHERE id = ?", answer_id)
     assert visibility == "removed"
+
+    original, repeat = asked_twice(server, f"{lang}_{width}")
+    staff.go(f"/questions/{repeat}", "a question asked before")
+    page.locator("details.duplicate-form summary").click()
+    page.fill("input[name=original]", f"/questions/{original}")
+    page.locator("details.duplicate-form button[type=submit]").click()
+    staff.check("closed as a duplicate")
+    assert page.locator(f".notice-duplicate a[href='/questions/{original}']").count() == 1
 
     staff.go("/staff/dashboard", "dashboard")

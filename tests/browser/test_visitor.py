@@ -40,6 +40,10 @@ def test_a_visitor_reads_searches_and_signs_up(
     page.locator("header a[href='/leaderboard']").click()
     tab.check("leaderboard")
     assert page.locator("main a.member-link").count() > 0
+    tab.go("/questions", "all questions")
+    page.locator("main a.tag").first.click()
+    tab.check("a tag's questions")
+    assert page.locator("main .question-row").count() > 0
     tab.open_menu()
     search = page.locator("#site-search-q")
     search.fill(SEARCH[lang])

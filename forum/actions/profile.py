@@ -8,7 +8,8 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.i18n import gettext as _
-from forum.models import PayoutMethod, User
+from forum.models import PayoutMethod, Role, User
+from forum.names import impersonates, impersonation_refused
 from forum.settings import Settings
 
 _UNSET: Any = object()
@@ -31,6 +32,9 @@ async def check_update_profile(
         changes["display_name"] = v.text(
             errors, "display_name", display_name, min_len=0, max_len=60, label=_("Display name")
         )
+        chosen = changes["display_name"]
+        if chosen and user.role == Role.MEMBER and await impersonates(chosen, exempt_id=user.id):
+            errors.add("display_name", impersonation_refused())
     if locale is not _UNSET:
         changes["locale"] = v.choice(errors, "locale", locale, settings.locales, _("Locale"))
     if payout_method is not _UNSET:

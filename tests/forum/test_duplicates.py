@@ -23,7 +23,7 @@ async def test_staff_close_a_question_as_a_duplicate_and_its_item_resolves(
     assert await Escalation.filter(question_id=repeat.id, state="open").count() == 1
     async with factories.browser(app, staff) as page:
         shown = (await page.get(f"/questions/{repeat.id}")).text
-        assert 'action="/questions/%d/duplicate"' % repeat.id in shown
+        assert f'action="/questions/{repeat.id}/duplicate"' in shown
         done = await page.post(
             f"/questions/{repeat.id}/duplicate",
             data=factories.form(page, original=f"https://forum.example/questions/{original.id}#x"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forum.clock import resolve
-from forum.db import fetch_dicts
+from forum.db import fetch_dicts, in_list
 from forum.models import Board
 from forum.queries import get_board
 from forum.settings import get_settings
@@ -91,10 +91,13 @@ async def get_leaderboard(period: str | None = None, board: str | None = None) -
             values.append(chosen.id)
         if shown is not None:
             window = f"AND {moment} >= ? AND {moment} < ?"
-            # While the period is open its batch does not exist: the last one closed stands in.
-            periods = "AND b.period IN (?, ?)"
             values += [shown.starts_at, shown.cutoff]
-            values += [shown.label, previous(shown, kind).label]
+            # While the period is open its batch does not exist: the last one closed stands in.
+            labels = [shown.label]
+            if not shown.finished(resolve(None)):
+                labels.append(previous(shown, kind).label)
+            periods = "AND b.period IN " + in_list(len(labels))
+            values += labels
         sql = template.format(
             board=board_fragment if chosen else "", window=window, periods=periods
         )
@@ -103,10 +106,6 @@ async def get_leaderboard(period: str | None = None, board: str | None = None) -
     return Leaderboard(
         period=shown,
         board=chosen,
-        by_points=await top(
-            _BY_POINTS,
-            "JOIN questions q ON q.id = t.question_id AND q.board_id = ?",
-            "t.created_at",
-        ),
+        by_points=await top(_BY_POINTS, _ON_BOARD_POINTS, "t.created_at"),
         by_accepted=await top(_BY_ACCEPTED, _ON_BOARD_ACCEPTED, "a.created_at"),
     )

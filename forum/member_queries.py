@@ -21,7 +21,8 @@ TOP_BOARDS = 3
 
 _AWARDS = ", ".join(f"'{k.value}'" for k in AWARD_KINDS)
 _REVERSALS = ", ".join(f"'{k.value}'" for k in REVERSAL_KINDS)
-# One statement for any number of members: their visible answers, those accepted, the kudos on
+# One statement for any number of members: their visible answers, those accepted (by someone
+# else: an answer to one's own question helps no one), the kudos on
 # them, and the points earned over a lifetime (awards, less the reversals of awards).
 _RECORDS = f"""
 SELECT m.id AS member_id, COALESCE(s.answers, 0) AS answers, COALESCE(s.accepted, 0) AS accepted,
@@ -29,7 +30,8 @@ SELECT m.id AS member_id, COALESCE(s.answers, 0) AS answers, COALESCE(s.accepted
 FROM users m
 LEFT JOIN (
     SELECT a.author_id AS member_id, COUNT(*) AS answers,
-           SUM(CASE WHEN q.accepted_answer_id = a.id THEN 1 ELSE 0 END) AS accepted,
+           SUM(CASE WHEN q.accepted_answer_id = a.id AND q.author_id <> a.author_id
+                    THEN 1 ELSE 0 END) AS accepted,
            CAST(SUM(a.kudos_count) AS BIGINT) AS kudos
     FROM answers a JOIN questions q ON q.id = a.question_id
     WHERE a.author_id IN {{members}} AND a.visibility = 'visible' AND q.visibility = 'visible'
@@ -100,11 +102,11 @@ async def records(member_ids: list[int]) -> dict[int, Record]:
 async def ranks(authors: dict[int, Role | str]) -> dict[int, str | None]:
     """The rank of each author (id -> role) of a page's posts."""
     by_member = await records(list(authors))
-    return {
-        member: rank_of(role, by_member.get(member, Record()).points_earned,
-                        by_member.get(member, Record()).accepted_answers)
-        for member, role in authors.items()
-    }  # fmt: skip
+    ranked: dict[int, str | None] = {}
+    for member, role in authors.items():
+        record = by_member.get(member, Record())
+        ranked[member] = rank_of(role, record.points_earned, record.accepted_answers)
+    return ranked
 
 
 async def get_member_profile(username: object, viewer: User | None) -> MemberProfile:

@@ -1,12 +1,19 @@
-"""Names that cannot impersonate: a member's username or display name may not contain staff,
-admin, moderator or peerdesk, nor equal or nearly equal a staff member's name, in any script or
-case. Names are compared by their skeleton: NFKC, case folded, every character that looks like
-a Latin one replaced by it (Unicode's confusables, TR39), the digits that pass for letters too
-(0, 1, 3, 5), separators dropped: a Cyrillic "Staff", a full-width "ADMIN", "m0derator" and
-"s.a.m_staff" all show themselves."""
+"""Names that cannot impersonate: a member's username or display name may not be, or carry as a
+word, staff, admin, moderator, peerdesk (or Dutch medewerker, beheerder), nor equal or nearly
+equal a staff member's name, in any script or case.
+
+Names are compared by their skeleton (Unicode TR39's idea): NFKC, every character that looks
+like an ASCII one replaced by it (Unicode's confusables, through confusable-homoglyphs; before
+and after case folding, so capitals of other scripts are caught too), case folded, the
+characters that pass for one another folded together (i, l, 1, |; o, 0; a, 4, @; ...) and
+"rn" read as "m". A reserved word must be a word of the name (a Cyrillic "Staff", "the_admin",
+"m0derator", "staff1", "stafff"), not a part of one: "Stafford", "badminton" and "Chad Minter"
+are names like any other.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -15,25 +22,47 @@ from confusable_homoglyphs import confusables
 from forum.i18n import gettext as _
 from forum.models import Role, User
 
-RESERVED = ("staff", "admin", "moderator", "peerdesk")
-_DIGITS = str.maketrans({"0": "o", "1": "l", "3": "e", "5": "s", "|": "l"})
-# Below this skeleton length only an exact match counts as resembling (one letter off "sam"
-# is "pam", someone else).
+RESERVED = ("staff", "admin", "moderator", "peerdesk", "medewerker", "beheerder")
+_FOLD = str.maketrans(
+    {"i": "l", "1": "l", "|": "l", "!": "l", "0": "o", "3": "e", "4": "a", "@": "a", "5": "s",
+     "$": "s"}
+)  # fmt: skip
+_WORDS = re.compile(r"[^\W_]+")
+# Below this length only an exact match counts as resembling (one letter off "sam" is "pam").
 _NEAR_FROM = 5
+MAX_CHECKED = 200  # longer input is refused by the field's own limit first
+
+
+def _ascii_lookalikes(text: str) -> str:
+    found = confusables.is_confusable(text, greedy=True) or []
+    mapped: dict[str, str] = {}
+    for char in found:
+        if char["character"].isascii():
+            continue  # ASCII look-alikes of each other are folded later (i, l, 1, |)
+        lookalike = next((h["c"] for h in char["homoglyphs"] if h["c"].isascii()), None)
+        if lookalike:
+            mapped[char["character"]] = lookalike
+    return "".join(mapped.get(ch, ch) for ch in text)
 
 
 @lru_cache(maxsize=4096)
+def _shape(text: str) -> tuple[str, ...]:
+    """The words of `text` as ASCII look-alikes, case folded, digits kept."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHECKED])
+    text = _ascii_lookalikes(_ascii_lookalikes(text).casefold()).casefold()
+    return tuple(_WORDS.findall(text))
+
+
+def _skeleton_of(word: str) -> str:
+    return word.translate(_FOLD).replace("rn", "m").replace("vv", "w")
+
+
 def skeleton(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
-    latin = {c["character"]: c["homoglyphs"][0]["c"] for c in found if c["homoglyphs"]}
-    text = "".join(latin.get(ch, ch) for ch in text).casefold().translate(_DIGITS)
-    text = "".join(ch for ch in text if ch.isalnum())
-    return text.replace("rn", "m").replace("vv", "w")  # TR39's letter pairs that pass for one
+    """The whole name's skeleton, its separators dropped."""
+    return _skeleton_of("".join(_shape(name)))
 
 
-def impersonation_refused() -> str:
-    return _("That name is kept for staff, or looks like a staff member's: choose another.")
+_RESERVED = tuple(_skeleton_of(w) for w in RESERVED)
 
 
 def _near(a: str, b: str) -> bool:
@@ -48,20 +77,42 @@ def _near(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-async def impersonates(name: str, *, exempt_id: int | None = None) -> bool:
-    """Whether `name` contains a reserved word or resembles a staff member's name."""
-    shape = skeleton(name)
-    if not shape:
-        return False
-    if any(word in shape for word in RESERVED):
+def _padded(word: str, reserved: str) -> bool:
+    """The reserved word itself, or with one letter slipped in ("stafff", "adrmin")."""
+    if word == reserved:
         return True
+    return len(word) == len(reserved) + 1 and any(
+        word[:i] + word[i + 1 :] == reserved for i in range(len(word))
+    )
+
+
+def _reserved_word(name: str) -> bool:
+    words = _shape(name)
+    for word in (*words, "".join(words)):
+        bare = word.strip("0123456789")  # "staff1", "2admin"
+        for shape in {_skeleton_of(word), _skeleton_of(bare)}:
+            if any(_padded(shape, r) for r in _RESERVED):
+                return True
+    return False
+
+
+def impersonation_refused() -> str:
+    return _("That name is kept for staff, or looks like a staff member's: choose another.")
+
+
+async def impersonates(name: str) -> bool:
+    """Whether `name` carries a reserved word or resembles a staff member's name."""
+    if not skeleton(name):
+        return False
+    if _reserved_word(name):
+        return True
+    shape = skeleton(name)
     team = await User.filter(role__in=[r for r in Role if r != Role.MEMBER]).values_list(
-        "id", "username", "display_name"
+        "username", "display_name"
     )
     return any(
         _near(shape, skeleton(staff_name))
-        for staff_id, username, display_name in team
-        if staff_id != exempt_id
+        for username, display_name in team
         for staff_name in (username, display_name)
         if staff_name
     )

@@ -24,4 +24,4 @@ def rank_of(role: Role | str, points_earned: int, accepted_answers: int) -> str 
 def top_rank() -> str:
     """The highest rank of the ladder: its members may close questions as duplicates."""
     ladder = get_settings().ranks
-    return ladder[-1][0] if ladder else NEW_MEMBER
+    return ladder[-1][0] if ladder else "none"  # no ladder: no member is of the top rank

@@ -45,7 +45,11 @@ _DAY = {
 }
 _MEASURES = {
     "answers": "COUNT(*)",
-    "accepted": "SUM(CASE WHEN q.accepted_answer_id = a.id THEN 1 ELSE 0 END)",
+    # An answer to one's own question, accepted, is not help to anyone else.
+    "accepted": (
+        "SUM(CASE WHEN q.accepted_answer_id = a.id AND q.author_id <> a.author_id "
+        "THEN 1 ELSE 0 END)"
+    ),
     "kudos": "SUM(a.kudos_count)",
     "quick": (
         "SUM(CASE WHEN a.author_id <> q.author_id AND {seconds} <= "

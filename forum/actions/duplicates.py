@@ -21,7 +21,7 @@ from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.member_queries import Record, records
-from forum.models import Question, SlaTimer, User, Visibility
+from forum.models import Escalation, EscalationState, Question, SlaTimer, User, Visibility
 from forum.permissions import can_close_duplicates, is_moderator, require
 from forum.ranks import rank_of
 
@@ -38,6 +38,8 @@ async def may_close_duplicates(user: User | None) -> bool:
 async def check_close_as_duplicate(
     question: Question, original: Any, *, acting_user: User, now: datetime | None = None
 ) -> Question:
+    """Staff close any visible question; a member of the top rank only one that is neither
+    locked nor in staff's hands (its open items are staff's to resolve)."""
     require(
         await may_close_duplicates(acting_user),
         _("Only staff and members of the top rank can close questions as duplicates."),
@@ -45,9 +47,48 @@ async def check_close_as_duplicate(
     errors = v.Errors()
     original_id = v.int_id(errors, "original", _question_number(original))
     errors.raise_if_any()
-    target = await Question.get_or_none(id=original_id)
+    staff = is_moderator(acting_user)
+    now = resolve(now)
+    async with in_transaction():
+        # Both rows locked in id order: two closes that point at each other cannot both pass.
+        for locked_id in sorted({question.id, original_id}):
+            await lock_question(locked_id)
+        target = await Question.get_or_none(id=original_id)
+        current = await Question.get(id=question.id)
+        _check_target(errors, current, target, original_id)
+        errors.raise_if_any()
+        if current.duplicate_of_id is not None:
+            raise Conflict(_("This question is closed as a duplicate already."))
+        if current.visibility != Visibility.VISIBLE:
+            raise Conflict(_("A hidden or removed question is not closed as a duplicate."))
+        if not staff and current.locked_at is not None:
+            raise Conflict(_("Staff locked this question: only staff can close it now."))
+        if (
+            not staff
+            and await Escalation.filter(
+                question_id=question.id, state__not=EscalationState.RESOLVED
+            ).exists()
+        ):
+            raise Conflict(_("Staff are handling this question: they decide whether it repeats."))
+        if await Question.filter(duplicate_of_id=question.id).exists():
+            raise Conflict(
+                _("Other questions point here as their original: close those first, or keep it.")
+            )
+        await Question.filter(id=question.id).update(duplicate_of_id=original_id, locked_at=now)
+        await refresh_state(question.id)
+        await SlaTimer.filter(question_id=question.id).delete()  # nothing left to escalate
+        await resolve_as_duplicate(question.id, closer=acting_user, now=now)
+        author_id = int(question.author_id)  # type: ignore[attr-defined]
+        await audit(acting_user, "duplicate", author_id, f"question:{question.id}", now)
+    await question.refresh_from_db()
+    return question
+
+
+def _check_target(
+    errors: v.Errors, question: Question, target: Question | None, target_id: int
+) -> None:
     if target is None or target.visibility != Visibility.VISIBLE:
-        errors.add("original", _("There is no question %(id)s to point to.") % {"id": original_id})
+        errors.add("original", _("There is no question %(id)s to point to.") % {"id": target_id})
     elif target.id == question.id:
         errors.add("original", _("A question cannot be a duplicate of itself."))
     elif target.duplicate_of_id is not None:
@@ -56,22 +97,6 @@ async def check_close_as_duplicate(
             _("Question %(id)s is a duplicate itself: point to question %(original)s.")
             % {"id": target.id, "original": target.duplicate_of_id},
         )
-    errors.raise_if_any()
-    now = resolve(now)
-    async with in_transaction():
-        await lock_question(question.id)
-        changed = await Question.filter(
-            id=question.id, duplicate_of_id=None, visibility=Visibility.VISIBLE
-        ).update(duplicate_of_id=original_id, locked_at=now)
-        if changed != 1:
-            raise Conflict(_("This question is closed as a duplicate already."))
-        await refresh_state(question.id)
-        await SlaTimer.filter(question_id=question.id).delete()  # nothing left to escalate
-        await resolve_as_duplicate(question.id, closer=acting_user, now=now)
-        author_id = int(question.author_id)  # type: ignore[attr-defined]
-        await audit(acting_user, "duplicate", author_id, f"question:{question.id}", now)
-    await question.refresh_from_db()
-    return question
 
 
 def _question_number(value: Any) -> Any:

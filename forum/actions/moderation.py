@@ -20,7 +20,7 @@ from forum import validation as v
 from forum.actions.escalations import resolve_flag_review
 from forum.actions.flags import Post, author_of, post_key, question_id_of
 from forum.actions.questions import refresh_state
-from forum.actions.visibility import recount_after_moderation
+from forum.actions.visibility import rearm_unanswered_timer, recount_after_moderation
 from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
@@ -101,14 +101,17 @@ async def check_lock_question(
         if locked:
             changed = await Question.filter(id=question.id, locked_at=None).update(locked_at=now)
         else:
+            # Unlocking also reopens a question closed as a duplicate, with its timer again.
             changed = await Question.filter(id=question.id, locked_at__not_isnull=True).update(
-                locked_at=None
+                locked_at=None, duplicate_of_id=None
             )
         if changed != 1:
             raise Conflict(
                 _("The question is locked already.") if locked else _("The question is not locked.")
             )
         await refresh_state(question.id)
+        if not locked:
+            await rearm_unanswered_timer(question.id)
         author_id = int(question.author_id)  # type: ignore[attr-defined]
         action = "lock" if locked else "unlock"
         await audit(acting_user, action, author_id, f"question:{question.id}: {note_text}", now)

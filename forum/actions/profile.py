@@ -33,7 +33,14 @@ async def check_update_profile(
             errors, "display_name", display_name, min_len=0, max_len=60, label=_("Display name")
         )
         chosen = changes["display_name"]
-        if chosen and user.role == Role.MEMBER and await impersonates(chosen, exempt_id=user.id):
+        # Checked when it changes: a name from before a staff member joined stays.
+        if (
+            chosen
+            and chosen != user.display_name
+            and "display_name" not in errors.errors
+            and user.role == Role.MEMBER
+            and await impersonates(chosen)
+        ):
             errors.add("display_name", impersonation_refused())
     if locale is not _UNSET:
         changes["locale"] = v.choice(errors, "locale", locale, settings.locales, _("Locale"))

@@ -50,10 +50,12 @@ async def recount_after_moderation(
         )
     await execute(_RECOUNT, [question_id])
     await refresh_state(question_id)
-    await _rearm_unanswered_timer(question_id)
+    await rearm_unanswered_timer(question_id)
 
 
-async def _rearm_unanswered_timer(question_id: int) -> None:
+async def rearm_unanswered_timer(question_id: int) -> None:
+    """The unanswered timer of a question that takes answers again, at its board's SLA since
+    asking (caller's transaction)."""
     rows = await Question.filter(
         id=question_id, other_answer_count=0, accepted_answer_id=None, locked_at=None
     ).values("created_at", "board__sla_hours")

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from forum.api.base import api_user, ok
 from forum.member_queries import get_member_profile
+from forum.models import Role
 
 
 async def profile(request: Request) -> Response:
@@ -20,7 +21,7 @@ async def profile(request: Request) -> Response:
             "avatar_url": f"/avatars/{member.username}.svg",
             "url": f"/members/{member.username}",
             "member_since": member.created_at,
-            "role": member.role.value,
+            "staff": member.role != Role.MEMBER,
             "rank": shown.rank,
             "answers": shown.record.answers,
             "accepted_answers": shown.record.accepted_answers,

@@ -210,8 +210,8 @@ _HIT = _obj(
 )  # fmt: skip
 _NOTIFICATION = _obj(
     id=INT, kind=STR, question_id={"type": ["integer", "null"]},
-    answer_id={"type": ["integer", "null"]}, points=INT, period=STR, title=STR,
-    created_at=TIME, read_at={"type": ["string", "null"], "format": "date-time"},
+    answer_id={"type": ["integer", "null"]}, points=INT, period=STR, badge=STR, title=STR,
+    username=STR, created_at=TIME, read_at={"type": ["string", "null"], "format": "date-time"},
 )  # fmt: skip
 _FLAG = _obj(id=INT, post=STR, reason=STR)
 _MODERATED = _obj(post=STR, id=INT, visibility=STR)
@@ -461,9 +461,10 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
     (
         "post",
         "/questions/{id}/duplicate",
-        "Close a question as a duplicate of another (staff, members of the top rank): locked, "
-        "it points to the original, its open staff items resolve as duplicate",
-        "staff",
+        "Close a question as a duplicate of another: staff, or a member of the top rank when "
+        "the question is neither locked nor in staff's hands. Locked, it points to the original, "
+        "its open staff items resolve as duplicate",
+        "member",
         _obj(original={"type": ["integer", "string"]}),
         200,
         _obj(id=INT, duplicate_of=INT, state=STR),
@@ -473,8 +474,8 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "/leaderboard",
         "The members who helped most in a period (?period=2026-11, or all; default the current "
         "one), on every board or one (?board=slug): by points earned and by accepted answers. "
-        "Staff, suspended members and members whose payout line is held or forfeited are left "
-        "out",
+        "Staff, suspended members and members whose payout line of the period is held or "
+        "forfeited are left out",
         "anyone",
         None,
         200,

@@ -29,6 +29,7 @@ from forum.permissions import (
     can_give_kudos,
     can_moderate,
     can_post,
+    is_moderator,
     require,
 )
 from forum.queries import (
@@ -67,7 +68,7 @@ RELATED = 5
 
 @pagecache.for_visitors
 async def tagged(request: Request) -> Response:
-    tag = request.path_params["tag"]
+    tag = request.path_params["tag"].lower()  # tags are kept in lower case
     if not TAG_RE.fullmatch(tag):
         raise NotFound(_("There is no tag %(tag)s.") % {"tag": repr(tag)})
     context = await list_context(request, tag=tag)
@@ -87,7 +88,11 @@ async def detail(request: Request) -> Response:
     }
     # The viewer's rank comes with the authors': it decides who may close duplicates.
     rank_by_id = await ranks(authors | ({user.id: user.role} if user else {}))
-    original = await Question.get_or_none(id=q.duplicate_of_id) if q.duplicate_of_id else None
+    original = (
+        await Question.get_or_none(id=q.duplicate_of_id, visibility=Visibility.VISIBLE)
+        if q.duplicate_of_id
+        else None
+    )
     return await render(
         request,
         "forum/questions_detail.html",
@@ -98,7 +103,9 @@ async def detail(request: Request) -> Response:
             "can_close_duplicate": can_close_duplicates(
                 user, rank_by_id.get(user.id) if user else None
             )
-            and q.duplicate_of_id is None,
+            and q.duplicate_of_id is None
+            and q.visibility == Visibility.VISIBLE
+            and (q.locked_at is None or is_moderator(user)),
             # The search the "similar questions" check uses, without the question itself.
             "related": [r for r in await similar_questions(q.title, limit=6) if r["id"] != q.id][
                 :RELATED

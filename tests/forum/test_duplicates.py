@@ -84,3 +84,44 @@ async def test_only_staff_and_the_top_rank_may_and_the_original_must_stand(
         )
     assert chained.status_code == 400
     assert f"point to question {original.id}" in chained.json()["error"]["message"]
+
+
+async def test_a_member_leaves_staffs_questions_to_staff_and_unlocking_reopens(
+    app: Starlette, asker: User, helper: User, other_member: User, staff: User
+) -> None:
+    from forum.actions.moderation import check_lock_question, check_moderate_post
+    from forum.models import SlaTimer
+    from forum.settings import configure
+
+    configure(make_settings(ranks=(("guru", 100, 1),)))
+    solved = await factories.make_question(other_member, title="Voicemail keeps asking my pin")
+    answer = await factories.make_answer(solved, helper)
+    await do_accept_answer(solved, answer, acting_user=other_member, now=solved.created_at)
+    original = await factories.make_question(asker, title="Which APN for mobile data?")
+    handled = await factories.make_question(other_member, title="APN for data on my phone??")
+    await sweep_escalations(handled.created_at + timedelta(days=2))  # an open staff item
+    locked = await factories.make_question(other_member, title="APN settings for Android")
+    await check_lock_question(locked, True, acting_user=staff)
+    async with await factories.api(app, helper) as guru:
+        for question, reason in ((handled, "Staff are handling"), (locked, "Staff locked")):
+            refused = await guru.post(
+                f"/api/v1/questions/{question.id}/duplicate", json={"original": original.id}
+            )
+            assert refused.status_code == 409 and reason in refused.json()["error"]["message"]
+    assert (await Escalation.get(question_id=handled.id)).state.value == "open"
+
+    free = await factories.make_question(other_member, title="Setting the APN on an iPhone")
+    async with await factories.api(app, helper) as guru:
+        closed = await guru.post(
+            f"/api/v1/questions/{free.id}/duplicate", json={"original": original.id}
+        )
+        assert closed.status_code == 200
+    # The original is removed later: the duplicate no longer names it.
+    await check_moderate_post(original, "remove", note="Spam", acting_user=staff)
+    async with factories.browser(app) as visitor:
+        page = (await visitor.get(f"/questions/{free.id}")).text
+    assert "asked before" not in page and "Which APN for mobile data?" not in page
+    await check_lock_question(await Question.get(id=free.id), False, acting_user=staff)
+    reopened = await Question.get(id=free.id)
+    assert reopened.duplicate_of_id is None and reopened.state.value == "unanswered"
+    assert await SlaTimer.filter(question_id=free.id).exists()  # it may escalate again

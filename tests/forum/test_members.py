@@ -128,3 +128,17 @@ async def test_an_avatar_is_the_usernames_initials_kept_a_year(app: Starlette) -
         assert (await visitor.get("/avatars/%3Cscript%3E.svg")).status_code == 404
     assert shown.status_code == 200 and shown.headers["content-type"] == "image/svg+xml"
     assert "immutable" in shown.headers["cache-control"] and ">AD</text>" in shown.text
+
+
+async def test_accepting_ones_own_answer_is_no_accepted_answer(app: Starlette, asker: User) -> None:
+    from forum.jobs import award_badges
+    from forum.models import MemberBadge
+
+    question = await factories.make_question(asker, title="Answering my own question here")
+    own = await factories.make_answer(question, asker, body="Found it myself: restart.")
+    await do_accept_answer(question, own, acting_user=asker, now=question.created_at)
+    await award_badges()
+    async with await factories.api(app) as client:
+        body = (await client.get("/api/v1/users/asker")).json()
+    assert (body["answers"], body["accepted_answers"]) == (1, 0)
+    assert not await MemberBadge.filter(user_id=asker.id, badge="first_accepted").exists()

@@ -22,10 +22,10 @@ async def test_a_tag_lists_its_visible_questions_on_a_page_and_in_the_api(
         "esim", "porting",
     }  # fmt: skip
     async with factories.browser(app) as visitor:
-        page = await visitor.get("/tags/esim", headers={"Accept-Language": "nl"})
+        page = await visitor.get("/tags/ESIM", headers={"Accept-Language": "nl"})
         detail = await visitor.get(f"/questions/{esim.id}")
         assert (await visitor.get("/tags/NOT%20A%20TAG")).status_code == 404
-    assert page.status_code == 200 and "Vragen met het label “esim”" in page.text
+    assert page.status_code == 200 and "Vragen met de tag “esim”" in page.text
     assert "Can I move my eSIM" in page.text and "PUK" not in page.text and "spam" not in page.text
     assert 'href="/tags/porting"' in detail.text
     async with await factories.api(app) as client:

@@ -24,38 +24,34 @@ def member_api(server: Server, name: str) -> Iterator[httpx.Client]:
         yield api
 
 
+def ask(server: Server, member: str, board: str, title: str, body: str) -> int:
+    """A question a new member asks through the API: its id."""
+    with member_api(server, member) as api:
+        asked = api.post("/questions", json={"board": board, "title": title, "body": body})
+        assert asked.status_code == 201, asked.text
+    return int(asked.json()["id"])
+
+
 def urgent_item(server: Server, tag: str) -> int:
     """A new question on the urgent board, which opens its staff item at once: the item's id."""
-    with member_api(server, f"stolen_{tag}") as api:
-        asked = api.post(
-            "/questions",
-            json={
-                "board": "lost-stolen", "title": f"My phone was stolen on the tram ({tag})",
-                "body": "Someone took my phone on the tram an hour ago. Please block my SIM.",
-            },
-        )  # fmt: skip
-        assert asked.status_code == 201, asked.text
-    ((item_id,),) = server.query(
-        "SELECT id FROM escalations WHERE question_id = ?", asked.json()["id"]
-    )
+    question = ask(
+        server, f"stolen_{tag}", "lost-stolen", f"My phone was stolen on the tram ({tag})",
+        "Someone took my phone on the tram an hour ago. Please block my SIM.",
+    )  # fmt: skip
+    ((item_id,),) = server.query("SELECT id FROM escalations WHERE question_id = ?", question)
     return int(item_id)  # type: ignore[call-overload]
 
 
 def asked_twice(server: Server, tag: str) -> tuple[int, int]:
     """The same question asked by two members: (the first, the repeat)."""
-    asked = []
-    for who in ("first", "again"):
-        with member_api(server, f"{who}_{tag}") as api:
-            made = api.post(
-                "/questions",
-                json={
-                    "board": "sim-activation", "title": f"How do I activate my eSIM? ({who} {tag})",
-                    "body": "I scanned the QR code but the phone says the eSIM cannot be added.",
-                },
-            )  # fmt: skip
-            assert made.status_code == 201, made.text
-            asked.append(int(made.json()["id"]))
-    return asked[0], asked[1]
+    first, again = (
+        ask(
+            server, f"{who}_{tag}", "sim-activation", f"How do I activate my eSIM? ({who} {tag})",
+            "I scanned the QR code but the phone says the eSIM cannot be added.",
+        )
+        for who in ("first", "again")
+    )  # fmt: skip
+    return first, again
 
 
 def hidden_by_flags(server: Server, tag: str, offset: int) -> tuple[int, int]:

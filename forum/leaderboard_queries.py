@@ -13,17 +13,15 @@ from typing import Any
 
 from forum.clock import resolve
 from forum.db import fetch_dicts, in_list
+from forum.member_queries import EARNED_POINTS, EARNED_TRANSFERS
 from forum.models import Board
 from forum.queries import get_board
 from forum.settings import get_settings
-from rewards.models import AWARD_KINDS, REVERSAL_KINDS
 from rewards.periods import Period, parse_period, period_of, previous
 
 ALL_TIME = "all"
 TOP = 20
 
-_AWARDS = ", ".join(f"'{k.value}'" for k in AWARD_KINDS)
-_REVERSALS = ", ".join(f"'{k.value}'" for k in REVERSAL_KINDS)
 # {window} and {board} are fixed fragments chosen below; every value is a parameter.
 _LEFT_OUT = """
   AND u.role = 'member' AND u.suspended_at IS NULL
@@ -34,15 +32,14 @@ _LEFT_OUT = """
 """
 _BY_POINTS = f"""
 SELECT u.id AS member_id, u.username AS username, u.display_name AS display_name,
-       CAST(SUM(CASE WHEN t.kind IN ({_AWARDS}) THEN t.amount ELSE -t.amount END) AS BIGINT)
-           AS points
+       CAST({EARNED_POINTS} AS BIGINT) AS points
 FROM ledger_transfers t JOIN users u ON u.id = t.member_id
 LEFT JOIN ledger_transfers o ON o.id = t.reverses_id
 {{board}}
-WHERE (t.kind IN ({_AWARDS}) OR (t.kind IN ({_REVERSALS}) AND o.kind IN ({_AWARDS})))
+WHERE {EARNED_TRANSFERS}
   {{window}} {_LEFT_OUT}
 GROUP BY u.id, u.username, u.display_name
-HAVING SUM(CASE WHEN t.kind IN ({_AWARDS}) THEN t.amount ELSE -t.amount END) > 0
+HAVING {EARNED_POINTS} > 0
 ORDER BY points DESC, u.username LIMIT {TOP}
 """  # noqa: S608 - fixed fragments; every value is a parameter
 _BY_ACCEPTED = f"""

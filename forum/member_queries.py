@@ -21,6 +21,17 @@ TOP_BOARDS = 3
 
 _AWARDS = ", ".join(f"'{k.value}'" for k in AWARD_KINDS)
 _REVERSALS = ", ".join(f"'{k.value}'" for k in REVERSAL_KINDS)
+# Fragments shared by the profile, the leaderboard and the badges, so that "points earned" and
+# "accepted answer" mean one thing everywhere. Ledger transfers `t` with `o` LEFT JOINed on
+# `o.id = t.reverses_id`: awards count, reversals of awards take away (adjustments do neither).
+EARNED_TRANSFERS = (
+    f"(t.kind IN ({_AWARDS}) OR (t.kind IN ({_REVERSALS}) AND o.kind IN ({_AWARDS})))"
+)
+EARNED_POINTS = f"SUM(CASE WHEN t.kind IN ({_AWARDS}) THEN t.amount ELSE -t.amount END)"
+# An answer `a` to question `q`, accepted by its asker: help to someone else, not oneself.
+ACCEPTED_BY_OTHERS = (
+    "SUM(CASE WHEN q.accepted_answer_id = a.id AND q.author_id <> a.author_id THEN 1 ELSE 0 END)"
+)
 # One statement for any number of members: their visible answers, those accepted (by someone
 # else: an answer to one's own question helps no one), the kudos on
 # them, and the points earned over a lifetime (awards, less the reversals of awards).
@@ -30,8 +41,7 @@ SELECT m.id AS member_id, COALESCE(s.answers, 0) AS answers, COALESCE(s.accepted
 FROM users m
 LEFT JOIN (
     SELECT a.author_id AS member_id, COUNT(*) AS answers,
-           SUM(CASE WHEN q.accepted_answer_id = a.id AND q.author_id <> a.author_id
-                    THEN 1 ELSE 0 END) AS accepted,
+           {ACCEPTED_BY_OTHERS} AS accepted,
            CAST(SUM(a.kudos_count) AS BIGINT) AS kudos
     FROM answers a JOIN questions q ON q.id = a.question_id
     WHERE a.author_id IN {{members}} AND a.visibility = 'visible' AND q.visibility = 'visible'
@@ -39,11 +49,10 @@ LEFT JOIN (
 ) s ON s.member_id = m.id
 LEFT JOIN (
     SELECT t.member_id AS member_id,
-           CAST(SUM(CASE WHEN t.kind IN ({_AWARDS}) THEN t.amount ELSE -t.amount END) AS BIGINT)
-               AS earned
+           CAST({EARNED_POINTS} AS BIGINT) AS earned
     FROM ledger_transfers t LEFT JOIN ledger_transfers o ON o.id = t.reverses_id
     WHERE t.member_id IN {{members}}
-      AND (t.kind IN ({_AWARDS}) OR (t.kind IN ({_REVERSALS}) AND o.kind IN ({_AWARDS})))
+      AND {EARNED_TRANSFERS}
     GROUP BY t.member_id
 ) e ON e.member_id = m.id
 WHERE m.id IN {{members}}

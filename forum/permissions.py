@@ -89,6 +89,17 @@ def can_close_duplicates(user: User | None, rank: str | None) -> bool:
     return is_moderator(user) or rank == top_rank()
 
 
+def can_close_as_duplicate(user: User | None, rank: str | None, question: Question) -> bool:
+    """The question page's offer: a visible question not closed yet; a locked one only by staff
+    (forum.actions.duplicates checks again under lock, with the reasons)."""
+    return (
+        can_close_duplicates(user, rank)
+        and question.duplicate_of_id is None
+        and question.visibility == Visibility.VISIBLE
+        and (question.locked_at is None or is_moderator(user))
+    )
+
+
 def require_moderator(user: User | None) -> User:
     require(can_moderate(user), _("Only staff moderate posts."))
     return user  # type: ignore[return-value]

@@ -186,6 +186,8 @@ class QuestionPage:
     kudos_given: set[int]
     # For staff: the open flags of each post ("question:<id>" / "answer:<id>") by reason.
     flags: dict[str, dict[str, int]]
+    # The question this one repeats, while it is visible (a hidden original is not named).
+    original: Question | None = None
 
 
 async def get_question_page(question_id: int, viewer: User | None) -> QuestionPage:
@@ -233,7 +235,14 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
         for key, reason in await open_flags.values_list("post_key", "reason"):
             by_reason = flags.setdefault(key, {})
             by_reason[reason.value] = by_reason.get(reason.value, 0) + 1
-    return QuestionPage(question=question, answers=answers, kudos_given=kudos_given, flags=flags)
+    original = (
+        await Question.get_or_none(id=question.duplicate_of_id, visibility=Visibility.VISIBLE)
+        if question.duplicate_of_id
+        else None
+    )
+    return QuestionPage(
+        question=question, answers=answers, kudos_given=kudos_given, flags=flags, original=original
+    )
 
 
 async def list_revisions(question: Question, viewer: User | None) -> list[dict[str, Any]]:

@@ -279,6 +279,15 @@ async def search_questions(
     return SearchPage(query=query, items=items, page=page, next_page=next_page)
 
 
+RELATED = 5
+
+
+async def related_questions(question_id: int, title: str) -> list[dict[str, Any]]:
+    """Up to RELATED questions like this one: the similar-questions search, without itself."""
+    found = await similar_questions(title, limit=RELATED + 1)
+    return [r for r in found if r["id"] != question_id][:RELATED]
+
+
 async def similar_questions(title: str, limit: int = 5) -> list[dict[str, Any]]:
     """Questions that share words with a title being written: any word, best first."""
     if not isinstance(title, str) or not title.strip():

@@ -18,6 +18,7 @@ from forum.actions.notifications import note, notify
 from forum.clock import resolve
 from forum.db import fetch_dicts, insert_rows, is_postgres
 from forum.i18n import gettext as _
+from forum.member_queries import ACCEPTED_BY_OTHERS
 from forum.models import NotificationKind
 
 # badge: (the measure over a member's visible answers, the least it must reach)
@@ -45,11 +46,7 @@ _DAY = {
 }
 _MEASURES = {
     "answers": "COUNT(*)",
-    # An answer to one's own question, accepted, is not help to anyone else.
-    "accepted": (
-        "SUM(CASE WHEN q.accepted_answer_id = a.id AND q.author_id <> a.author_id "
-        "THEN 1 ELSE 0 END)"
-    ),
+    "accepted": ACCEPTED_BY_OTHERS,
     "kudos": "SUM(a.kudos_count)",
     "quick": (
         "SUM(CASE WHEN a.author_id <> q.author_id AND {seconds} <= "

@@ -20,19 +20,16 @@ from forum.actions.questions import refresh_state
 from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
-from forum.member_queries import Record, records
+from forum.member_queries import ranks
 from forum.models import Escalation, EscalationState, Question, SlaTimer, User, Visibility
 from forum.permissions import can_close_duplicates, is_moderator, require
-from forum.ranks import rank_of
 
 
 async def may_close_duplicates(user: User | None) -> bool:
-    if user is None or is_moderator(user):
-        return can_close_duplicates(user, None)
-    record = (await records([user.id])).get(user.id, Record())
-    return can_close_duplicates(
-        user, rank_of(user.role, record.points_earned, record.accepted_answers)
-    )
+    if user is None:
+        return False
+    rank = None if is_moderator(user) else (await ranks({user.id: user.role}))[user.id]
+    return can_close_duplicates(user, rank)
 
 
 async def check_close_as_duplicate(

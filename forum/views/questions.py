@@ -16,20 +16,19 @@ from forum.clock import utcnow
 from forum.errors import NotFound, ValidationFailed
 from forum.i18n import gettext as _
 from forum.member_queries import ranks
-from forum.models import Board, Question, Visibility
+from forum.models import Board, Visibility
 from forum.permissions import (
     access_history,
     access_visible_question,
     can_accept,
     can_ask_staff,
     can_clear_acceptance,
-    can_close_duplicates,
+    can_close_as_duplicate,
     can_edit_post,
     can_flag,
     can_give_kudos,
     can_moderate,
     can_post,
-    is_moderator,
     require,
 )
 from forum.queries import (
@@ -40,7 +39,7 @@ from forum.queries import (
     list_questions,
     list_revisions,
 )
-from forum.search_queries import similar_questions
+from forum.search_queries import related_questions, similar_questions
 from forum.validation import TAG_RE
 from forum.web import redirect, render, require_viewer, viewer
 
@@ -61,9 +60,6 @@ async def list_context(
 async def questions(request: Request) -> Response:
     context = await list_context(request)
     return await render(request, "forum/questions_list.html", {"board": None, **context})
-
-
-RELATED = 5
 
 
 @pagecache.for_visitors
@@ -88,28 +84,17 @@ async def detail(request: Request) -> Response:
     }
     # The viewer's rank comes with the authors': it decides who may close duplicates.
     rank_by_id = await ranks(authors | ({user.id: user.role} if user else {}))
-    original = (
-        await Question.get_or_none(id=q.duplicate_of_id, visibility=Visibility.VISIBLE)
-        if q.duplicate_of_id
-        else None
-    )
     return await render(
         request,
         "forum/questions_detail.html",
         {
             "q": q,
             "ranks": rank_by_id,
-            "original": original,
-            "can_close_duplicate": can_close_duplicates(
-                user, rank_by_id.get(user.id) if user else None
-            )
-            and q.duplicate_of_id is None
-            and q.visibility == Visibility.VISIBLE
-            and (q.locked_at is None or is_moderator(user)),
-            # The search the "similar questions" check uses, without the question itself.
-            "related": [r for r in await similar_questions(q.title, limit=6) if r["id"] != q.id][
-                :RELATED
-            ],
+            "original": page.original,
+            "can_close_duplicate": can_close_as_duplicate(
+                user, rank_by_id.get(user.id) if user else None, q
+            ),
+            "related": await related_questions(q.id, q.title),
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
             "kudos_given": page.kudos_given,

@@ -51,6 +51,7 @@ async def test_a_profile_shows_what_others_may_see_of_a_members_help(
     body = api.json()
     assert (body["answers"], body["accepted_answers"], body["kudos_received"]) == (2, 1, 2)
     assert body["points_earned"] == 130 and body["rank"] == "helper"
+    assert body["staff"] is False and "role" not in body  # which accounts are finance: not said
     assert [b["slug"] for b in body["top_boards"]] == ["account-billing", "network-coverage"]
     titles = [a["question_title"] for a in body["recent_answers"]]
     assert titles == ["No signal in the train to Utrecht", "My top-up does not arrive"]

@@ -28,6 +28,7 @@ from forum.api import boards as api_boards
 from forum.api import email_change as api_email_change
 from forum.api import escalations as api_escalations
 from forum.api import flags as api_flags
+from forum.api import follows as api_follows
 from forum.api import kudos as api_kudos
 from forum.api import leaderboard as api_leaderboard
 from forum.api import mail as api_mail
@@ -64,6 +65,7 @@ from forum.views import (
     email_change,
     escalations,
     flags,
+    follows,
     kudos,
     leaderboard,
     mail,
@@ -317,6 +319,7 @@ def api_routes() -> list[Any]:
         *api_questions.routes,
         *api_answers.routes,
         *api_kudos.routes,
+        *api_follows.routes,
         *api_acceptance.routes,
         *api_escalations.routes,
         *api_webhooks.routes,
@@ -340,6 +343,7 @@ def html_routes() -> list[Any]:
         *questions.routes,
         *answers.routes,
         *kudos.routes,
+        *follows.routes,
         *acceptance.routes,
         *escalations.routes,
         *webhooks.routes,

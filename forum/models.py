@@ -416,6 +416,8 @@ class NotificationKind(StrEnum):
     STATEMENT = "statement"  # your payout for a period was paid: its statement is ready
     REMIND_ACCEPT = "remind_accept"  # your question has answers: accept the one that solved it
     BADGE = "badge"  # you earned a badge (`badge` names it)
+    FOLLOW_ANSWER = "follow_answer"  # a question you follow got an answer
+    FOLLOW_ACCEPTED = "follow_accepted"  # an answer to a question you follow was accepted
 
 
 class Notification(Model):
@@ -553,3 +555,25 @@ class QuestionTag(Model):
         table = "question_tags"
         unique_together = (("question_id", "tag"),)
         indexes = [Index(fields=("tag", "question_id"), name="question_tag")]
+
+
+class QuestionFollow(Model):
+    """A member follows a question: they hear of its new answers and of its acceptance
+    (forum.actions.follows). Asking or answering follows it; `following` false is an unfollow,
+    kept so that answering again does not follow it once more."""
+
+    id = fields.IntField(primary_key=True)
+    question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
+        "forum.Question", related_name="follows", on_delete=fields.RESTRICT
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="follows", on_delete=fields.RESTRICT
+    )
+    following = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "question_follows"
+        unique_together = (("question_id", "user_id"),)
+        indexes = [Index(fields=("user_id", "following", "updated_at"), name="follow_user")]

@@ -77,6 +77,11 @@ def can_flag(user: User | None, author_id: int) -> bool:
     return can_post(user) and user.id != author_id  # type: ignore[union-attr]
 
 
+def can_follow(user: User | None) -> bool:
+    """Follow a question (any signed-in member may unfollow)."""
+    return can_post(user)
+
+
 def can_moderate(user: User | None) -> bool:
     """Hide, restore and remove posts, lock questions, unsuspend members."""
     return is_moderator(user) and user.suspended_at is None  # type: ignore[union-attr]

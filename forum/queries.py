@@ -28,6 +28,7 @@ from forum.models import (
     Mail,
     Notification,
     Question,
+    QuestionFollow,
     QuestionState,
     QuestionTag,
     Revision,
@@ -129,12 +130,14 @@ async def list_questions(
     *,
     board: Board | None = None,
     tag: str | None = None,
+    followed_by: User | None = None,
     state: str | None = None,
     sort: str = "newest",
     cursor: str | None = None,
     limit: int = 20,
 ) -> Page:
-    """Keyset pagination on (sort column, id): page 1,000 costs what page 1 costs."""
+    """Keyset pagination on (sort column, id): page 1,000 costs what page 1 costs.
+    `followed_by`: only the questions that member follows."""
     if state and state not in LIST_STATES:
         raise ValidationFailed({"state": f"state must be one of: {', '.join(LIST_STATES)}."})
     if sort not in SORTS:
@@ -145,6 +148,9 @@ async def list_questions(
         query = query.filter(board_id=board.id)
     if tag is not None:
         query = query.filter(id__in=Subquery(QuestionTag.filter(tag=tag).values("question_id")))
+    if followed_by is not None:
+        follows = QuestionFollow.filter(user_id=followed_by.id, following=True)
+        query = query.filter(id__in=Subquery(follows.values("question_id")))
     if state:
         query = query.filter(state=QuestionState(state))
     return await keyset_page(
@@ -188,10 +194,13 @@ class QuestionPage:
     flags: dict[str, dict[str, int]]
     # The question this one repeats, while it is visible (a hidden original is not named).
     original: Question | None = None
+    following: bool = False  # the viewer follows the question
 
 
 async def get_question_page(question_id: int, viewer: User | None) -> QuestionPage:
-    """Three queries, however many answers: the question, its answers, the viewer's kudos."""
+    """However many answers, a query each: the question and its answers; for a signed-in
+    viewer whether they follow it and their kudos; for staff the open flags; for a duplicate
+    its original."""
     question = (
         await Question.get_or_none(id=question_id).select_related("board", "author")
         if is_id(question_id)
@@ -224,6 +233,7 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
     # Hidden and removed answers: for staff, and a hidden one for its author, marked as such.
     answers = [a for a in rows if can_see_post(viewer, a["author_id"], a["visibility"])]
     kudos_given: set[int] = set()
+    following = viewer is not None and await is_following(viewer.id, question.id)
     if viewer is not None and answers:
         given = await Kudos.filter(giver_id=viewer.id, answer__question_id=question_id).values_list(
             "answer_id", flat=True
@@ -241,8 +251,17 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
         else None
     )
     return QuestionPage(
-        question=question, answers=answers, kudos_given=kudos_given, flags=flags, original=original
+        question=question,
+        answers=answers,
+        kudos_given=kudos_given,
+        flags=flags,
+        original=original,
+        following=following,
     )
+
+
+async def is_following(user_id: int, question_id: int) -> bool:
+    return await QuestionFollow.exists(user_id=user_id, question_id=question_id, following=True)
 
 
 async def list_revisions(question: Question, viewer: User | None) -> list[dict[str, Any]]:
@@ -437,8 +456,16 @@ async def list_notifications(user: User, *, cursor: str | None = None, limit: in
     )
     ids = {int(n["question_id"]) for n in page.items if n["question_id"]}
     titles = dict(await Question.filter(id__in=ids).values_list("id", "title")) if ids else {}
+    followed = set(
+        await QuestionFollow.filter(
+            user_id=user.id, question_id__in=ids, following=True
+        ).values_list("question_id", flat=True)
+        if ids
+        else ()
+    )
     for item in page.items:
         item["title"] = titles.get(item["question_id"], "")
+        item["following"] = item["question_id"] in followed  # it offers to unfollow
         item["username"] = user.username  # a badge's notification leads to the profile
     return page
 

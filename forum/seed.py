@@ -31,6 +31,7 @@ from forum.actions.escalations import (
     is_urgent,
     open_key,
 )
+from forum.actions.follows import follow_all_participants
 from forum.actions.kudos import do_give_kudos
 from forum.actions.profile import check_update_profile
 from forum.actions.questions import do_create_question
@@ -578,5 +579,6 @@ async def seed_bulk(
         await Board.filter(id=board.id).update(
             question_count=await Question.filter(board_id=board.id).count()
         )
+    await follow_all_participants()  # askers and answerers follow, as through the actions
     # Fresh statistics, so the planner uses the list indexes right away (autovacuum may be off).
     await Tortoise.get_connection("default").execute_script("ANALYZE")

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.actions.escalations import reopen_after_unaccept, resolve_by_acceptance
+from forum.actions.follows import notify_accepted
 from forum.actions.notifications import note, notify
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
@@ -102,6 +103,14 @@ async def do_accept_answer(
                     points=earned,
                 )
                 await notify([accepted], now=now)
+            await notify_accepted(
+                question.id,
+                answer.id,
+                acceptance_id=acceptance.id,
+                accepted_by=acting_user.id,
+                answer_author=answerer_id,
+                now=now,
+            )
             await refresh_state(question.id)
     except IntegrityError as exc:
         raise Conflict(_("The accepted answer was changed at the same moment; reload.")) from exc

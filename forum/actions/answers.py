@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.actions.escalations import record_staff_response
+from forum.actions.follows import FOLLOW_AS_PARTICIPANT, follow_sql
 from forum.actions.questions import derived_state_sql
 from forum.clock import resolve
 from forum.db import bind_sqlite, fetch_dicts, in_one_call, is_postgres
@@ -44,13 +45,19 @@ INSERT INTO answers
 VALUES ($1, $2, $4, $5, $6, 0, $3, $3)
 RETURNING id
 """
-# The asker hears of an answer by someone else ("staff_reply" when staff wrote it).
-_NOTIFY_ASKER = """
+# The question's followers hear of an answer (forum.actions.follows), but for its author: the
+# asker as "answer" ("staff_reply" when staff wrote it), the others as "follow_answer".
+_NOTIFY_FOLLOWERS = """
 INSERT INTO notifications (user_id, kind, key, question_id, answer_id, points, period, created_at)
-SELECT q.author_id, CASE WHEN $6 THEN 'staff_reply' ELSE 'answer' END, 'answer:' || a.id,
+SELECT f.user_id,
+    CASE WHEN f.user_id <> q.author_id THEN 'follow_answer' WHEN $6 THEN 'staff_reply'
+        ELSE 'answer' END,
+    CASE WHEN f.user_id = q.author_id THEN 'answer:' || a.id
+        ELSE 'follow_answer:' || a.id || ':' || f.user_id END,
     a.question_id, a.id, 0, '', $3
 FROM {answer} a JOIN questions q ON q.id = a.question_id
-WHERE q.author_id <> $2
+JOIN question_follows f ON f.question_id = a.question_id AND f.following
+WHERE f.user_id <> $2
 ON CONFLICT (key) DO NOTHING
 """
 _POST_ANSWER_POSTGRES = f"""
@@ -61,10 +68,11 @@ posted AS (
     SELECT id, $2, $4, $5, $6, 0, $3, $3 FROM counted
     RETURNING id, question_id
 ),
-notified AS ({_NOTIFY_ASKER.format(answer="posted")})
+notified AS ({_NOTIFY_FOLLOWERS.format(answer="posted")}),
+followed AS ({follow_sql("SELECT question_id, $2, TRUE, $3, $3 FROM posted")})
 SELECT id FROM posted
 """  # noqa: S608 - fixed fragments; every value is a parameter
-_NOTIFY_ASKER_SQLITE = _NOTIFY_ASKER.format(answer="(SELECT $7 AS id, $1 AS question_id)")
+_NOTIFY_FOLLOWERS_SQLITE = _NOTIFY_FOLLOWERS.format(answer="(SELECT $7 AS id, $1 AS question_id)")
 
 
 def _body(body: Any) -> str:
@@ -127,7 +135,8 @@ async def _write_answer(params: list[Any]) -> list[dict[str, Any]]:
         if connection.execute(bind_sqlite(_COUNT_ANSWER), params[:3]).rowcount != 1:
             return []
         (answer_id,) = connection.execute(bind_sqlite(_INSERT_ANSWER), params).fetchone()
-        connection.execute(bind_sqlite(_NOTIFY_ASKER_SQLITE), [*params, answer_id])
+        connection.execute(bind_sqlite(_NOTIFY_FOLLOWERS_SQLITE), [*params, answer_id])
+        connection.execute(bind_sqlite(FOLLOW_AS_PARTICIPANT), params[:3])
         return [{"id": answer_id}]
 
     return await in_one_call(post)

@@ -5,18 +5,21 @@ notification's key names both, and both are written ON CONFLICT DO NOTHING in on
 per member and badge, so a run that is repeated, or runs in two processes at once, awards and
 notifies once. Only visible answers to visible questions count; staff and suspended members
 earn none. A badge stays once earned.
+
+A badge reached more than NEWS_WITHIN ago is awarded without a notification: on the first run
+after an upgrade the job awards the badges of years of history, and that is not news.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from forum.actions.notifications import note, notify
 from forum.clock import resolve
-from forum.db import fetch_dicts, insert_rows, is_postgres
+from forum.db import as_datetime, fetch_dicts, insert_rows, is_postgres
 from forum.i18n import gettext as _
 from forum.member_queries import ACCEPTED_BY_OTHERS
 from forum.models import NotificationKind
@@ -35,6 +38,7 @@ STREAK_DAYS = 30
 QUICK_SECONDS = 600
 BADGES = (*COUNTED, STREAK)
 AWARD_BATCH = 200
+NEWS_WITHIN = timedelta(days=7)
 
 _SECONDS = {
     "sqlite": "(julianday(a.created_at) - julianday(q.created_at)) * 86400.0",
@@ -64,6 +68,27 @@ WHERE a.visibility = 'visible' AND q.visibility = 'visible' AND u.role = 'member
 GROUP BY a.author_id HAVING {measure} >= ?
 ORDER BY a.author_id LIMIT ?
 """
+# When a member reached a counted measure: the moment of its n-th event (OFFSET n - 1).
+_VISIBLE = "a.author_id = ? AND a.visibility = 'visible' AND q.visibility = 'visible'"
+_REACHED = {
+    "answers": """
+SELECT a.created_at AS at FROM answers a JOIN questions q ON q.id = a.question_id
+WHERE {visible} ORDER BY a.created_at LIMIT 1 OFFSET ?""",
+    "accepted": """
+SELECT c.created_at AS at FROM acceptances c JOIN answers a ON a.id = c.answer_id
+JOIN questions q ON q.id = c.question_id
+WHERE {visible} AND q.accepted_answer_id = a.id AND c.active_question_id IS NOT NULL
+  AND q.author_id <> a.author_id
+ORDER BY c.created_at LIMIT 1 OFFSET ?""",
+    "kudos": """
+SELECT k.created_at AS at FROM kudos k JOIN answers a ON a.id = k.answer_id
+JOIN questions q ON q.id = a.question_id
+WHERE {visible} ORDER BY k.created_at LIMIT 1 OFFSET ?""",
+    "quick": """
+SELECT a.created_at AS at FROM answers a JOIN questions q ON q.id = a.question_id
+WHERE {visible} AND a.author_id <> q.author_id AND {seconds} <= {quick}
+ORDER BY a.created_at LIMIT 1 OFFSET ?""",
+}
 _DAYS = """
 SELECT DISTINCT {day} AS day FROM answers a JOIN questions q ON q.id = a.question_id
 WHERE a.author_id = ? AND a.visibility = 'visible' AND q.visibility = 'visible'
@@ -88,18 +113,26 @@ def badge_name(badge: str) -> str:
 def _sql(template: str, measure: str = "") -> str:
     dialect = "postgres" if is_postgres(Tortoise.get_connection("default")) else "sqlite"
     expression = _MEASURES.get(measure, "").format(seconds=_SECONDS[dialect], day=_DAY[dialect])
-    return template.format(measure=expression, day=_DAY[dialect])
+    return template.format(
+        measure=expression,
+        day=_DAY[dialect],
+        seconds=_SECONDS[dialect],
+        visible=_VISIBLE,
+        quick=QUICK_SECONDS,
+    )
 
 
-async def award(member_id: int, badge: str, *, now: datetime) -> None:
-    """The badge and its notification, once: a second call changes nothing."""
+async def award(member_id: int, badge: str, *, now: datetime, news: bool = True) -> None:
+    """The badge and, when it is `news`, its notification, once: a second call changes
+    nothing."""
     async with in_transaction():
         await insert_rows(
             "member_badges", ("user_id", "badge", "awarded_at"), [(member_id, badge, now)],
             skip_existing="user_id, badge",
         )  # fmt: skip
-        key = f"badge:{member_id}:{badge}"
-        await notify([note(member_id, NotificationKind.BADGE, key, badge=badge)], now=now)
+        if news:
+            key = f"badge:{member_id}:{badge}"
+            await notify([note(member_id, NotificationKind.BADGE, key, badge=badge)], now=now)
 
 
 async def try_award_one_batch(
@@ -113,21 +146,32 @@ async def try_award_one_batch(
     awarded = 0
     for row in rows:
         member = int(row["member_id"])
-        if badge == STREAK and not await _has_streak(member):
-            continue
-        await award(member, badge, now=now)
+        if badge == STREAK:
+            reached = await _streak_reached(member)
+            if reached is None:
+                continue
+        else:
+            reached = await _reached(member, measure, least)
+        await award(member, badge, now=now, news=reached is None or reached >= now - NEWS_WITHIN)
         awarded += 1
     return (int(rows[-1]["member_id"]) if rows else None), awarded
 
 
-async def _has_streak(member_id: int) -> bool:
-    """Answers on STREAK_DAYS UTC days in a row, at some time."""
+async def _reached(member_id: int, measure: str, least: int) -> datetime | None:
+    """When the member's `measure` reached `least` (None if it no longer has)."""
+    rows = await fetch_dicts(_sql(_REACHED[measure]), [member_id, least - 1])
+    return as_datetime(rows[0]["at"]) if rows else None
+
+
+async def _streak_reached(member_id: int) -> datetime | None:
+    """The end of the first run of answers on STREAK_DAYS UTC days in a row (None: no run)."""
     days = [_as_date(r["day"]) for r in await fetch_dicts(_sql(_DAYS), [member_id])]
-    run = best = 0
+    run = 0
     for i, day in enumerate(days):
         run = run + 1 if i and day - days[i - 1] == timedelta(days=1) else 1
-        best = max(best, run)
-    return best >= STREAK_DAYS
+        if run >= STREAK_DAYS:
+            return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+    return None
 
 
 def _as_date(value: object) -> date:

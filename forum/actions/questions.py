@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from forum import validation as v
 from forum.actions.escalations import is_urgent, open_escalation
+from forum.actions.follows import follow_as_participant
 from forum.clock import resolve
 from forum.errors import Conflict
 from forum.i18n import gettext as _
@@ -137,6 +138,7 @@ async def do_create_question(
             await QuestionTag.bulk_create([QuestionTag(question=question, tag=t) for t in tags])
         await Board.filter(id=board.id).update(question_count=F("question_count") + 1)
         await SlaTimer.create(question=question, due_at=now + timedelta(hours=board.sla_hours))
+        await follow_as_participant(question.id, acting_user.id, now=now)
         if board.urgent or is_urgent(title, body):
             await open_escalation(question.id, EscalationReason.URGENT, now=now)
     return question

@@ -42,9 +42,11 @@ async def list_(request: Request) -> Response:
 
 
 async def detail(request: Request) -> Response:
-    page = await get_question_page(path_id(request), viewer=await api_user(request))
+    user = await api_user(request)
+    page = await get_question_page(path_id(request), viewer=user)
     accepted = page.question.accepted_answer_id
     body = question_detail(page.question)
+    body["following"] = page.following if user else None  # whether the caller follows it
     body["answers"] = [
         {
             "id": a["id"],

@@ -26,6 +26,7 @@ from forum.permissions import (
     can_close_as_duplicate,
     can_edit_post,
     can_flag,
+    can_follow,
     can_give_kudos,
     can_moderate,
     can_post,
@@ -98,6 +99,8 @@ async def detail(request: Request) -> Response:
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
             "kudos_given": page.kudos_given,
+            "following": page.following,
+            "can_follow": can_follow(user),
             "can_answer": can_post(user) and q.locked_at is None,
             "can_edit": can_edit_post(user, q.author_id),  # type: ignore[attr-defined]
             "can_accept": can_accept(user, q, utcnow(), settings.staff_accept_after_days),

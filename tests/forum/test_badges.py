@@ -30,13 +30,14 @@ async def test_the_job_awards_what_was_reached_once_even_run_twice_at_once(
     await do_accept_answer(question, quick, acting_user=asker, now=question.created_at)
     await Answer.filter(id=quick.id).update(kudos_count=50)
     await factories.make_answer(question, staff, body="Staff: roaming is on for you now.")
-    await asyncio.gather(award_badges(), award_badges())
+    soon = factories.T0 + timedelta(hours=2)
+    await asyncio.gather(award_badges(soon), award_badges(soon))
     assert await _badges(helper) == {
         "first_answer", "first_accepted", "quick_answer", "kudos_50",
     }  # fmt: skip
     assert await _badges(staff) == set() and await _badges(asker) == set()
     assert await Notification.filter(user_id=helper.id, kind="badge").count() == 4
-    assert await award_badges() == 0  # nothing new: nothing awarded, nothing notified
+    assert await award_badges(soon) == 0  # nothing new: nothing awarded, nothing notified
     assert await Notification.filter(user_id=helper.id, kind="badge").count() == 4
 
 
@@ -70,9 +71,33 @@ async def test_thirty_days_in_a_row_make_a_streak_and_a_gap_breaks_it(
         await factories.make_answer(question, helper, at=start + timedelta(days=day))
     for day in [*range(15), *range(16, 31)]:  # 30 days of answers, but not in a row
         await factories.make_answer(question, other_member, at=start + timedelta(days=day))
-    await award_badges()
+    await award_badges(start + timedelta(days=31))
     assert "streak_30" in await _badges(helper)
     assert "streak_30" not in await _badges(other_member)
+    told = Notification.filter(user_id=helper.id, kind="badge", badge="streak_30")
+    assert await told.count() == 1  # reached the day before: news
+
+
+async def test_badges_reached_long_before_the_job_ran_are_awarded_without_a_notification(
+    asker: User, helper: User
+) -> None:
+    """The first run after an upgrade awards years of history: that is not news. What is
+    reached from then on is."""
+    question = await factories.make_question(asker, title="Roaming does not work in Belgium")
+    answer = await factories.make_answer(question, helper)
+    upgrade = factories.T0 + timedelta(days=30)
+    await do_accept_answer(
+        question, answer, acting_user=asker, now=factories.T0 + timedelta(days=2)
+    )
+    await award_badges(upgrade)
+    assert await _badges(helper) == {"first_answer", "first_accepted"}
+    assert await Notification.filter(kind="badge").count() == 0
+    later = await factories.make_question(asker, title="My eSIM QR code will not scan", at=upgrade)
+    await factories.make_answer(later, helper, at=upgrade + timedelta(minutes=5))
+    await award_badges(upgrade + timedelta(minutes=10))
+    assert await _badges(helper) == {"first_answer", "first_accepted", "quick_answer"}
+    told = await Notification.filter(kind="badge").values_list("user_id", "badge")
+    assert told == [(helper.id, "quick_answer")]
 
 
 async def test_a_badge_is_told_and_shown_in_the_members_language(
@@ -82,7 +107,7 @@ async def test_a_badge_is_told_and_shown_in_the_members_language(
     await helper.save()
     question = await factories.make_question(asker)
     await factories.make_answer(question, helper)
-    await award_badges()
+    await award_badges(factories.T0 + timedelta(hours=2))
     async with factories.browser(app, helper) as page:
         listed = (await page.get("/notifications")).text
         profile = (await page.get("/members/helper")).text

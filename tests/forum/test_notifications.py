@@ -34,7 +34,14 @@ async def test_answers_accepts_kudos_and_reversals_notify_once(
     await do_accept_answer(question, answer, acting_user=asker, now=T0 + DAY)  # no-op: no notice
     await do_clear_acceptance(question, acting_user=asker, now=T0 + 2 * DAY)
     assert await kinds(asker) == [("answer", 0), ("staff_reply", 0), ("reversed", 5)]
-    assert await kinds(helper) == [("points", 10), ("accepted", 100), ("reversed", 100)]
+    assert await kinds(helper) == [
+        ("follow_answer", 0),  # staff's answer: the helper follows what they answered
+        ("points", 10),
+        ("accepted", 100),
+        ("reversed", 100),
+    ]
+    assert await kinds(staff) == [("follow_accepted", 0)]
+    assert await kinds(other_member) == []
 
 
 async def test_the_list_the_unread_count_and_marking_read(

@@ -47,6 +47,9 @@ async def main(path):
         print([(r["slug"], r["name_nl"], r["description_nl"]) for r in rows])
         tags = await connection.execute_query_dict("SELECT question_id, tag FROM question_tags ORDER BY tag")
         print([(r["question_id"], r["tag"]) for r in tags])
+        follows = await connection.execute_query_dict(
+            "SELECT question_id, user_id, following, created_at FROM question_follows")
+        print([(r["question_id"], r["user_id"], r["following"], r["created_at"]) for r in follows])
     finally:  # an error must end the process, not leave it waiting on the connection
         await Tortoise.close_connections()
 
@@ -54,7 +57,7 @@ asyncio.run(main(sys.argv[1]))
 """
 
 
-def test_boards_and_questions_of_an_earlier_release_get_dutch_names_and_tag_rows(
+def test_boards_and_questions_of_an_earlier_release_get_dutch_names_tag_rows_and_followers(
     tmp_path: Path,
 ) -> None:
     done = subprocess.run(
@@ -62,8 +65,10 @@ def test_boards_and_questions_of_an_earlier_release_get_dutch_names_and_tag_rows
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    boards, tags = done.stdout.strip().splitlines()
+    boards, tags, follows = done.stdout.strip().splitlines()
     assert boards == (
         "[('ideas', 'Ideeën', 'Vertel ons wat we hierna moeten bouwen.'), ('own', '', '')]"
     )
     assert tags == "[(1, 'esim'), (1, 'puk')]"  # the tag page's rows, from the JSON
+    # The asker goes on hearing of answers: they follow their question since they asked it.
+    assert follows == "[(1, 1, 1, '2026-11-01 00:00:00+00:00')]"

@@ -12,6 +12,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from forum import validation as v
+from forum.db import fetch_dicts
 from forum.errors import NotFound, ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import (
@@ -24,7 +25,6 @@ from forum.models import (
     EscalationState,
     Flag,
     FlagState,
-    Kudos,
     Mail,
     Notification,
     Question,
@@ -197,6 +197,17 @@ class QuestionPage:
     following: bool = False  # the viewer follows the question
 
 
+# The signed-in viewer's own marks on a question page in one statement: the answers they gave
+# kudos, and _FOLLOWING (no answer's id) if they follow the question. $1 viewer, $2 question.
+_FOLLOWING = 0
+_VIEWER_MARKS = f"""
+SELECT k.answer_id AS id FROM kudos k JOIN answers a ON a.id = k.answer_id
+WHERE k.giver_id = $1 AND a.question_id = $2
+UNION ALL
+SELECT {_FOLLOWING} FROM question_follows WHERE user_id = $1 AND question_id = $2 AND following
+"""  # noqa: S608 - a constant; every value is a parameter
+
+
 async def get_question_page(question_id: int, viewer: User | None) -> QuestionPage:
     """However many answers, a query each: the question and its answers; for a signed-in
     viewer whether they follow it and their kudos; for staff the open flags; for a duplicate
@@ -233,12 +244,11 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
     # Hidden and removed answers: for staff, and a hidden one for its author, marked as such.
     answers = [a for a in rows if can_see_post(viewer, a["author_id"], a["visibility"])]
     kudos_given: set[int] = set()
-    following = viewer is not None and await is_following(viewer.id, question.id)
-    if viewer is not None and answers:
-        given = await Kudos.filter(giver_id=viewer.id, answer__question_id=question_id).values_list(
-            "answer_id", flat=True
-        )
-        kudos_given = {int(answer_id) for answer_id in given}  # type: ignore[call-overload]
+    following = False
+    if viewer is not None:
+        marks = {int(r["id"]) for r in await fetch_dicts(_VIEWER_MARKS, [viewer.id, question.id])}
+        following = _FOLLOWING in marks
+        kudos_given = marks - {_FOLLOWING}
     flags: dict[str, dict[str, int]] = {}
     if is_moderator(viewer):
         open_flags = Flag.filter(question_id=question_id, state=FlagState.OPEN)
@@ -258,10 +268,6 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
         original=original,
         following=following,
     )
-
-
-async def is_following(user_id: int, question_id: int) -> bool:
-    return await QuestionFollow.exists(user_id=user_id, question_id=question_id, following=True)
 
 
 async def list_revisions(question: Question, viewer: User | None) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """A member's journey: the account's payout method (a mistyped IBAN refused), asking with similar
 questions shown, another member's answer, kudos and acceptance, the helper's points and
-notifications, flagging a post and asking staff about an older question."""
+notifications, following a question and unfollowing another from a notification, flagging a post
+and asking staff about an older question."""
 
 from __future__ import annotations
 
@@ -88,6 +89,16 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
         " WHERE u.username = 'anna0' AND q.visibility = 'visible' ORDER BY q.id LIMIT 1"
     )
     asker.go(f"/questions/{other_id}", "someone else's question")
+    page.locator("form.follow-form button[type=submit]").click()
+    asker.check("question followed")
+    assert page.locator(f"form[action='/questions/{other_id}/unfollow']").count() == 1
+    asker.go("/following", "questions I follow")
+    assert page.locator(f"form[action='/questions/{other_id}/unfollow']").count() == 1
+    asker.go("/notifications", "notifications, each with unfollow")
+    page.locator(f"form[action='/questions/{question_id}/unfollow'] button").first.click()
+    asker.check("unfollowed from a notification")
+    assert page.locator(f"form[action='/questions/{question_id}/unfollow']").count() == 0
+    asker.go(f"/questions/{other_id}", "someone else's question, followed")
     page.locator("details.flag-post summary").first.click()
     page.locator("details.flag-post form button[type=submit]").first.click()
     asker.check("flagged")

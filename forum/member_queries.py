@@ -29,9 +29,8 @@ EARNED_TRANSFERS = (
 )
 EARNED_POINTS = f"SUM(CASE WHEN t.kind IN ({_AWARDS}) THEN t.amount ELSE -t.amount END)"
 # An answer `a` to question `q`, accepted by its asker: help to someone else, not oneself.
-ACCEPTED_BY_OTHERS = (
-    "SUM(CASE WHEN q.accepted_answer_id = a.id AND q.author_id <> a.author_id THEN 1 ELSE 0 END)"
-)
+ACCEPTED_BY_OTHER = "q.accepted_answer_id = a.id AND q.author_id <> a.author_id"
+ACCEPTED_BY_OTHERS = f"SUM(CASE WHEN {ACCEPTED_BY_OTHER} THEN 1 ELSE 0 END)"
 # One statement for any number of members: their visible answers, those accepted (by someone
 # else: an answer to one's own question helps no one), the kudos on
 # them, and the points earned over a lifetime (awards, less the reversals of awards).

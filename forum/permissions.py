@@ -82,6 +82,13 @@ def can_follow(user: User | None) -> bool:
     return can_post(user)
 
 
+async def follow_target(question_id: int, user: User, *, following: bool) -> Question:
+    """The question to follow: one `user` may see. To unfollow: any, also one hidden since."""
+    if following:
+        return await access_visible_question(question_id, user)
+    return await access_question(question_id)
+
+
 def can_moderate(user: User | None) -> bool:
     """Hide, restore and remove posts, lock questions, unsuspend members."""
     return is_moderator(user) and user.suspended_at is None  # type: ignore[union-attr]

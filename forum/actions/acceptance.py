@@ -106,7 +106,6 @@ async def do_accept_answer(
             await notify_accepted(
                 question.id,
                 answer.id,
-                acceptance_id=acceptance.id,
                 accepted_by=acting_user.id,
                 answer_author=answerer_id,
                 now=now,

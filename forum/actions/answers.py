@@ -25,7 +25,13 @@ from forum.errors import Conflict, NotFound
 from forum.i18n import gettext as _
 from forum.markdown import render_markdown
 from forum.models import Answer, Question, Revision, User, Visibility
-from forum.permissions import access_question, can_edit_post, can_post, is_moderator, require
+from forum.permissions import (
+    access_visible_question,
+    can_edit_post,
+    can_post,
+    is_moderator,
+    require,
+)
 from forum.ratelimits import limit_member
 
 BODY = (1, 20_000)
@@ -37,7 +43,7 @@ _COUNT_ANSWER = f"""
 UPDATE questions SET answer_count = answer_count + 1,
     other_answer_count = other_answer_count + {_BY_OTHER},
     last_activity_at = $3, state = {derived_state_sql(_BY_OTHER)}
-WHERE id = $1 AND locked_at IS NULL
+WHERE id = $1 AND locked_at IS NULL AND (visibility = 'visible' OR $6)
 """  # noqa: S608 - fixed fragments; every value is a parameter
 _INSERT_ANSWER = """
 INSERT INTO answers
@@ -46,7 +52,8 @@ VALUES ($1, $2, $4, $5, $6, 0, $3, $3)
 RETURNING id
 """
 # The question's followers hear of an answer (forum.actions.follows), but for its author: the
-# asker as "answer" ("staff_reply" when staff wrote it), the others as "follow_answer".
+# asker as "answer" ("staff_reply" when staff wrote it), the others as "follow_answer" while
+# the question is visible (staff may answer a hidden one; its title is no one else's news).
 _NOTIFY_FOLLOWERS = """
 INSERT INTO notifications (user_id, kind, key, question_id, answer_id, points, period, created_at)
 SELECT f.user_id,
@@ -57,7 +64,7 @@ SELECT f.user_id,
     a.question_id, a.id, 0, '', $3
 FROM {answer} a JOIN questions q ON q.id = a.question_id
 JOIN question_follows f ON f.question_id = a.question_id AND f.following
-WHERE f.user_id <> $2
+WHERE f.user_id <> $2 AND (q.visibility = 'visible' OR f.user_id = q.author_id)
 ON CONFLICT (key) DO NOTHING
 """
 _POST_ANSWER_POSTGRES = f"""
@@ -94,8 +101,9 @@ async def check_create_answer(
 async def do_create_answer(
     question_id: int, *, acting_user: User, body: str, now: datetime | None = None
 ) -> Answer:
-    """NotFound for a question that does not exist, Conflict for a locked one: checked by the
-    statement that writes, so an answer never lands on a question locked a moment before."""
+    """NotFound for a question that does not exist (or, but for staff, is hidden or removed),
+    Conflict for a locked one: checked by the statement that writes, so an answer never lands on
+    a question locked or removed a moment before."""
     if not v.is_id(question_id):
         raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
     now = resolve(now)
@@ -110,7 +118,7 @@ async def do_create_answer(
     else:
         rows = await _write_answer(params)
     if not rows:
-        await access_question(question_id)  # NotFound if it does not exist
+        await access_visible_question(question_id, acting_user)  # NotFound: none or hidden
         raise Conflict(_("This question is locked: it takes no new answers."))
     # The row as written, without reading it back.
     return Answer._init_from_db(
@@ -132,7 +140,7 @@ async def _write_answer(params: list[Any]) -> list[dict[str, Any]]:
         return await fetch_dicts(_POST_ANSWER_POSTGRES, params)
 
     def post(connection: sqlite3.Connection) -> list[dict[str, Any]]:
-        if connection.execute(bind_sqlite(_COUNT_ANSWER), params[:3]).rowcount != 1:
+        if connection.execute(bind_sqlite(_COUNT_ANSWER), params).rowcount != 1:
             return []
         (answer_id,) = connection.execute(bind_sqlite(_INSERT_ANSWER), params).fetchone()
         connection.execute(bind_sqlite(_NOTIFY_FOLLOWERS_SQLITE), [*params, answer_id])

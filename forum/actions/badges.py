@@ -21,7 +21,7 @@ from forum.actions.notifications import note, notify
 from forum.clock import resolve
 from forum.db import as_datetime, fetch_dicts, insert_rows, is_postgres
 from forum.i18n import gettext as _
-from forum.member_queries import ACCEPTED_BY_OTHERS
+from forum.member_queries import ACCEPTED_BY_OTHER, ACCEPTED_BY_OTHERS
 from forum.models import NotificationKind
 
 # badge: (the measure over a member's visible answers, the least it must reach)
@@ -48,50 +48,47 @@ _DAY = {
     "sqlite": "date(a.created_at)",
     "postgres": "CAST(a.created_at AT TIME ZONE 'UTC' AS DATE)",
 }
+# Answer `a` to question `q` came within QUICK_SECONDS, from someone else than the asker.
+_QUICK = "a.author_id <> q.author_id AND {seconds} <= {quick}"
 _MEASURES = {
     "answers": "COUNT(*)",
     "accepted": ACCEPTED_BY_OTHERS,
     "kudos": "SUM(a.kudos_count)",
-    "quick": (
-        "SUM(CASE WHEN a.author_id <> q.author_id AND {seconds} <= "
-        f"{QUICK_SECONDS} THEN 1 ELSE 0 END)"
-    ),
+    "quick": f"SUM(CASE WHEN {_QUICK} THEN 1 ELSE 0 END)",
     "days": "COUNT(DISTINCT {day})",
 }
 # Members who reach `measure` and lack the badge, after a member id (a cursor through them).
 _CANDIDATES = """
 SELECT a.author_id AS member_id
 FROM answers a JOIN questions q ON q.id = a.question_id JOIN users u ON u.id = a.author_id
-WHERE a.visibility = 'visible' AND q.visibility = 'visible' AND u.role = 'member'
-  AND u.suspended_at IS NULL AND a.author_id > ?
+WHERE {visible} AND u.role = 'member' AND u.suspended_at IS NULL AND a.author_id > ?
   AND NOT EXISTS (SELECT 1 FROM member_badges b WHERE b.user_id = a.author_id AND b.badge = ?)
 GROUP BY a.author_id HAVING {measure} >= ?
 ORDER BY a.author_id LIMIT ?
 """
 # When a member reached a counted measure: the moment of its n-th event (OFFSET n - 1).
-_VISIBLE = "a.author_id = ? AND a.visibility = 'visible' AND q.visibility = 'visible'"
+_VISIBLE = "a.visibility = 'visible' AND q.visibility = 'visible'"
 _REACHED = {
     "answers": """
 SELECT a.created_at AS at FROM answers a JOIN questions q ON q.id = a.question_id
-WHERE {visible} ORDER BY a.created_at LIMIT 1 OFFSET ?""",
+WHERE a.author_id = ? AND {visible} ORDER BY a.created_at LIMIT 1 OFFSET ?""",
     "accepted": """
 SELECT c.created_at AS at FROM acceptances c JOIN answers a ON a.id = c.answer_id
 JOIN questions q ON q.id = c.question_id
-WHERE {visible} AND q.accepted_answer_id = a.id AND c.active_question_id IS NOT NULL
-  AND q.author_id <> a.author_id
+WHERE a.author_id = ? AND {visible} AND {accepted} AND c.active_question_id IS NOT NULL
 ORDER BY c.created_at LIMIT 1 OFFSET ?""",
     "kudos": """
 SELECT k.created_at AS at FROM kudos k JOIN answers a ON a.id = k.answer_id
 JOIN questions q ON q.id = a.question_id
-WHERE {visible} ORDER BY k.created_at LIMIT 1 OFFSET ?""",
+WHERE a.author_id = ? AND {visible} ORDER BY k.created_at LIMIT 1 OFFSET ?""",
     "quick": """
 SELECT a.created_at AS at FROM answers a JOIN questions q ON q.id = a.question_id
-WHERE {visible} AND a.author_id <> q.author_id AND {seconds} <= {quick}
+WHERE a.author_id = ? AND {visible} AND {is_quick}
 ORDER BY a.created_at LIMIT 1 OFFSET ?""",
 }
 _DAYS = """
 SELECT DISTINCT {day} AS day FROM answers a JOIN questions q ON q.id = a.question_id
-WHERE a.author_id = ? AND a.visibility = 'visible' AND q.visibility = 'visible'
+WHERE a.author_id = ? AND {visible}
 ORDER BY day
 """
 
@@ -112,13 +109,13 @@ def badge_name(badge: str) -> str:
 
 def _sql(template: str, measure: str = "") -> str:
     dialect = "postgres" if is_postgres(Tortoise.get_connection("default")) else "sqlite"
-    expression = _MEASURES.get(measure, "").format(seconds=_SECONDS[dialect], day=_DAY[dialect])
+    parts = {"seconds": _SECONDS[dialect], "day": _DAY[dialect], "quick": QUICK_SECONDS}
     return template.format(
-        measure=expression,
-        day=_DAY[dialect],
-        seconds=_SECONDS[dialect],
+        measure=_MEASURES.get(measure, "").format(**parts),
         visible=_VISIBLE,
-        quick=QUICK_SECONDS,
+        accepted=ACCEPTED_BY_OTHER,
+        is_quick=_QUICK.format(**parts),
+        **parts,
     )
 
 

@@ -52,14 +52,16 @@ SELECT question_id, user_id, TRUE, MIN(at), MIN(at) FROM (
 WHERE TRUE
 GROUP BY question_id, user_id
 """)
-# The followers of the accepted answer's question hear of it, but for whoever accepted it and
-# the answer's author (who hears "your answer was accepted"). $1 the key's prefix, $2 question,
+# The followers of the accepted answer's visible question hear of it once per answer (an
+# accept, clear and accept again is no news), but for whoever accepted it and the answer's
+# author (who hears "your answer was accepted"). $1 the key's prefix, $2 question,
 # $3 answer, $4 now, $5 accepted by, $6 the answer's author.
 _NOTIFY_ACCEPTED = """
 INSERT INTO notifications (user_id, kind, key, question_id, answer_id, points, period, created_at)
 SELECT f.user_id, 'follow_accepted', $1 || f.user_id, $2, $3, 0, '', $4
-FROM question_follows f
+FROM question_follows f JOIN questions q ON q.id = f.question_id
 WHERE f.question_id = $2 AND f.following AND f.user_id <> $5 AND f.user_id <> $6
+  AND q.visibility = 'visible'
 ON CONFLICT (key) DO NOTHING
 """
 
@@ -88,7 +90,6 @@ async def notify_accepted(
     question_id: int,
     answer_id: int,
     *,
-    acceptance_id: int,
     accepted_by: int,
     answer_author: int,
     now: datetime,
@@ -96,6 +97,6 @@ async def notify_accepted(
     """In the acceptance's transaction: tell the question's followers."""
     await execute(
         _NOTIFY_ACCEPTED,
-        [f"follow_accepted:{acceptance_id}:", question_id, answer_id, now, accepted_by,
+        [f"follow_accepted:{answer_id}:", question_id, answer_id, now, accepted_by,
          answer_author],
     )  # fmt: skip

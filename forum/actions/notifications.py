@@ -4,7 +4,8 @@ badge earned.
 
 Each is written in the transaction of the event, under a key that names the event
 (UNIQUE, ON CONFLICT DO NOTHING), so an event that runs twice notifies once. The accept
-reminder is a job: once per question, 3 days after asking, while it is answered but unsolved.
+reminder is a job: once per question, PEERDESK_REMIND_ACCEPT_AFTER_DAYS (3) after asking, while
+it is answered but unsolved.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from tortoise.transactions import in_transaction
 from forum.clock import resolve
 from forum.db import fetch_dicts, insert_rows
 from forum.models import Notification, NotificationKind, User
+from forum.settings import get_settings
 
 _COLUMNS = (
     "user_id", "kind", "key", "question_id", "answer_id", "points", "period", "badge",
     "created_at",
 )  # fmt: skip
-REMIND_AFTER = timedelta(days=3)
 # Questions older than this are not reminded any more (the job reads a bounded window).
 REMIND_WITHIN = timedelta(days=30)
 
@@ -68,9 +69,10 @@ REMIND_BATCH = 500
 async def try_remind_one_batch(now: datetime | None = None) -> int:
     """Remind the askers of the next batch of due questions: how many were due."""
     now = resolve(now)
+    remind_after = timedelta(days=get_settings().remind_accept_after_days)
     async with in_transaction():
         due = await fetch_dicts(
-            _DUE_REMINDERS, [now - REMIND_AFTER, now - REMIND_WITHIN, REMIND_BATCH]
+            _DUE_REMINDERS, [now - remind_after, now - REMIND_WITHIN, REMIND_BATCH]
         )
         await notify(
             [

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from forum.actions.follows import check_set_following
 from forum.api.base import ok, page_body, path_id, question_summary, require_api_user
-from forum.permissions import access_visible_question
+from forum.permissions import follow_target
 from forum.queries import list_questions, parse_limit
 
 
@@ -22,7 +22,7 @@ async def unfollow(request: Request) -> Response:
 
 async def _set(request: Request, *, following: bool) -> Response:
     user = await require_api_user(request)
-    question = await access_visible_question(path_id(request), user)
+    question = await follow_target(path_id(request), user, following=following)
     state = await check_set_following(question, acting_user=user, following=following)
     return ok({"question_id": question.id, "following": state})
 

@@ -16,7 +16,8 @@ class AlterFieldState(ops.AlterField):
 
 class FollowParticipants(ops.RunSQL):
     """The askers and answerers of the questions asked before the table follow them: askers go
-    on hearing of answers to their questions."""
+    on hearing of answers to their questions. (The same statement as forum.actions.follows'
+    follow_all_participants, written out here: a migration stays as it was released.)"""
 
     _SQL = (
         "INSERT INTO question_follows (question_id, user_id, following, created_at, updated_at) "

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from forum.actions.follows import check_set_following
 from forum.auth import form_text, read_form
 from forum.i18n import gettext as _
-from forum.permissions import access_visible_question
+from forum.permissions import follow_target
 from forum.queries import list_questions
 from forum.web import redirect, render, require_viewer, safe_next
 
@@ -25,7 +25,7 @@ async def unfollow(request: Request) -> Response:
 
 async def _set(request: Request, *, following: bool) -> Response:
     user = await require_viewer(request)
-    question = await access_visible_question(request.path_params["id"], user)
+    question = await follow_target(request.path_params["id"], user, following=following)
     form = await read_form(request)
     await check_set_following(question, acting_user=user, following=following)
     message = (

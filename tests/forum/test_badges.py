@@ -4,7 +4,7 @@ it runs, notified, and shown on the profile."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.applications import Starlette
 
@@ -12,8 +12,19 @@ from forum.actions.acceptance import do_accept_answer
 from forum.actions.moderation import check_moderate_post
 from forum.actions.users import check_suspend_user
 from forum.jobs import award_badges, send_mail
-from forum.models import Answer, Mail, MemberBadge, Notification, User
+from forum.models import Answer, Kudos, Mail, MemberBadge, Notification, User
 from tests import factories
+
+
+async def _kudos(answer: Answer, n: int, *, at: datetime) -> None:
+    """`n` kudos from as many members, as rows (what the badge's moment is read from)."""
+    await User.bulk_create(
+        [User(username=f"fan{i}", username_key=f"fan{i}", email=f"fan{i}@example.com",
+              password_hash="-", created_at=at) for i in range(n)]
+    )  # fmt: skip
+    fans = await User.filter(username__startswith="fan").values_list("id", flat=True)
+    await Kudos.bulk_create([Kudos(answer_id=answer.id, giver_id=f, created_at=at) for f in fans])
+    await Answer.filter(id=answer.id).update(kudos_count=n)
 
 
 async def _badges(user: User) -> set[str]:
@@ -28,7 +39,7 @@ async def test_the_job_awards_what_was_reached_once_even_run_twice_at_once(
         question, helper, at=question.created_at + timedelta(minutes=8)
     )
     await do_accept_answer(question, quick, acting_user=asker, now=question.created_at)
-    await Answer.filter(id=quick.id).update(kudos_count=50)
+    await _kudos(quick, 50, at=question.created_at + timedelta(hours=1))
     await factories.make_answer(question, staff, body="Staff: roaming is on for you now.")
     soon = factories.T0 + timedelta(hours=2)
     await asyncio.gather(award_badges(soon), award_badges(soon))

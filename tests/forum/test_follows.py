@@ -39,13 +39,13 @@ async def test_askers_and_answerers_follow_and_hear_of_answers_and_the_acceptanc
     second = await make_answer(question, other_member, at=T0 + 2 * HOUR)
     await make_answer(question, helper, body="And check the APN too.", at=T0 + 3 * HOUR)
     assert await followers(question.id) == {asker.id, helper.id, other_member.id}
-    acceptance = await do_accept_answer(question, second, acting_user=asker, now=T0 + 4 * HOUR)
+    await do_accept_answer(question, second, acting_user=asker, now=T0 + 4 * HOUR)
     await do_accept_answer(question, second, acting_user=asker, now=T0 + 5 * HOUR)  # no-op
     assert [kind for kind, _ in await told(asker)] == ["answer", "answer", "answer"]
     # The helper hears of the other's answer and of the acceptance, not of their own answers.
     assert await told(helper) == [
         ("follow_answer", f"follow_answer:{second.id}:{helper.id}"),
-        ("follow_accepted", f"follow_accepted:{acceptance.id}:{helper.id}"),
+        ("follow_accepted", f"follow_accepted:{second.id}:{helper.id}"),
     ]
     # The other member hears of the helper's later answer; of the acceptance as its author.
     assert [kind for kind, _ in await told(other_member)] == ["follow_answer", "accepted"]
@@ -169,3 +169,46 @@ async def test_a_follower_mail_says_how_to_stop(app: Starlette, asker: User, hel
     assert mail.subject == "New answer to “How do I block premium SMS?”, a question you follow."
     assert "choose Unfollow on its page" in mail.body
     assert f"/questions/{question.id}#answer-" in mail.body
+
+
+async def test_accepting_the_same_answer_again_is_no_news_to_followers(
+    asker: User, helper: User, other_member: User
+) -> None:
+    question = await make_question(asker)
+    first = await make_answer(question, helper, at=T0 + HOUR)
+    second = await make_answer(question, other_member, at=T0 + 2 * HOUR)
+    follower = await make_user("follower")
+    await check_set_following(question, acting_user=follower, following=True)
+    for n, answer in enumerate([first, second, first, second]):
+        await do_accept_answer(question, answer, acting_user=asker, now=T0 + (3 + n) * HOUR)
+    accepted = [key for kind, key in await told(follower) if kind == "follow_accepted"]
+    assert accepted == [
+        f"follow_accepted:{first.id}:{follower.id}",
+        f"follow_accepted:{second.id}:{follower.id}",
+    ]
+
+
+async def test_a_removed_question_takes_no_member_answers_and_is_no_followers_news(
+    app: Starlette, asker: User, helper: User, other_member: User, staff: User
+) -> None:
+    question = await make_question(asker, title="Cheap followers for sale, ask me")
+    first = await make_answer(question, helper)
+    await check_set_following(question, acting_user=other_member, following=True)
+    await check_moderate_post(question, "remove", acting_user=staff)
+    async with await api(app, other_member) as client:
+        posted = await client.post(
+            f"/api/v1/questions/{question.id}/answers", json={"body": "Me too!"}
+        )
+        assert posted.status_code == 404
+        # Unfollowing a question that has gone is still possible; following it is not.
+        assert (await client.put(f"/api/v1/questions/{question.id}/follow")).status_code == 404
+        left = await client.delete(f"/api/v1/questions/{question.id}/follow")
+        assert left.json() == {"question_id": question.id, "following": False}
+    await check_set_following(question, acting_user=other_member, following=True)
+    staff_answer = await make_answer(question, staff, body="Removed: this is spam.")
+    assert [kind for kind, _ in await told(helper)] == []  # the follower hears nothing of it
+    assert [kind for kind, _ in await told(other_member)] == []
+    assert await told(asker) == [
+        ("answer", f"answer:{first.id}"),
+        ("staff_reply", f"answer:{staff_answer.id}"),  # the asker still hears of staff's
+    ]

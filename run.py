@@ -25,7 +25,7 @@ from forum.jobs import (
 from forum.models import Role, User
 from forum.schema import prepare_database
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
-from forum.settings import Settings, load_settings, tortoise_config
+from forum.settings import SettingError, Settings, load_settings, settings_table, tortoise_config
 from rewards.actions.payouts import check_close_period
 from rewards.payout_queries import get_summary, money
 from rewards.queries import Reconciliation, reconcile
@@ -242,6 +242,13 @@ def cmd_award_badges(args: argparse.Namespace) -> int:
     return _run_task(task)
 
 
+def cmd_check_settings(args: argparse.Namespace) -> int:
+    """Exit 2 with the message start-up would give on a bad variable; else the table."""
+    load_settings()
+    print(settings_table(), end="")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run.py", description="Peerdesk community support forum.")
     sub = p.add_subparsers(dest="command")
@@ -296,6 +303,9 @@ def parser() -> argparse.ArgumentParser:
     )
     badges.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
     badges.set_defaults(func=cmd_award_badges)
+    sub.add_parser(
+        "check-settings", help="read the settings as start-up does; print the README's table"
+    ).set_defaults(func=cmd_check_settings)
     return p
 
 
@@ -303,7 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:
         args = parser().parse_args(["serve", *(argv or [])])
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except SettingError as exc:
+        print(f"Peerdesk cannot start: {exc}", file=sys.stderr)
+        return 2
     return result
 
 

@@ -27,17 +27,19 @@ from forum.models import User
 from forum.permissions import is_moderator
 from forum.settings import Settings, get_settings
 
-# Rule name -> the windows that all must have room.
 log = logging.getLogger(__name__)
 
-RULES: dict[str, tuple[str, ...]] = {
-    "post": ("5/30 seconds", "50/hour"),
-    "kudos": ("50/minute",),
-    "login_failure": ("10/15 minutes",),
-    "register": ("3/day",),
-    "password_reset": ("5/hour",),
-    "confirmation_mail": ("3/hour",),
-}
+
+def rules(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """Rule name -> the windows that all must have room (the PEERDESK_RATE_* settings)."""
+    return {
+        "post": settings.rate_posts,
+        "kudos": settings.rate_kudos,
+        "login_failure": settings.rate_login_failures,
+        "register": settings.rate_registrations,
+        "password_reset": settings.rate_password_resets,
+        "confirmation_mail": settings.rate_confirmation_mails,
+    }
 
 
 class RateLimited(ValidationFailed):
@@ -93,8 +95,8 @@ def _build(settings: Settings) -> FloodControl:
         options = {"implementation": "redispy", "connection_pool": pool, "wrap_exceptions": True}
     storage = storage_from_string(storage_uri(settings.rate_limit_storage), **options)
     assert isinstance(storage, Storage)
-    rules = {name: [parse(w) for w in windows] for name, windows in RULES.items()}
-    return FloodControl(storage, MovingWindowRateLimiter(storage), rules, pool)
+    windows = {name: [parse(w) for w in given] for name, given in rules(settings).items()}
+    return FloodControl(storage, MovingWindowRateLimiter(storage), windows, pool)
 
 
 async def _control(settings: Settings) -> FloodControl:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from limits import parse as parse_rate
 from tortoise.backends.base.config_generator import expand_db_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +42,6 @@ def _env() -> dict[str, str]:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off", ""}
-
-
-def _decimal(value: str, name: str) -> Decimal:
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{name} must be a decimal number, got {value!r}") from None
-    if not number.is_finite() or number <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return number
 
 
 def _secret_key(given: str) -> str:
@@ -104,6 +96,12 @@ class Settings:
     fraud_new_account_days: int = 30
     fraud_new_account_points: int = 500
     fraud_fast_accept_seconds: int = 60
+    # Serial kudos: this share (percent) of a member's kudos points in the period from one giver
+    # who gave at least `fraud_serial_kudos_min`; reciprocal accepting: each accepted at least
+    # `fraud_reciprocal_min` of the other's answers.
+    fraud_serial_kudos_percent: int = 50
+    fraud_serial_kudos_min: int = 10
+    fraud_reciprocal_min: int = 3
     # Escalations (PRODUCT.md §4): the staff first-response SLA, when a member may ask staff,
     # how old an unanswered question may be to escalate, open claims per staff member, and the
     # words that make a question urgent (matched as whole words, any case).
@@ -116,6 +114,16 @@ class Settings:
     )  # fmt: skip
     # Members per transaction of the close and of mark-paid.
     payout_chunk: int = 1000
+    # The asker of an answered, unsolved question is reminded to accept after this many days.
+    remind_accept_after_days: int = 3
+    # Flood control (PRODUCT.md §1; forum.ratelimits): windows in the `limits` notation, all of
+    # which must have room.
+    rate_posts: tuple[str, ...] = ("5/30 seconds", "50/hour")
+    rate_kudos: tuple[str, ...] = ("50/minute",)
+    rate_login_failures: tuple[str, ...] = ("10/15 minutes",)
+    rate_registrations: tuple[str, ...] = ("3/day",)
+    rate_password_resets: tuple[str, ...] = ("5/hour",)
+    rate_confirmation_mails: tuple[str, ...] = ("3/hour",)
     # Flags (PRODUCT.md §1): open flags by different members that hide a post, and how many posts
     # a member may flag a UTC day.
     flag_threshold: int = 3
@@ -173,93 +181,90 @@ def get_settings() -> Settings:
     return _active[0]
 
 
-def _check_webhooks(values: dict[str, Any]) -> None:
-    url = values.get("webhook_url", "")
-    if url and not url.startswith(("http://", "https://")):
-        raise ValueError("PEERDESK_WEBHOOK_URL must be an http:// or https:// URL")
-    if url and not values.get("webhook_secret"):
-        raise ValueError("PEERDESK_WEBHOOK_SECRET must be set with PEERDESK_WEBHOOK_URL")
-    if values.get("webhook_max_attempts", 1) < 1 or values.get("webhook_timeout_seconds", 1) < 1:
-        raise ValueError("PEERDESK_WEBHOOK_MAX_ATTEMPTS and _TIMEOUT_SECONDS must be at least 1")
+class SettingError(ValueError):
+    """A setting Peerdesk cannot use: the message names the variable. Start-up stops on it."""
 
 
-def _check_mail(values: dict[str, Any]) -> None:
-    if values.get("smtp_security", "starttls") not in ("starttls", "ssl", "none"):
-        raise ValueError("PEERDESK_SMTP_SECURITY must be starttls, ssl or none")
-    if not str(values.get("base_url", "http://")).startswith(("http://", "https://")):
-        raise ValueError("PEERDESK_BASE_URL must be an http:// or https:// URL")
-    if values.get("mail_max_attempts", 1) < 1 or values.get("password_reset_minutes", 1) < 1:
-        raise ValueError("PEERDESK_MAIL_MAX_ATTEMPTS and _PASSWORD_RESET_MINUTES must be >= 1")
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: the Settings field it sets, how its text is read (a ValueError
+    says what is wrong), and what it means (the README's settings table is made from these)."""
+
+    name: str
+    field: str
+    read: Callable[[str], Any]
+    meaning: str
+    shown_default: str = ""  # when the field's default does not say it (a generated key)
 
 
-def load_settings(**overrides: Any) -> Settings:
-    env = _env()
-    values: dict[str, Any] = {
-        "database_url": env.get("DATABASE_URL", Settings.database_url),
-        "secret_key": env.get("PEERDESK_SECRET_KEY", ""),
-        "demo": _flag(env.get("PEERDESK_DEMO", "1")),
-        "scheduler": _flag(env.get("PEERDESK_SCHEDULER", "1")),
-        "rate_limits": _flag(env.get("PEERDESK_RATE_LIMITS", "1")),
-        "trusted_proxies": tuple(
-            p.strip() for p in env.get("PEERDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
-        ),
-        "rate_limit_storage": env.get("PEERDESK_RATE_LIMIT_STORAGE", "memory://"),
-        "max_body_bytes": int(env.get("PEERDESK_MAX_BODY_BYTES", str(Settings.max_body_bytes))),
-        "password_hash_profile": env.get("PEERDESK_PASSWORD_HASH", "default"),
-        "points_accept_answerer": int(env.get("PEERDESK_POINTS_ACCEPT_ANSWERER", "100")),
-        "points_accept_asker": int(env.get("PEERDESK_POINTS_ACCEPT_ASKER", "5")),
-        "points_kudos": int(env.get("PEERDESK_POINTS_KUDOS", "10")),
-        "kudos_daily_cap": int(env.get("PEERDESK_KUDOS_DAILY_CAP", "200")),
-        "payout_period": env.get("PEERDESK_PAYOUT_PERIOD", "monthly"),
-        "currency": env.get("PEERDESK_CURRENCY", "EUR"),
-        "point_value": _decimal(env.get("PEERDESK_POINT_VALUE", "0.01"), "PEERDESK_POINT_VALUE"),
-        "threshold_cash": int(env.get("PEERDESK_THRESHOLD_CASH", "1000")),
-        "threshold_credit": int(env.get("PEERDESK_THRESHOLD_CREDIT", "100")),
-        "threshold_charity": int(env.get("PEERDESK_THRESHOLD_CHARITY", "100")),
-        "two_approver_cents": int(env.get("PEERDESK_TWO_APPROVER_CENTS", "100000")),
-        # At most 3,000: mark-paid writes 10 parameters a line, under the 32,766 of one statement.
-        "payout_chunk": min(3000, max(1, int(env.get("PEERDESK_PAYOUT_CHUNK", "1000")))),
-        "staff_contact_cost": _decimal(
-            env.get("PEERDESK_STAFF_CONTACT_COST", "8.01"), "PEERDESK_STAFF_CONTACT_COST"
-        ),
-    }
-    values["flag_threshold"] = max(1, int(env.get("PEERDESK_FLAG_THRESHOLD", "3")))
-    values["flags_per_day"] = max(1, int(env.get("PEERDESK_FLAGS_PER_DAY", "5")))
-    webhooks = {
-        "webhook_url": env.get("PEERDESK_WEBHOOK_URL", ""),
-        "webhook_secret": env.get("PEERDESK_WEBHOOK_SECRET", ""),
-        "webhook_max_attempts": int(env.get("PEERDESK_WEBHOOK_MAX_ATTEMPTS", "8")),
-        "webhook_backoff_seconds": int(env.get("PEERDESK_WEBHOOK_BACKOFF_SECONDS", "30")),
-        "webhook_timeout_seconds": int(env.get("PEERDESK_WEBHOOK_TIMEOUT_SECONDS", "10")),
-    }
-    values.update(webhooks)
-    mail = {
-        "base_url": env.get("PEERDESK_BASE_URL", Settings.base_url).rstrip("/"),
-        "mail_from": env.get("PEERDESK_MAIL_FROM", Settings.mail_from),
-        "smtp_host": env.get("PEERDESK_SMTP_HOST", ""),
-        "smtp_port": int(env.get("PEERDESK_SMTP_PORT", "587")),
-        "smtp_username": env.get("PEERDESK_SMTP_USERNAME", ""),
-        "smtp_password": env.get("PEERDESK_SMTP_PASSWORD", ""),
-        "smtp_security": env.get("PEERDESK_SMTP_SECURITY", "starttls"),
-        "smtp_timeout_seconds": int(env.get("PEERDESK_SMTP_TIMEOUT_SECONDS", "10")),
-        "mail_max_attempts": int(env.get("PEERDESK_MAIL_MAX_ATTEMPTS", "8")),
-        "mail_backoff_seconds": int(env.get("PEERDESK_MAIL_BACKOFF_SECONDS", "60")),
-        "password_reset_minutes": int(env.get("PEERDESK_PASSWORD_RESET_MINUTES", "60")),
-    }
-    values.update(mail)
-    if "PEERDESK_RANKS" in env:
-        values["ranks"] = _ranks(env["PEERDESK_RANKS"])
-    if values.get("payout_period", "monthly") not in ("monthly", "semiannual"):
-        raise ValueError("PEERDESK_PAYOUT_PERIOD must be monthly or semiannual")
-    values.update(overrides)
-    _check_webhooks(values)
-    _check_mail(values)
-    if not values["secret_key"]:
-        values["secret_key"] = _secret_key("")
-    return Settings(**values)
+def _whole(low: int = 0, high: int | None = None) -> Callable[[str], int]:
+    def read(text: str) -> int:
+        try:
+            number = int(text.strip())
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if number < low or (high is not None and number > high):
+            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise ValueError(f"must be {bounds}")
+        return number
+
+    return read
 
 
-RANK_NAMES = ("helper", "expert", "guru")
+def _positive_decimal(text: str) -> Decimal:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError("must be a decimal number") from None
+    if not number.is_finite() or number <= 0:
+        raise ValueError("must be positive")
+    return number
+
+
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def read(text: str) -> str:
+        if text.strip() not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return text.strip()
+
+    return read
+
+
+def _text(text: str) -> str:
+    return text.strip()
+
+
+def _url(text: str) -> str:
+    text = text.strip().rstrip("/")
+    if text and not text.startswith(("http://", "https://")):
+        raise ValueError("must be an http:// or https:// URL")
+    return text
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in text.split(",") if w.strip())
+
+
+def _some_words(text: str) -> tuple[str, ...]:
+    words = _words(text)
+    if not words:
+        raise ValueError("must name at least one word")
+    return tuple(w.lower() for w in words)
+
+
+def _rates(text: str) -> tuple[str, ...]:
+    """Flood-control windows in the `limits` notation: "5/30 seconds,50/hour"."""
+    windows = _words(text)
+    if not windows:
+        raise ValueError('must give at least one window, like "5/30 seconds,50/hour"')
+    for window in windows:
+        try:
+            parse_rate(window)
+        except ValueError:
+            raise ValueError(
+                f'must hold windows like "5/30 seconds": {window!r} is not one'
+            ) from None
+    return windows
 
 
 def _ranks(value: str) -> tuple[tuple[str, int, int], ...]:
@@ -270,13 +275,194 @@ def _ranks(value: str) -> tuple[tuple[str, int, int], ...]:
         points, _, accepted = rest.partition(":")
         if name not in RANK_NAMES or not points.isdecimal() or not accepted.isdecimal():
             raise ValueError(
-                "PEERDESK_RANKS must be like helper:50:1,expert:500:10,guru:2000:50 "
+                "must be like helper:50:1,expert:500:10,guru:2000:50 "
                 f"(names from {', '.join(RANK_NAMES)}); got {part.strip()!r}"
             )
         ranks.append((name, int(points), int(accepted)))
     if [r[0] for r in ranks] != [n for n in RANK_NAMES if n in {r[0] for r in ranks}]:
-        raise ValueError("PEERDESK_RANKS must list its ranks lowest first: helper, expert, guru")
+        raise ValueError("must list its ranks lowest first: helper, expert, guru")
     return tuple(ranks)
+
+
+RANK_NAMES = ("helper", "expert", "guru")
+_P = "PEERDESK_"
+# Every variable Peerdesk reads, in the README's order.
+VARIABLES: tuple[Variable, ...] = (
+    Variable("DATABASE_URL", "database_url", _text,
+             "any Tortoise URL; `postgres://user:pass@host:5432/db` for PostgreSQL"),
+    Variable(_P + "SECRET_KEY", "secret_key", _text,
+             "signs sessions and CSRF tokens; every host of a deployment needs the same",
+             shown_default="generated once and kept in `var/secret_key`"),
+    Variable(_P + "DEMO", "demo", _flag,
+             "`1`: on first start, fill an empty database with the demo community; `0`: only "
+             "the default boards"),
+    Variable(_P + "SCHEDULER", "scheduler", _flag, "`0`: this process runs no scheduled jobs"),
+    Variable(_P + "RATE_LIMITS", "rate_limits", _flag,
+             "`0`: flood control off (load tests, imports)"),
+    Variable(_P + "TRUSTED_PROXIES", "trusted_proxies", _words,
+             "comma-separated addresses whose `X-Forwarded-For` (and `X-Forwarded-Proto`) are "
+             "believed"),
+    Variable(_P + "RATE_LIMIT_STORAGE", "rate_limit_storage", _text,
+             "where flood-control counts live; `redis://host:6379/0` to share them across "
+             "processes"),
+    Variable(_P + "MAX_BODY_BYTES", "max_body_bytes", _whole(1024),
+             "larger request bodies are refused with 413"),
+    Variable(_P + "PASSWORD_HASH", "password_hash_profile", _one_of("default", "cheap"),
+             "`cheap` lowers argon2's cost: for tests and load tests only"),
+    Variable(_P + "SESSION_MAX_AGE_SECONDS", "session_max_age_seconds", _whole(60),
+             "how long a login lasts"),
+    Variable(_P + "PASSWORD_RESET_MINUTES", "password_reset_minutes", _whole(1),
+             "how long a password reset link works"),
+    # Questions and answers
+    Variable(_P + "STAFF_ACCEPT_AFTER_DAYS", "staff_accept_after_days", _whole(0),
+             "staff may accept an answer on a question older than this"),
+    Variable(_P + "REMIND_ACCEPT_AFTER_DAYS", "remind_accept_after_days", _whole(1, 29),
+             "the asker of an answered, unsolved question is reminded to accept after this"),
+    Variable(_P + "FLAG_THRESHOLD", "flag_threshold", _whole(1),
+             "flags by different members that hide a post for review"),
+    Variable(_P + "FLAGS_PER_DAY", "flags_per_day", _whole(1),
+             "posts a member may flag per UTC day"),
+    Variable(_P + "RANKS", "ranks", _ranks,
+             "the ranks above New member, lowest first: each needs its lifetime points earned "
+             "and accepted answers"),
+    # Flood control
+    Variable(_P + "RATE_POSTS", "rate_posts", _rates,
+             "how often a member may post (questions and answers): every window must have room"),
+    Variable(_P + "RATE_KUDOS", "rate_kudos", _rates, "how often a member may give kudos"),
+    Variable(_P + "RATE_LOGIN_FAILURES", "rate_login_failures", _rates,
+             "failed logins of one account from one address before that address is refused "
+             "for it"),
+    Variable(_P + "RATE_REGISTRATIONS", "rate_registrations", _rates,
+             "sign-ups from one address"),
+    Variable(_P + "RATE_PASSWORD_RESETS", "rate_password_resets", _rates,
+             "password reset links asked for from one address"),
+    Variable(_P + "RATE_CONFIRMATION_MAILS", "rate_confirmation_mails", _rates,
+             "address confirmation mails a member may ask for again"),
+    # Escalations
+    Variable(_P + "FIRST_RESPONSE_HOURS", "first_response_hours", _whole(1),
+             "staff's first-response SLA: an item is breached this long after it opened"),
+    Variable(_P + "ASK_STAFF_AFTER_HOURS", "ask_staff_after_hours", _whole(0),
+             "the asker may press \"Ask staff\" on an unsolved question this old"),
+    Variable(_P + "UNANSWERED_MAX_AGE_DAYS", "unanswered_max_age_days", _whole(1),
+             "an unanswered question older than this no longer escalates"),
+    Variable(_P + "MAX_CLAIMS", "max_claims", _whole(1),
+             "open claims a staff member may hold at once"),
+    Variable(_P + "URGENT_KEYWORDS", "urgent_keywords", _some_words,
+             "comma-separated words that make a question urgent (whole words, any case)"),
+    # Points
+    Variable(_P + "POINTS_ACCEPT_ANSWERER", "points_accept_answerer", _whole(0),
+             "points for the author of an accepted answer"),
+    Variable(_P + "POINTS_ACCEPT_ASKER", "points_accept_asker", _whole(0),
+             "points for the asker who accepts an answer (closing the loop)"),
+    Variable(_P + "POINTS_KUDOS", "points_kudos", _whole(0), "points per kudos received"),
+    Variable(_P + "KUDOS_DAILY_CAP", "kudos_daily_cap", _whole(0),
+             "most kudos points a member earns per UTC day (accept awards are exempt)"),
+    # Payouts
+    Variable(_P + "PAYOUT_PERIOD", "payout_period", _one_of("monthly", "semiannual"),
+             "`semiannual`: giffgaff's periods, 1 Dec to 31 May (`2027-H1`) and 1 Jun to 30 Nov "
+             "(`2026-H2`)"),
+    Variable(_P + "POINT_VALUE", "point_value", _positive_decimal,
+             "the value of one point in the currency (any decimal, e.g. `0.0037`)"),
+    Variable(_P + "CURRENCY", "currency", _text, "the currency of payouts"),
+    Variable(_P + "THRESHOLD_CASH", "threshold_cash", _whole(1),
+             "the balance (points) a member needs at the cut-off to be paid in cash"),
+    Variable(_P + "THRESHOLD_CREDIT", "threshold_credit", _whole(1),
+             "the same for airtime credit"),
+    Variable(_P + "THRESHOLD_CHARITY", "threshold_charity", _whole(1), "the same for charity"),
+    Variable(_P + "TWO_APPROVER_CENTS", "two_approver_cents", _whole(0),
+             "a batch paying more than this (in cents) needs two different approvers"),
+    Variable(_P + "STAFF_CONTACT_COST", "staff_contact_cost", _positive_decimal,
+             "what one staff contact costs: the report's deflection estimate"),
+    # At most 3,000: mark-paid writes 10 parameters a line, under the 32,766 of one statement.
+    Variable(_P + "PAYOUT_CHUNK", "payout_chunk", _whole(1, 3000),
+             "members per transaction when closing a period or marking a batch paid"),
+    # Fraud signals
+    Variable(_P + "FRAUD_NEW_ACCOUNT_DAYS", "fraud_new_account_days", _whole(0),
+             "an account younger than this at the cut-off is very new"),
+    Variable(_P + "FRAUD_NEW_ACCOUNT_POINTS", "fraud_new_account_points", _whole(0),
+             "a very new account that earned more than this in the period is held"),
+    Variable(_P + "FRAUD_FAST_ACCEPT_SECONDS", "fraud_fast_accept_seconds", _whole(0),
+             "an answer accepted within this of being posted holds its author's line"),
+    Variable(_P + "FRAUD_SERIAL_KUDOS_PERCENT", "fraud_serial_kudos_percent", _whole(1, 100),
+             "a member who got this share of their kudos points in the period from one giver "
+             "is held (serial kudos)"),
+    Variable(_P + "FRAUD_SERIAL_KUDOS_MIN", "fraud_serial_kudos_min", _whole(1),
+             "…when that giver gave at least this many kudos"),
+    Variable(_P + "FRAUD_RECIPROCAL_MIN", "fraud_reciprocal_min", _whole(1),
+             "two members who each accepted at least this many of the other's answers in the "
+             "period are held (reciprocal accepting)"),
+    # Webhooks
+    Variable(_P + "WEBHOOK_URL", "webhook_url", _url,
+             "the webhook receiver (`http://` or `https://`); empty: no events are written"),
+    Variable(_P + "WEBHOOK_SECRET", "webhook_secret", _text,
+             "signs webhook bodies; required with a URL"),
+    Variable(_P + "WEBHOOK_MAX_ATTEMPTS", "webhook_max_attempts", _whole(1),
+             "attempts before a delivery is marked failed"),
+    Variable(_P + "WEBHOOK_BACKOFF_SECONDS", "webhook_backoff_seconds", _whole(1),
+             "the wait after the first failed attempt; it doubles after each"),
+    Variable(_P + "WEBHOOK_TIMEOUT_SECONDS", "webhook_timeout_seconds", _whole(1),
+             "how long the receiver has to answer an attempt"),
+    # Mail
+    Variable(_P + "BASE_URL", "base_url", _url,
+             "the site's address, as links in e-mails name it"),
+    Variable(_P + "MAIL_FROM", "mail_from", _text, "the sender of e-mails"),
+    Variable(_P + "SMTP_HOST", "smtp_host", _text,
+             "the SMTP server; empty: every mail is written to the log (logger "
+             "`forum.actions.mail`) instead"),
+    Variable(_P + "SMTP_PORT", "smtp_port", _whole(1, 65535), "its port"),
+    Variable(_P + "SMTP_SECURITY", "smtp_security", _one_of("starttls", "ssl", "none"),
+             "`starttls`, `ssl` (implicit TLS, usually port 465) or `none`"),
+    Variable(_P + "SMTP_USERNAME", "smtp_username", _text,
+             "log in to the server when a username is given"),
+    Variable(_P + "SMTP_PASSWORD", "smtp_password", _text, "the password for that"),
+    Variable(_P + "SMTP_TIMEOUT_SECONDS", "smtp_timeout_seconds", _whole(1),
+             "how long the server has to answer"),
+    Variable(_P + "MAIL_MAX_ATTEMPTS", "mail_max_attempts", _whole(1),
+             "attempts before a mail is marked failed"),
+    Variable(_P + "MAIL_BACKOFF_SECONDS", "mail_backoff_seconds", _whole(1),
+             "the wait after the first failed attempt; it doubles after each (at most 6 hours)"),
+)  # fmt: skip
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings of the environment (and `.env`), with `overrides` for tests. A variable
+    Peerdesk cannot use raises SettingError naming it."""
+    env = _env()
+    values: dict[str, Any] = {}
+    for variable in VARIABLES:
+        # A text override is read as the variable's text would be (a test's webhook URL).
+        given = overrides.get(variable.field, env.get(variable.name))
+        if isinstance(given, str):
+            try:
+                values[variable.field] = variable.read(given)
+            except ValueError as exc:
+                raise SettingError(f"{variable.name} {exc} (it is {given!r}).") from None
+    values.update({k: v for k, v in overrides.items() if not isinstance(v, str)})
+    if values.get("webhook_url") and not values.get("webhook_secret"):
+        raise SettingError(f"{_P}WEBHOOK_SECRET must be set with {_P}WEBHOOK_URL.")
+    if not values.get("secret_key"):
+        values["secret_key"] = _secret_key("")
+    return Settings(**values)
+
+
+def default_text(variable: Variable) -> str:
+    """The default as one would write it in the environment."""
+    if variable.shown_default:
+        return variable.shown_default
+    value = getattr(Settings, variable.field)  # every variable's field has a plain default
+    if isinstance(value, bool):
+        return "`1`" if value else "`0`"
+    if isinstance(value, tuple):
+        value = ",".join(":".join(map(str, v)) if isinstance(v, tuple) else v for v in value)
+    return f"`{value}`" if str(value) else "empty"
+
+
+def settings_table() -> str:
+    """The README's table of every variable (tests/test_readme.py keeps them the same)."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for variable in VARIABLES:
+        rows.append(f"| `{variable.name}` | {default_text(variable)} | {variable.meaning} |")
+    return "\n".join(rows) + "\n"
 
 
 def _with_param(url: str, name: str, value: object) -> str:

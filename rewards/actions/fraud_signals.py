@@ -5,8 +5,10 @@ returns only the members it flags, so the work stays in the database and the mem
 Signals are written once (UNIQUE(line, code)) while the batch is closing, each with its facts and
 their English sentence (rewards.signals); finance then decides.
 
-- serial_kudos: one giver gave ≥ 50 % of the member's kudos points in the period, ≥ 10 kudos.
-- reciprocal_accepts: two members each accepted ≥ 3 of the other's answers in the period.
+- serial_kudos: one giver gave ≥ `fraud_serial_kudos_percent` (50) % of the member's kudos
+  points in the period, with ≥ `fraud_serial_kudos_min` (10) kudos.
+- reciprocal_accepts: two members each accepted ≥ `fraud_reciprocal_min` (3) of the other's
+  answers in the period.
 - shared_signup_address: an asker who accepted the member's answer signed up from the same
   address.
 - new_account: the account is under `fraud_new_account_days` old at the cut-off and earned more
@@ -32,14 +34,12 @@ from rewards.labels import HELD_BY_CLOSE
 from rewards.models import AWARD_KINDS, LineState, PayoutBatch
 from rewards.signals import english_detail
 
-SERIAL_KUDOS_MIN = 10
 _PAGE = 5000  # rows per statement: well under the databases' 32,766 parameters
-RECIPROCAL_MIN = 3
 
 _IN_BATCH = "IN (SELECT member_id FROM payout_lines WHERE batch_id = ?)"
 _UNREVERSED = "NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.reverses_id = t.id)"
 
-# Per member and giver with at least SERIAL_KUDOS_MIN kudos, with the member's kudos total.
+# Per member and giver with at least `fraud_serial_kudos_min` kudos, with the member's kudos total.
 _SERIAL_KUDOS = f"""
 SELECT s.member_id AS member_id, s.giver AS giver, s.n AS n, s.points AS points,
        (SELECT CAST(COALESCE(SUM(t2.amount), 0) AS BIGINT) FROM ledger_transfers t2
@@ -178,11 +178,12 @@ def _window(batch: PayoutBatch) -> list[Any]:
 
 async def _serial_kudos(batch: PayoutBatch) -> list[Flag]:
     flags = []
-    params = [*_window(batch), *_window(batch), batch.id, SERIAL_KUDOS_MIN]
+    settings = get_settings()
+    params = [*_window(batch), *_window(batch), batch.id, settings.fraud_serial_kudos_min]
     for row in await fetch_dicts(_SERIAL_KUDOS, params):
         member = int(row["member_id"])
         points, all_points = int(row["points"]), int(row["total"])
-        if all_points and points * 2 >= all_points:
+        if all_points and points * 100 >= all_points * settings.fraud_serial_kudos_percent:
             facts = {
                 "giver": str(row["giver"]),
                 "n": int(row["n"]),
@@ -198,7 +199,9 @@ async def _serial_kudos(batch: PayoutBatch) -> list[Flag]:
 async def _reciprocal_accepts(batch: PayoutBatch) -> list[Flag]:
     pairs = {
         (int(r["acceptor"]), int(r["answerer"])): int(r["n"])
-        for r in await fetch_dicts(_ACCEPT_PAIRS, [*_window(batch), RECIPROCAL_MIN])
+        for r in await fetch_dicts(
+            _ACCEPT_PAIRS, [*_window(batch), get_settings().fraud_reciprocal_min]
+        )
     }
     mutual = [(pair, n) for pair, n in pairs.items() if (pair[1], pair[0]) in pairs]
     names = await _usernames([acceptor for (acceptor, _), _ in mutual]) if mutual else {}

@@ -8,10 +8,12 @@ from forum.actions.acceptance import do_accept_answer
 from forum.actions.kudos import do_give_kudos
 from forum.actions.users import check_suspend_user
 from forum.models import Answer, PayoutMethod, User
+from forum.settings import configure
 from rewards.actions.payout_lines import do_decide_line
 from rewards.actions.payouts import do_close_period
 from rewards.models import PayoutBatch, PayoutLine, PayoutSignal
 from rewards.periods import MONTHLY, parse_period
+from tests.conftest import make_settings
 from tests.factories import make_answer, make_question, make_user
 from tests.rewards.helpers import assert_reconciles, grant
 
@@ -100,6 +102,28 @@ async def test_reciprocal_accepts_near_miss_at_two(asker: User, helper: User) ->
         await accept(answer, helper)
     await do_close_period(OCT, now=AFTER)
     assert await signals_of(helper) == {}
+
+
+async def test_the_reciprocal_threshold_is_a_setting(asker: User, helper: User) -> None:
+    configure(make_settings(fraud_reciprocal_min=2))
+    for answer in await answers_by(helper, 2, asker=asker):
+        await accept(answer, asker)
+    for answer in await answers_by(asker, 2, asker=helper, start=DAY + timedelta(hours=5)):
+        await accept(answer, helper)
+    await do_close_period(OCT, now=AFTER)
+    assert "reciprocal_accepts" in await signals_of(helper)
+
+
+async def test_the_serial_kudos_share_is_a_setting(
+    asker: User, helper: User, other_member: User
+) -> None:
+    configure(make_settings(fraud_serial_kudos_percent=40))
+    fan = await make_user("fan")
+    answers = await answers_by(helper, 21, asker=asker)
+    await kudos_from(fan, answers[:10])  # 100 of helper's 210 kudos points: 48 %
+    await kudos_from(other_member, answers[10:21])
+    await do_close_period(OCT, now=AFTER)
+    assert set(await signals_of(helper)) == {"serial_kudos"}
 
 
 async def test_shared_signup_address_with_the_accepting_asker(asker: User, helper: User) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +25,7 @@ from forum.jobs import (
     send_mail,
     sweep_escalations,
 )
+from forum.metrics import MULTIPROCESS_DIR
 from forum.models import Role, User
 from forum.schema import prepare_database
 from forum.seed import DEMO_PASSWORD, seed_bulk, seed_demo
@@ -57,6 +61,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("SQLite serves from one process: use DATABASE_URL=postgres://... for --workers > 1.")
         return 2
     print(f"Peerdesk on http://{args.host}:{args.port}", flush=True)
+    if args.workers > 1:  # each worker counts into files here; /metrics adds them up
+        os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="peerdesk-metrics-")
     uvicorn.run(
         "forum.app:create_app",
         factory=True,
@@ -68,6 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
+    if args.workers > 1:
+        shutil.rmtree(os.environ.pop(MULTIPROCESS_DIR), ignore_errors=True)
     return 0
 
 

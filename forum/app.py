@@ -45,6 +45,7 @@ from forum.auth import CSRF_COOKIE, LOCALE_COOKIE, Auth
 from forum.errors import Conflict, ForumError, NotAuthenticated, NotFound
 from forum.i18n import DEFAULT_LOCALE, LOCALES, negotiate, use_locale
 from forum.i18n import gettext as _
+from forum.observe import ObserveMiddleware, configure_logging
 from forum.ratelimits import close_flood_control
 from forum.scheduler import start_scheduler
 from forum.schema import prepare_database
@@ -72,6 +73,7 @@ from forum.views import (
     members,
     moderation,
     notifications,
+    operations,
     password_reset,
     profile,
     questions,
@@ -352,6 +354,7 @@ def html_routes() -> list[Any]:
         *moderation.routes,
         *search.routes,
         *notifications.routes,
+        *operations.routes,
         *accounts.routes,
         *password_reset.routes,
         *email_change.routes,
@@ -388,7 +391,11 @@ async def api_not_found(request: Request) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or load_settings()
+    """The app; without `settings` (as uvicorn calls it, in each worker) it reads them from the
+    environment and sets up the log."""
+    if settings is None:
+        settings = load_settings()
+        configure_logging(settings.log_format)
     configure(settings)
     auth = Auth(settings)
     config = tortoise_config(settings.database_url)
@@ -430,7 +437,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityMiddleware, auth=auth)],
+        middleware=[Middleware(ObserveMiddleware), Middleware(SecurityMiddleware, auth=auth)],
         exception_handlers={
             ForumError: handle_forum_error,
             HTTPException: handle_http_error,

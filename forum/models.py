@@ -577,3 +577,22 @@ class QuestionFollow(Model):
         table = "question_follows"
         unique_together = (("question_id", "user_id"),)
         indexes = [Index(fields=("user_id", "following", "updated_at"), name="follow_user")]
+
+
+class JobRun(Model):
+    """The record of one scheduled job across every process (forum.actions.job_runs): how often
+    it ran and failed, and when it last started, succeeded and failed. The operations page
+    warns of a scheduler that has stopped from it."""
+
+    job = fields.CharField(max_length=40, primary_key=True)
+    runs = fields.IntField(default=0)
+    failures = fields.IntField(default=0)
+    last_started_at = fields.DatetimeField()
+    last_succeeded_at = fields.DatetimeField(null=True)
+    last_failed_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    # Seconds the last run took.
+    last_seconds = fields.FloatField(default=0)
+
+    class Meta:
+        table = "job_runs"

@@ -215,6 +215,16 @@ def require_boards(user: User | None) -> User:
     return user  # type: ignore[return-value]
 
 
+def can_watch_operations(user: User | None) -> bool:
+    """Admins see the operations page: outboxes, scheduled jobs, the ledger check."""
+    return can_manage_boards(user)
+
+
+def require_operations(user: User | None) -> User:
+    require(can_watch_operations(user), _("Only admins see the operations page."))
+    return user  # type: ignore[return-value]
+
+
 def can_manage_mail(user: User | None) -> bool:
     """Admins see the e-mail outbox (addresses and subjects, never bodies) and retry failures."""
     return can_manage_webhooks(user)

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,11 @@ class Settings:
     scheduler: bool = True
     rate_limits: bool = True
     trusted_proxies: tuple[str, ...] = ()
+    # Who may read /metrics: these addresses or networks, or whoever holds the token.
+    metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
+    metrics_token: str = ""
+    # "text" or "json" (one JSON object a line) for the application's log.
+    log_format: str = "text"
     rate_limit_storage: str = "memory://"
     # Requests larger than this are refused with 413 before they reach a handler.
     max_body_bytes: int = 256 * 1024
@@ -245,6 +251,16 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in text.split(",") if w.strip())
 
 
+def _networks(text: str) -> tuple[str, ...]:
+    networks = _words(text)
+    for network in networks:
+        try:
+            ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"must list addresses or networks: {network!r} is neither") from None
+    return networks
+
+
 def _some_words(text: str) -> tuple[str, ...]:
     words = _words(text)
     if not words:
@@ -302,6 +318,15 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(_P + "TRUSTED_PROXIES", "trusted_proxies", _words,
              "comma-separated addresses whose `X-Forwarded-For` (and `X-Forwarded-Proto`) are "
              "believed"),
+    Variable(_P + "METRICS_ALLOW", "metrics_allow", _networks,
+             "comma-separated addresses or networks (`10.0.0.0/8`) that may read `/metrics`; "
+             "anyone else gets 404"),
+    Variable(_P + "METRICS_TOKEN", "metrics_token", _text,
+             "a bearer token that may read `/metrics` from anywhere (`Authorization: Bearer …`); "
+             "empty: none"),
+    Variable(_P + "LOG_FORMAT", "log_format", _one_of("text", "json"),
+             "`json`: the log as one JSON object a line (each request's line with its request "
+             "id)"),
     Variable(_P + "RATE_LIMIT_STORAGE", "rate_limit_storage", _text,
              "where flood-control counts live; `redis://host:6379/0` to share them across "
              "processes"),

@@ -1,5 +1,6 @@
-"""Scheduler entry points for rewards: the payout close. Every job is safe to run in any number
-of processes at once; the actions make it exactly-once in the database."""
+"""Scheduler entry points for rewards: the payout close and the ledger's reconciliation. Every
+job is safe to run in any number of processes at once; the actions make the close exactly-once
+in the database, and the reconciliation only reads."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from forum.settings import get_settings
 from rewards.actions.payouts import do_close_period
 from rewards.models import BatchState, PayoutBatch, Transfer
 from rewards.periods import finished_periods
+from rewards.queries import Reconciliation, reconcile
 
 log = logging.getLogger("peerdesk.jobs")
 
@@ -35,3 +37,21 @@ async def close_finished_periods(now: datetime | None = None) -> list[str]:
             log.info("payout period %s closed: batch %s", period.label, batch.id)
             closed.append(period.label)
     return closed
+
+
+class LedgerOutOfBalance(Exception):
+    """The reconciliation found problems: the job fails, and the operations page says why."""
+
+    def __init__(self, result: Reconciliation) -> None:
+        shown = "; ".join(result.problems[:3])
+        super().__init__(f"{len(result.problems)} problem(s): {shown}")
+        self.result = result
+
+
+async def check_ledger() -> Reconciliation:
+    """Reconcile the whole ledger (rewards.queries.reconcile); LedgerOutOfBalance on a problem."""
+    result = await reconcile()
+    if not result.ok:
+        log.error("ledger reconciliation: %s problem(s)", len(result.problems))
+        raise LedgerOutOfBalance(result)
+    return result

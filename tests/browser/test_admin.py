@@ -1,5 +1,5 @@
-"""An admin's journey: add a board, find a member and change their role, read the mail and
-webhook outboxes and the audit log."""
+"""An admin's journey: the operations page, add a board, find a member and change their role,
+read the mail and webhook outboxes and the audit log."""
 
 from __future__ import annotations
 
@@ -21,7 +21,11 @@ def test_an_admin_runs_boards_roles_and_outboxes(
 
     admin.go("/", "home, as an admin")
     admin.open_menu(account=True)
-    page.locator("header a[href='/admin/boards']").click()
+    page.locator("header a[href='/admin']").click()
+    admin.check("operations")
+    assert page.locator("main .alerts li, main p.notice").count() >= 1
+    assert page.locator("main table").count() + page.locator("main p.empty").count() == 1
+    page.locator("main a[href='/admin/boards']").click()
     admin.check("boards")
     page.fill("input[name=slug]", f"roaming-{tag}")
     page.fill("input[name=name]", f"Roaming {tag}")

@@ -132,8 +132,11 @@ async def test_admins_find_the_admin_pages_in_the_header(
 ) -> None:
     async with browser(app, admin) as page:
         assert (
-            '<a href="/admin/boards" aria-current="page">Administration</a>'
+            '<a href="/admin" aria-current="page">Administration</a>'
             in (await page.get("/admin/boards")).text
         )
+        operations = (await page.get("/admin")).text
+        assert 'href="/admin/boards"' in operations and 'href="/staff/mail"' in operations
     async with browser(app, staff) as page:
-        assert 'href="/admin/boards"' not in (await page.get("/staff/escalations")).text
+        assert 'href="/admin"' not in (await page.get("/staff/escalations")).text
+        assert (await page.get("/admin")).status_code == 403

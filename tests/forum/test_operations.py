@@ -1,0 +1,228 @@
+"""Operations: /metrics for Prometheus (who may read it, what it counts, added up over worker
+processes), the request id and the request log, each scheduled job's record, and the admins'
+operations page with its alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client import REGISTRY
+from starlette.applications import Starlette
+
+from forum.clock import utcnow
+from forum.jobs import sweep_escalations
+from forum.metrics import MULTIPROCESS_DIR, exposition
+from forum.models import DeliveryState, JobRun, Mail, User, WebhookDelivery
+from forum.observe import configure_logging
+from forum.operations_queries import get_operations
+from forum.scheduler import observed
+from forum.settings import ROOT, configure
+from rewards.jobs import check_ledger
+from rewards.models import LedgerAccount
+from tests.conftest import make_settings
+from tests.factories import T0, browser, make_question
+from tests.rewards.helpers import grant
+
+QUESTION_ROUTE = {"route": "/questions/{id:int}", "method": "GET", "status": "200"}
+
+
+def counted(name: str, labels: dict[str, str]) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def client_from(app: Starlette, address: str, **headers: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
+
+
+async def test_metrics_are_for_allowed_addresses_and_the_token_holder(app: Starlette) -> None:
+    configure(make_settings(metrics_allow=("127.0.0.1", "10.0.0.0/8"), metrics_token="s3cret"))
+    async with client_from(app, "127.0.0.1") as local, client_from(app, "10.1.2.3") as inside:
+        for allowed in (local, inside):
+            shown = await allowed.get("/metrics")
+            assert shown.status_code == 200 and shown.headers["content-type"].startswith(
+                "text/plain"
+            )
+    async with client_from(app, "203.0.113.9") as outsider:
+        refused = await outsider.get("/metrics")
+        assert refused.status_code == 404 and "peerdesk_" not in refused.text
+        wrong = await outsider.get("/metrics", headers={"Authorization": "Bearer guess"})
+        assert wrong.status_code == 404
+        right = await outsider.get("/metrics", headers={"Authorization": "Bearer s3cret"})
+        assert right.status_code == 200 and "peerdesk_http_requests_total" in right.text
+
+
+async def test_requests_are_counted_by_route_template_and_timed(
+    app: Starlette, asker: User
+) -> None:
+    question = await make_question(asker)
+    before = counted("peerdesk_http_requests_total", QUESTION_ROUTE)
+    timed = {"route": "/questions/{id:int}", "method": "GET"}
+    timed_before = counted("peerdesk_http_request_duration_seconds_count", timed)
+    async with browser(app) as page:
+        for _ in range(3):
+            assert (await page.get(f"/questions/{question.id}")).status_code == 200
+        assert (await page.get("/questions/987654")).status_code == 404
+        await page.get("/no/such/address")
+        text = (await page.get("/metrics")).text
+    assert counted("peerdesk_http_requests_total", QUESTION_ROUTE) == before + 3
+    assert counted("peerdesk_http_request_duration_seconds_count", timed) == timed_before + 4
+    missing = {**QUESTION_ROUTE, "status": "404"}
+    assert counted("peerdesk_http_requests_total", missing) >= 1
+    assert counted("peerdesk_http_requests_total", {**missing, "route": "unmatched"}) >= 1
+    api_route = {"route": "/api/v1/questions/{id:int}", "method": "GET", "status": "200"}
+    api_before = counted("peerdesk_http_requests_total", api_route)
+    async with browser(app) as client:
+        await client.get(f"/api/v1/questions/{question.id}")
+    assert counted("peerdesk_http_requests_total", api_route) == api_before + 1
+    assert "/questions/987654" not in text  # a label per template, never per address
+
+
+async def test_the_database_figures_are_in_metrics(
+    app: Starlette, asker: User, finance: User
+) -> None:
+    await make_question(asker, board="lost-stolen", title="My phone was stolen on the train")
+    await Mail.create(
+        key="test:failed", user_id=asker.id, to_address="a@example.org", subject="S", body="",
+        state=DeliveryState.FAILED, attempts=8, next_attempt_at=T0, created_at=T0,
+    )  # fmt: skip
+    await WebhookDelivery.create(
+        event_id="e1", event="question.escalated", payload="{}", url="https://crm.example/h",
+        attempts=2, next_attempt_at=T0, created_at=T0,
+    )  # fmt: skip
+    await grant(asker, 50, finance, T0)
+    await observed("ledger-check", check_ledger)()
+    async with browser(app) as client:
+        text = (await client.get("/metrics")).text
+    for line in (
+        'peerdesk_outbox_failed{outbox="mail"} 1.0',
+        'peerdesk_outbox_pending{outbox="webhooks"} 1.0',
+        'peerdesk_outbox_retrying{outbox="webhooks"} 1.0',
+        'peerdesk_escalations{state="open"} 1.0',
+        'peerdesk_payout_batches{state="review"} 0.0',
+        "peerdesk_ledger_reconciled 1.0",
+        'peerdesk_job_failing{job="ledger-check"} 0.0',
+    ):
+        assert line in text, line
+
+
+async def test_each_job_run_is_recorded_and_a_failure_is_an_alert(asker: User) -> None:
+    async def broken() -> None:
+        raise RuntimeError("SMTP server said no")
+
+    runs_before = counted("peerdesk_job_runs_total", {"job": "mail-send", "outcome": "failed"})
+    await observed("escalations-sweep", sweep_escalations)()
+    await observed("escalations-sweep", sweep_escalations)()
+    await observed("mail-send", broken)()  # logged and recorded, not raised
+    sweep = await JobRun.get(job="escalations-sweep")
+    assert (sweep.runs, sweep.failures, sweep.last_error) == (2, 0, "")
+    mail = await JobRun.get(job="mail-send")
+    assert (mail.runs, mail.failures) == (1, 1) and mail.last_succeeded_at is None
+    assert mail.last_error == "RuntimeError: SMTP server said no"
+    assert counted("peerdesk_job_runs_total", {"job": "mail-send", "outcome": "failed"}) == (
+        runs_before + 1
+    )
+    alerts = (await get_operations(utcnow())).alerts
+    assert [(a.code, a.job, a.detail) for a in alerts] == [
+        ("job_failing", "mail-send", "RuntimeError: SMTP server said no")
+    ]
+
+
+async def test_a_ledger_out_of_balance_and_a_stopped_scheduler_are_alerts(
+    asker: User, finance: User
+) -> None:
+    now = utcnow()
+    assert [a.code for a in (await get_operations(now)).alerts] == ["scheduler_never"]
+    await observed("escalations-sweep", sweep_escalations)()
+    assert (await get_operations(now + timedelta(minutes=4))).alerts == []
+    stale = await get_operations(now + timedelta(minutes=6))
+    assert [a.code for a in stale.alerts] == ["scheduler_stale"]
+    await grant(asker, 50, finance, T0)
+    account = await LedgerAccount.get(user_id=asker.id)
+    await LedgerAccount.filter(id=account.id).update(balance=account.balance + 7)  # corrupt
+    await observed("ledger-check", check_ledger)()
+    operations = await get_operations(now)
+    [alert] = operations.alerts
+    assert alert.code == "ledger_failed" and "problem" in alert.detail
+    assert b"peerdesk_ledger_reconciled 0.0" in exposition(operations)
+
+
+async def test_the_operations_page_tells_admins_in_their_language(
+    app: Starlette, admin: User, asker: User
+) -> None:
+    await Mail.create(
+        key="test:failed", user_id=asker.id, to_address="a@example.org", subject="S", body="",
+        state=DeliveryState.FAILED, attempts=8, next_attempt_at=T0, created_at=T0,
+    )  # fmt: skip
+    async with browser(app, admin) as page:
+        shown = (await page.get("/admin")).text
+        assert "1 mail failed every attempt." in shown
+        assert "No escalation sweep has run yet" in shown
+        admin.locale = "nl"
+        await admin.save()
+        shown = (await page.get("/admin")).text
+        assert "1 mail mislukte bij elke poging." in shown and "Geplande taken" in shown
+
+
+async def test_every_answer_carries_a_request_id_and_one_log_line(
+    app: Starlette, capsys: pytest.CaptureFixture[str]
+) -> None:
+    level = logging.getLogger().level
+    configure_logging("json")
+    try:
+        async with browser(app) as client:
+            first = await client.get("/questions")
+            given = await client.get("/questions", headers={"X-Request-Id": "proxy-1234abcd"})
+            odd = await client.get("/questions", headers={"X-Request-Id": "no\tgood"})
+    finally:
+        logging.getLogger().handlers = [
+            h for h in logging.getLogger().handlers if not getattr(h, "peerdesk", False)
+        ]
+        logging.getLogger().setLevel(level)
+    assert re.fullmatch(r"[0-9a-f]{32}", first.headers["x-request-id"])
+    assert given.headers["x-request-id"] == "proxy-1234abcd"
+    assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["x-request-id"])
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    requests = [line for line in lines if line["logger"] == "peerdesk.requests"]
+    assert [r["request_id"] for r in requests] == [
+        first.headers["x-request-id"], "proxy-1234abcd", odd.headers["x-request-id"],
+    ]  # fmt: skip
+    assert requests[0]["route"] == "/questions" and requests[0]["status"] == 200
+    assert requests[0]["method"] == "GET" and requests[0]["message"].startswith(
+        "GET /questions 200"
+    )
+
+
+_WORKER = """
+import sys
+from forum.metrics import observe_request
+for _ in range(int(sys.argv[1])):
+    observe_request("/questions", "GET", 200, 0.01)
+"""
+
+
+async def test_the_workers_counts_add_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, asker: User
+) -> None:
+    """Two processes count into PROMETHEUS_MULTIPROC_DIR (as `serve --workers 2` sets it up);
+    a scrape in either adds both up."""
+    env = {MULTIPROCESS_DIR: str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for n in (3, 4):
+        command = [sys.executable, "-c", _WORKER, str(n)]
+        await asyncio.to_thread(subprocess.run, command, cwd=ROOT, env=env, check=True)
+    monkeypatch.setenv(MULTIPROCESS_DIR, str(tmp_path))
+    text = exposition(await get_operations(utcnow())).decode()
+    line = 'peerdesk_http_requests_total{method="GET",route="/questions",status="200"} 7.0'
+    assert line in text
+    assert (
+        'peerdesk_http_request_duration_seconds_count{method="GET",route="/questions"} 7.0' in text
+    )

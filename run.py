@@ -16,6 +16,7 @@ from pathlib import Path
 from forum.actions.accounts import check_register
 from forum.actions.boards import ensure_default_boards
 from forum.auth import Auth
+from forum.backup import BackupError, backup, restore
 from forum.db import connected
 from forum.errors import ForumError
 from forum.jobs import (
@@ -250,6 +251,28 @@ def cmd_award_badges(args: argparse.Namespace) -> int:
     return _run_task(task)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    try:
+        backup(load_settings().database_url, Path(args.file))
+    except BackupError as exc:
+        print(f"No backup: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up to {args.file}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    try:
+        restore(settings.database_url, Path(args.file), force=args.force)
+    except BackupError as exc:
+        print(f"Not restored: {exc}", file=sys.stderr)
+        return 1
+    cmd_migrate(args)  # a backup of an earlier release comes up to date
+    print(f"Restored from {args.file}.")
+    return 0
+
+
 def cmd_check_settings(args: argparse.Namespace) -> int:
     """Exit 2 with the message start-up would give on a bad variable; else the table."""
     load_settings()
@@ -311,6 +334,13 @@ def parser() -> argparse.ArgumentParser:
     )
     badges.add_argument("--now", type=_moment, help="run as of this ISO moment (UTC if no offset)")
     badges.set_defaults(func=cmd_award_badges)
+    saved = sub.add_parser("backup", help="a consistent copy of the database, also while serving")
+    saved.add_argument("file")
+    saved.set_defaults(func=cmd_backup)
+    back = sub.add_parser("restore", help="restore a backup into an empty database, then migrate")
+    back.add_argument("file")
+    back.add_argument("--force", action="store_true", help="replace a database that is not empty")
+    back.set_defaults(func=cmd_restore)
     sub.add_parser(
         "check-settings", help="read the settings as start-up does; print the README's table"
     ).set_defaults(func=cmd_check_settings)

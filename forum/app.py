@@ -25,6 +25,7 @@ from forum.api import acceptance as api_acceptance
 from forum.api import accounts as api_accounts
 from forum.api import answers as api_answers
 from forum.api import boards as api_boards
+from forum.api import data_rights as api_data_rights
 from forum.api import email_change as api_email_change
 from forum.api import escalations as api_escalations
 from forum.api import flags as api_flags
@@ -63,6 +64,7 @@ from forum.views import (
     accounts,
     answers,
     boards,
+    data_rights,
     email_change,
     escalations,
     flags,
@@ -315,6 +317,7 @@ def api_routes() -> list[Any]:
         *api_password_reset.routes,
         *api_email_change.routes,
         *api_users.routes,
+        *api_data_rights.routes,
         *api_members.routes,
         *api_leaderboard.routes,
         *api_boards.routes,
@@ -359,6 +362,7 @@ def html_routes() -> list[Any]:
         *password_reset.routes,
         *email_change.routes,
         *profile.routes,
+        *data_rights.routes,
         *members.routes,
         *leaderboard.routes,
         *points.routes,

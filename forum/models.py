@@ -60,6 +60,8 @@ class User(Model):
     # When the member opened the link mailed to `email`; until then only that link is mailed.
     email_confirmed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
+    # Erased at the member's request (forum.actions.data_rights): a pseudonym, no personal data.
+    erased_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "users"

@@ -69,7 +69,15 @@ def can_set_address(user: User | None, target: User) -> bool:
 
 
 def can_suspend(user: User | None, target: User) -> bool:
-    return is_moderator(user) and target.role == Role.MEMBER
+    return is_moderator(user) and target.role == Role.MEMBER and target.erased_at is None
+
+
+def can_erase_account(user: User | None, target: User) -> bool:
+    """A member erases their own account, an admin any member's (another role is changed to
+    member first); an account is erased once."""
+    if user is None or target.role != Role.MEMBER or target.erased_at is not None:
+        return False
+    return user.id == target.id or is_admin(user)
 
 
 def can_flag(user: User | None, author_id: int) -> bool:

@@ -51,6 +51,15 @@ async def check_moderate_post(
     chosen = v.choice(errors, "action", action, MODERATIONS, _("Action"))
     note_text = v.text(errors, "note", note or "", min_len=0, max_len=500, label=_("Note"))
     errors.raise_if_any()
+    return await do_moderate_post(post, chosen, note=note_text, acting_user=acting_user, now=now)
+
+
+async def do_moderate_post(
+    post: Post, chosen: str, *, note: str, acting_user: User, now: datetime | None = None
+) -> Post:
+    """Also the erasure's removal of a member's posts at their request (forum.actions.
+    data_rights): the same consequences as staff's."""
+    note_text = note
     before, after, flags_to = _MOVES[chosen]
     now = resolve(now)
     key = post_key(post)

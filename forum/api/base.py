@@ -19,11 +19,11 @@ from forum.queries import Page, parse_limit
 class ApiJSONResponse(JSONResponse):
     def render(self, content: Any) -> bytes:
         return json.dumps(
-            content, ensure_ascii=False, separators=(",", ":"), default=_default
+            content, ensure_ascii=False, separators=(",", ":"), default=json_default
         ).encode()
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"not JSON serializable: {type(value).__name__}")

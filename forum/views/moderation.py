@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum.actions.data_rights import check_erase_account
 from forum.actions.flags import Post, question_id_of
 from forum.actions.moderation import check_lock_question, check_moderate_post
 from forum.actions.users import (
@@ -15,7 +16,7 @@ from forum.actions.users import (
     check_suspend_user,
     check_unsuspend_user,
 )
-from forum.auth import form_text, read_form
+from forum.auth import auth_of, form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import Role
@@ -23,6 +24,7 @@ from forum.permissions import (
     access_answer,
     access_question,
     access_user,
+    can_erase_account,
     can_set_address,
     can_set_roles,
     require_audit,
@@ -91,6 +93,12 @@ async def member_act(request: Request) -> Response:
         elif form_text(form, "do") == "role":
             await check_set_role(target, form_text(form, "role"), acting_user=user)
             message = _("The role is changed.")
+        elif form_text(form, "do") == "erase":
+            values["posts"] = form_text(form, "posts")
+            await check_erase_account(
+                auth_of(request), target, posts=values["posts"], acting_user=user
+            )
+            message = _("The account is erased.")
         elif form_text(form, "do") == "email":
             values["email"] = form_text(form, "email")
             await check_set_email(target, values["email"], acting_user=user)
@@ -114,6 +122,7 @@ async def _render_member(
         "errors": errors,
         "roles": [r.value for r in Role] if can_set_roles(viewer) else [],
         "can_set_address": can_set_address(viewer, target),
+        "can_erase": can_erase_account(viewer, target) and viewer.id != target.id,
     }
     return await render(request, "forum/moderation_member.html", context, status_code=status_code)
 

@@ -114,7 +114,10 @@ async def do_decide_line(
     reason: str,
     acting_user: User,
     now: datetime | None = None,
+    erasure: bool = False,
 ) -> PayoutLine:
+    """`erasure`: the member's own account is being erased (forum.actions.data_rights), by
+    them or an admin: the decision is not finance's, and the member's own line is decided."""
     now = resolve(now)
     async with in_transaction():
         locked = await PayoutBatch.filter(id=batch.id).select_for_update().get()
@@ -132,7 +135,7 @@ async def do_decide_line(
                 )
             )
         require(
-            can_decide_line(acting_user, line),
+            erasure or can_decide_line(acting_user, line),
             _("Another finance officer must decide your own line."),
         )
         # The line as it is now, under the batch's lock: a reduction may have changed its points
@@ -250,3 +253,26 @@ def _not_possible(line: PayoutLine, action: str) -> Conflict:
             "action": action_label(action),
         }
     )
+
+
+async def forfeit_for_erasure(
+    member: User, *, reason: str, acting_user: User, now: datetime
+) -> list[PayoutLine]:
+    """Forfeit the member's unpaid lines back to the pool: their account is being erased, so
+    nothing is paid to it. A line already sent to the bank is left to be paid (and kept)."""
+    forfeited = []
+    open_lines = PayoutLine.filter(member_id=member.id, state__in=TRANSITIONS["forfeit"][0])
+    for line in await open_lines.order_by("batch_id"):
+        batch = await PayoutBatch.get(id=line.batch_id)  # type: ignore[attr-defined]
+        exported = await PayoutDecision.filter(batch_id=batch.id, action="export").exists()
+        if "forfeit" not in _ALLOWED.get(batch.state, set()) or (
+            batch.state == BatchState.APPROVED and exported
+        ):
+            continue
+        forfeited.append(
+            await do_decide_line(
+                batch, line, "forfeit", reason=reason, acting_user=acting_user, now=now,
+                erasure=True,
+            )
+        )  # fmt: skip
+    return forfeited

@@ -1,7 +1,7 @@
 """A member's journey: the account's payout method (a mistyped IBAN refused), asking with similar
 questions shown, another member's answer, kudos and acceptance, the helper's points and
-notifications, following a question and unfollowing another from a notification, flagging a post
-and asking staff about an older question."""
+notifications, following a question and unfollowing another from a notification, flagging a post,
+asking staff about an older question, and the helper's data download and erasure."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
     asker = open_tab(browser, server.url, "member", lang, width)
     helper = open_tab(browser, server.url, "helper", lang, width)
     asker.log_in(server.make_user(f"asker_{lang}_{width}"), PASSWORD)
-    helper.log_in(server.make_user(f"helper_{lang}_{width}"), PASSWORD)
+    helper_name = server.make_user(f"helper_{lang}_{width}")
+    helper.log_in(helper_name, PASSWORD)
+    ((helper_id,),) = server.query("SELECT id FROM users WHERE username = ?", helper_name)
     page = asker.page
 
     page.check("input[name=payout_method][value=cash]")
@@ -119,3 +121,18 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
     assert server.query(
         "SELECT 1 FROM escalations WHERE question_id = ? AND reason = 'requested'", older
     )
+
+    # The helper takes their data and leaves, keeping their answers for others.
+    helper.go("/account", "account, with the data section")
+    assert helper.page.locator("a[href='/account/export']").count() == 1
+    helper.page.locator("a[href='/account/delete']").click()
+    helper.check("erase the account?")
+    helper.page.check("input[name=posts][value=keep]")
+    helper.page.fill("input[name=password]", PASSWORD)
+    helper.page.locator("main form button[type=submit]").click()
+    helper.check("account erased")
+    ((erased,),) = server.query(
+        "SELECT COUNT(*) FROM users WHERE username_key = ? AND erased_at IS NOT NULL",
+        f"~deleted-{helper_id}",
+    )
+    assert erased == 1

@@ -3,9 +3,12 @@ webhook outboxes, the staff queue, the payout batches, and each scheduled job's 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+import redis.asyncio as redis
 
 from forum.db import as_datetime, fetch_dicts
 from forum.models import JobRun
@@ -14,6 +17,7 @@ from forum.models import JobRun
 STALE_AFTER = timedelta(minutes=5)
 SWEEP_JOB = "escalations-sweep"
 LEDGER_JOB = "ledger-check"
+READY_TIMEOUT = 2.0  # seconds a readiness check waits for the database or Redis
 
 _OUTBOX = """
 SELECT state, COUNT(*) AS n, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS retrying,
@@ -113,3 +117,23 @@ async def _outbox(table: str) -> Outbox:
         failed=int(failed.get("n", 0)),
         oldest_pending=as_datetime(pending["oldest"]) if pending.get("oldest") else None,
     )
+
+
+async def readiness(redis_url: str) -> dict[str, str]:
+    """Whether this process can serve: its database answers, and the Redis the flood-control
+    counts live in (when they live in one). "ok", or what went wrong, for each."""
+    checks = {"database": "ok"}
+    try:
+        await asyncio.wait_for(fetch_dicts("SELECT 1 AS one"), timeout=READY_TIMEOUT)
+    except Exception as exc:  # any failure to reach it is "not ready", whatever it was
+        checks["database"] = f"{type(exc).__name__}: {exc}"[:200]
+    if redis_url.startswith("redis"):
+        client = redis.Redis.from_url(redis_url, socket_timeout=READY_TIMEOUT)
+        try:
+            await client.ping()  # type: ignore[misc]  # redis-py types it sync or async
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            await client.aclose()
+    return checks

@@ -6,12 +6,12 @@ from __future__ import annotations
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from forum.clock import utcnow
 from forum.metrics import exposition, may_read
-from forum.operations_queries import get_operations
+from forum.operations_queries import get_operations, readiness
 from forum.permissions import require_operations
 from forum.settings import get_settings
 from forum.web import render, require_viewer
@@ -31,7 +31,16 @@ async def metrics(request: Request) -> Response:
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
 
 
+async def readyz(request: Request) -> Response:
+    """For a load balancer: 503 while the database or Redis cannot be reached, so the host
+    gets no traffic until they can (/healthz only says the process runs and has a database)."""
+    checks = await readiness(get_settings().rate_limit_storage)
+    ready = all(state == "ok" for state in checks.values())
+    return JSONResponse({"ok": ready, **checks}, status_code=200 if ready else 503)
+
+
 routes = [
+    Route("/readyz", readyz, methods=["GET"]),
     Route("/admin", dashboard, methods=["GET"]),
     Route("/metrics", metrics, methods=["GET"]),
 ]

@@ -226,3 +226,17 @@ async def test_the_workers_counts_add_up(
     assert (
         'peerdesk_http_request_duration_seconds_count{method="GET",route="/questions"} 7.0' in text
     )
+
+
+async def test_readiness_fails_while_redis_cannot_be_reached(app: Starlette) -> None:
+    async with browser(app) as client:
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {"ok": True, "database": "ok"}
+        configure(make_settings(rate_limit_storage="redis://127.0.0.1:6379/15"))
+        shared = await client.get("/readyz")
+        assert shared.json() == {"ok": True, "database": "ok", "redis": "ok"}
+        configure(make_settings(rate_limit_storage="redis://127.0.0.1:1/0"))
+        down = await client.get("/readyz")
+        assert down.status_code == 503
+        assert down.json()["ok"] is False and down.json()["database"] == "ok"
+        assert "Error" in down.json()["redis"]

@@ -83,12 +83,13 @@ from forum.views import (
     webhooks,
 )
 from forum.web import error_page, login_url, redirect, render, safe_next
+from rewards.api import appeals as api_appeals
 from rewards.api import kpis as api_kpis
 from rewards.api import ledger as api_ledger
 from rewards.api import payouts as api_payouts
 from rewards.api import points as api_points
 from rewards.api import statements as api_statements
-from rewards.views import kpis, ledger, payouts, points, reports
+from rewards.views import appeals, kpis, ledger, payouts, points, reports
 
 log = logging.getLogger("peerdesk")
 
@@ -334,6 +335,7 @@ def api_routes() -> list[Any]:
         *api_search.routes,
         *api_notifications.routes,
         *api_points.routes,
+        *api_appeals.routes,
         *api_ledger.routes,
         *api_payouts.routes,
         *api_kpis.routes,
@@ -368,6 +370,7 @@ def html_routes() -> list[Any]:
         *points.routes,
         *ledger.routes,
         *payouts.routes,
+        *appeals.routes,
         *reports.routes,
         *kpis.routes,
     ]

@@ -420,6 +420,7 @@ class NotificationKind(StrEnum):
     BADGE = "badge"  # you earned a badge (`badge` names it)
     FOLLOW_ANSWER = "follow_answer"  # a question you follow got an answer
     FOLLOW_ACCEPTED = "follow_accepted"  # an answer to a question you follow was accepted
+    APPEAL = "appeal"  # finance answered your appeal against a payout line (`period` names it)
 
 
 class Notification(Model):

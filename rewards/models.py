@@ -250,3 +250,34 @@ class PeriodSnapshot(Model):
 
     class Meta:
         table = "period_snapshots"
+
+
+class AppealState(StrEnum):
+    OPEN = "open"  # waits for finance
+    UPHELD = "upheld"  # the decision stands
+    OVERTURNED = "overturned"  # the points are paid after all (rewards.actions.appeals)
+
+
+class PayoutAppeal(Model):
+    """A member's appeal against their held, rejected or forfeited payout line: one per line
+    (UNIQUE), answered once by finance with a reason the member reads on their statement."""
+
+    id = fields.IntField(primary_key=True)
+    line: fields.OneToOneRelation[PayoutLine] = fields.OneToOneField(
+        "rewards.PayoutLine", related_name="appeal", on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="payout_appeals", on_delete=fields.RESTRICT
+    )
+    message = fields.TextField()
+    state = fields.CharEnumField(AppealState, max_length=10, default=AppealState.OPEN)
+    answer = fields.CharField(max_length=500, default="")
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="appeal_decisions", null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "payout_appeals"
+        indexes = [Index(fields=("state", "created_at"), name="payout_appeal_state")]

@@ -26,6 +26,7 @@ from rewards.models import (
     BatchState,
     LedgerAccount,
     LineState,
+    PayoutAppeal,
     PayoutApproval,
     PayoutBatch,
     PayoutDecision,
@@ -340,7 +341,13 @@ async def list_statements(member: User, *, now: Any, limit: int = 12) -> list[di
         line["batch_id"]: line
         for line in await PayoutLine.filter(
             member_id=member.id, batch_id__in=[b.id for b in batches]
-        ).values("batch_id", "points", "cents", "method", "state", "reason")
+        ).values("id", "batch_id", "points", "cents", "method", "state", "reason")
+    }
+    appeals = {
+        a["line_id"]: {**a, "state": a["state"].value}
+        for a in await PayoutAppeal.filter(
+            line_id__in=[line["id"] for line in lines.values()]
+        ).values("line_id", "message", "state", "answer", "created_at", "decided_at")
     }
     result = []
     for period, batch in periods:
@@ -360,6 +367,8 @@ async def list_statements(member: User, *, now: Any, limit: int = 12) -> list[di
                 "reversed": int(sums["reversed"] or 0),
                 "reversals": reversals,
                 "line_state": line["state"].value if line else None,
+                "line_id": line["id"] if line else None,
+                "appeal": appeals.get(line["id"]) if line else None,
                 "paid": int(line["points"]) if line and line["state"] == LineState.PAID else 0,
                 "points": int(line["points"]) if line else 0,
                 "method": line["method"] if line else None,

@@ -7,7 +7,7 @@ from forum.i18n import gettext as _
 from forum.models import Role, User
 from forum.permissions import require
 from forum.validation import is_id
-from rewards.models import PayoutBatch, PayoutLine
+from rewards.models import PayoutAppeal, PayoutBatch, PayoutLine
 
 LEDGER_ROLES = (Role.FINANCE, Role.ADMIN)
 
@@ -78,4 +78,30 @@ async def access_line(batch: PayoutBatch, line_id: object) -> PayoutLine:
             _("Line %(line)s is not in payout batch %(batch)s.")
             % {"line": line_id, "batch": batch.id}
         )
+    return line
+
+
+def can_answer_appeal(user: User | None, appeal: PayoutAppeal) -> bool:
+    """Finance answers appeals, never about their own line."""
+    return can_manage_payouts(user) and appeal.member_id != user.id  # type: ignore[union-attr, attr-defined]
+
+
+async def access_appeal(batch: PayoutBatch, appeal_id: object) -> PayoutAppeal:
+    appeal = (
+        await PayoutAppeal.get_or_none(id=appeal_id, line__batch_id=batch.id)
+        if is_id(appeal_id)
+        else None
+    )
+    if appeal is None:
+        raise NotFound(
+            _("Appeal %(appeal)s is not about payout batch %(batch)s.")
+            % {"appeal": appeal_id, "batch": batch.id}
+        )
+    return appeal
+
+
+async def access_own_line(member: User, line_id: object) -> PayoutLine:
+    line = await PayoutLine.get_or_none(id=line_id, member_id=member.id) if is_id(line_id) else None
+    if line is None:
+        raise NotFound(_("You have no payout line %(id)s.") % {"id": line_id})
     return line

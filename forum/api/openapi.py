@@ -137,6 +137,17 @@ def _obj(**props: Any) -> dict[str, Any]:
     return {"type": "object", "properties": props}
 
 
+_APPEAL = _obj(
+    id=INT,
+    line_id=INT,
+    message=STR,
+    state=STR,
+    answer=STR,
+    created_at=TIME,
+    decided_at={"type": ["string", "null"]},
+)
+
+
 _BATCH = _obj(
     id=INT,
     period=STR,
@@ -707,6 +718,33 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         _obj(posts={"type": "string", "enum": ["keep", "remove"]}),
         200,
         _obj(id=INT, username=STR, erased_at=TIME),
+    ),
+    (
+        "post",
+        "/me/payout-lines/{line_id}/appeal",
+        "Appeal your held, rejected or forfeited payout line (once per line)",
+        "member",
+        _obj(message=STR),
+        201,
+        _APPEAL,
+    ),
+    (
+        "get",
+        "/payouts/{id}/appeals",
+        "The appeals about a batch's lines, open ones first",
+        "finance",
+        None,
+        200,
+        _list_of(_APPEAL),
+    ),
+    (
+        "post",
+        "/payouts/{id}/appeals/{appeal_id}",
+        "Answer an appeal: upheld or overturned, with a reason the member reads",
+        "finance (not about their own line)",
+        _obj(decision={"type": "string", "enum": ["upheld", "overturned"]}, reason=STR),
+        200,
+        _APPEAL,
     ),
     (
         "get",

@@ -16,6 +16,7 @@ from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_lines import LineFacts, check_decide_line, line_actions
 from rewards.actions.payout_payments import check_export_batch, check_mark_paid
 from rewards.actions.payouts import check_close_period
+from rewards.appeal_queries import list_appeals
 from rewards.labels import action_label
 from rewards.models import LineState
 from rewards.payout_queries import (
@@ -57,7 +58,7 @@ async def close(request: Request) -> Response:
 
 
 async def show(request: Request) -> Response:
-    return await _render_batch(request, {}, status_code=200)
+    return await render_batch(request, {}, status_code=200)
 
 
 async def decide(request: Request) -> Response:
@@ -78,7 +79,7 @@ async def decide(request: Request) -> Response:
         await check_decide_line(batch, line, action, reason=reason, acting_user=user)
     except ValidationFailed as exc:
         failed = {"line": line.id, "action": action, "reason": reason, "errors": exc.errors}
-        return await _render_batch(request, failed, status_code=400)
+        return await render_batch(request, failed, status_code=400)
     done = _("Line %(id)s: “%(action)s” done.") % {"id": line.id, "action": action_label(action)}
     return redirect(request, _back(request, line.id), message=done)
 
@@ -106,7 +107,7 @@ async def paid(request: Request) -> Response:
         batch = await check_mark_paid(batch, reference=reference, acting_user=user)
     except ValidationFailed as exc:
         failed = {"paid": {"reference": reference}, "errors": exc.errors}
-        return await _render_batch(request, failed, status_code=400)
+        return await render_batch(request, failed, status_code=400)
     done = _("Batch %(period)s paid.") % {"period": batch.period}
     return redirect(request, f"/finance/payouts/{batch.id}", message=done)
 
@@ -135,7 +136,7 @@ async def _render_index(
     return await render(request, "rewards/payouts_list.html", context, status_code=status_code)
 
 
-async def _render_batch(request: Request, failed: dict[str, Any], *, status_code: int) -> Response:
+async def render_batch(request: Request, failed: dict[str, Any], *, status_code: int) -> Response:
     user = require_payouts(await require_viewer(request))
     batch = await access_batch(request.path_params["id"])
     params = request.query_params
@@ -150,6 +151,7 @@ async def _render_batch(request: Request, failed: dict[str, Any], *, status_code
             below_zero=line["member_id"] in below_zero,
         )
         line["actions"] = line_actions(batch.state, LineState(line["state"]), facts)
+    appeals = await list_appeals(batch)
     context = {
         "summary": await get_summary(batch),
         "page": page,
@@ -158,6 +160,8 @@ async def _render_batch(request: Request, failed: dict[str, Any], *, status_code
         "methods": METHODS,
         "failed": failed,
         "decisions": await list_decisions(batch),
+        "appeals": appeals,
+        "can_answer": {a["id"] for a in appeals if a["member_id"] != user.id},
     }
     return await render(request, "rewards/payouts_detail.html", context, status_code=status_code)
 

@@ -1,7 +1,7 @@
 """Finance's journey, on a demo of its own for each look (it pays the batch the demo leaves in
-review): the close, the batch's signals, a hold and its release, two different officers
-approving a batch over the four-eyes amount, the export, marking it paid, a paid member's
-statement and the period's report."""
+review): the close, the batch's signals, a hold and its release, a held member's appeal and its
+answer, two different officers approving a batch over the four-eyes amount, the export, marking
+it paid, a paid member's statement and the period's report."""
 
 from __future__ import annotations
 
@@ -63,6 +63,29 @@ def test_finance_reviews_approves_exports_and_pays_a_batch(
     maker.check("not forfeited")
     forfeited = "SELECT 1 FROM payout_lines WHERE state = 'forfeited' AND batch_id = ?"
     assert demo.query(forfeited, batch_id) == []  # an earlier batch of the demo has one
+
+    # The member whose line the close held appeals; finance answers on the batch's page.
+    ((held_member,),) = demo.query(
+        "SELECT u.username FROM payout_lines l JOIN users u ON u.id = l.member_id"
+        " WHERE l.batch_id = ? AND l.state = 'held' ORDER BY l.id LIMIT 1",
+        batch_id,
+    )
+    appellant = open_tab(browser, demo.url, "appellant", lang, width)
+    appellant.log_in(str(held_member), DEMO_PASSWORD)
+    appellant.go("/points", "a held line's statement")
+    appellant.page.locator("details.appeal summary").first.click()
+    appellant.page.locator("details.appeal textarea").first.fill(
+        "These were real answers to real questions."
+    )
+    appellant.page.locator("details.appeal button[type=submit]").first.click()
+    appellant.check("appeal sent")
+    maker.go(f"/finance/payouts/{batch_id}", "an appeal to answer")
+    page.locator(".appeals select[name=decision]").first.select_option("upheld")
+    page.locator(".appeals input[name=reason]").first.fill("The signals stand: a shared address.")
+    page.locator(".appeals button[type=submit]").first.click()
+    maker.check("appeal answered")
+    appellant.go("/points", "the appeal's answer")
+    assert "The signals stand: a shared address." in appellant.page.content()
 
     page.locator("form[action$='/approve'] button[type=submit]").click()
     maker.check("approved once")

@@ -6,8 +6,10 @@ in its custom format (one snapshot) on PostgreSQL. It is written beside FILE and
 place, so FILE is never half a backup.
 
 A restore refuses a database that holds tables already, unless forced: then the database's
-contents are replaced. The caller applies the migrations afterwards, so a backup of an earlier
-release comes up to date.
+contents are replaced, all or nothing (SQLite's backup API writes every page in one transaction;
+on PostgreSQL one psql transaction empties the schema and loads the backup). The caller applies
+the migrations afterwards, so a backup of an earlier release comes up to date. The database's
+password goes to the PostgreSQL tools in their environment, never on their command line.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -43,8 +45,8 @@ def backup(database_url: str, target: Path) -> None:
             copy.close()
             source.close()
     else:
-        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}",
-              _libpq(database_url)])  # fmt: skip
+        url, env = _libpq(database_url)
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", url], env)
     os.replace(partial, target)
 
 
@@ -55,9 +57,25 @@ def restore(database_url: str, source: Path, *, force: bool) -> None:
     if path is not None:
         _restore_sqlite(path, source, force=force)
     else:
-        asyncio.run(_empty_postgres(_libpq(database_url), force=force))
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-              f"--dbname={_libpq(database_url)}", str(source)])  # fmt: skip
+        _restore_postgres(database_url, source, force=force)
+
+
+def _restore_postgres(database_url: str, source: Path, *, force: bool) -> None:
+    """All or nothing: the backup as SQL, then one transaction that (when forced) empties the
+    database and loads it. A restore that fails leaves the database as it was."""
+    url, env = _libpq(database_url)
+    tables = asyncio.run(_count_tables(url, env.get("PGPASSWORD")))
+    if tables and not force:
+        raise BackupError(_NOT_EMPTY)
+    script = source.with_name(f".{source.name}.sql")
+    try:
+        _run(["pg_restore", "--no-owner", "--no-privileges", f"--file={script}", str(source)])
+        command = ["psql", url, "--single-transaction", "-v", "ON_ERROR_STOP=1", "--quiet"]
+        if tables:
+            command += ["-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"]
+        _run([*command, "-f", str(script)], env)
+    finally:
+        script.unlink(missing_ok=True)
 
 
 def _restore_sqlite(path: str, source: Path, *, force: bool) -> None:
@@ -84,16 +102,12 @@ _SQLITE_TABLES = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 _NOT_EMPTY = "The database is not empty: restore into a new one, or add --force to replace it."
 
 
-async def _empty_postgres(url: str, *, force: bool) -> None:
-    connection = await asyncpg.connect(url)
+async def _count_tables(url: str, password: str | None) -> int:
+    connection = await asyncpg.connect(url, password=password)
     try:
-        tables = await connection.fetchval(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        return int(
+            await connection.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         )
-        if tables and not force:
-            raise BackupError(_NOT_EMPTY)
-        if tables:
-            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
         await connection.close()
 
@@ -107,17 +121,31 @@ def _sqlite_file(database_url: str) -> str | None:
     return path
 
 
-def _libpq(database_url: str) -> str:
-    """The Tortoise URL as pg_dump and asyncpg read it: postgresql://, without Tortoise's
-    own query parameters (the pool's size)."""
+# Tortoise's own options in a PostgreSQL URL (the pool's); any other is libpq's (sslmode, ...).
+_TORTOISE_OPTIONS = {"minsize", "maxsize", "max_queries", "max_inactive_connection_lifetime"}
+
+
+def _libpq(database_url: str) -> tuple[str, dict[str, str]]:
+    """The Tortoise URL as pg_dump, psql and asyncpg read it, and the environment that carries
+    its password (never on a command line, where `ps` shows it)."""
     parts = urlsplit(database_url)
-    return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
+    options = [(k, v) for k, v in parse_qsl(parts.query) if k not in _TORTOISE_OPTIONS]
+    host = parts.hostname or ""
+    netloc = (parts.username or "") + ("@" if parts.username else "")
+    netloc += f"[{host}]" if ":" in host else host
+    netloc += f":{parts.port}" if parts.port else ""
+    env = {**os.environ}
+    if parts.password:
+        env["PGPASSWORD"] = unquote(parts.password)
+    return urlunsplit(("postgresql", netloc, parts.path, urlencode(options), "")), env
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], env: dict[str, str] | None = None) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed: it comes with PostgreSQL's client.")
     # Our own command line: the tool and the database's address from the settings.
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, check=False, env=env
+    )
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")

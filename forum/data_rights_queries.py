@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from forum.models import (
     Acceptance,
     Answer,
@@ -78,7 +80,11 @@ async def get_member_export(member: User, *, now: datetime) -> dict[str, Any]:
             "updated_at",
         ),
         "revisions": await _rows(
-            Revision.filter(editor_id=member.id),
+            # Their edits of their own posts: an edit of another's post by staff keeps that
+            # member's words, which are not this member's data.
+            Revision.filter(editor_id=member.id).filter(
+                Q(question__author_id=member.id) | Q(answer__author_id=member.id)
+            ),
             "id",
             "question_id",
             "answer_id",
@@ -130,15 +136,19 @@ async def get_member_export(member: User, *, now: datetime) -> dict[str, Any]:
             "decided_at",
             period="batch__period",
         ),
-        "mails": await _rows(
-            Mail.filter(user_id=member.id),
-            "to_address",
-            "subject",
-            "body",
-            "state",
-            "created_at",
-            "delivered_at",
-        ),
+        "mails": [
+            {**mail, "body": "" if mail.pop("redact") else mail["body"]}
+            for mail in await _rows(
+                Mail.filter(user_id=member.id),
+                "to_address",
+                "subject",
+                "body",
+                "redact",  # a link that logs in (a reset, a confirmation) is never handed out
+                "state",
+                "created_at",
+                "delivered_at",
+            )
+        ],
         "email_changes": await _rows(
             EmailChange.filter(user_id=member.id), "new_email", "created_at", "used_at"
         ),

@@ -22,6 +22,8 @@ from confusable_homoglyphs import confusables
 from forum.i18n import gettext as _
 from forum.models import Role, User
 
+# The pseudonym of an erased account (forum.actions.data_rights): nobody registers one.
+ERASED_PREFIX = "deleted-"
 RESERVED = ("staff", "admin", "moderator", "peerdesk", "medewerker", "beheerder")
 _FOLD = str.maketrans(
     {"i": "l", "1": "l", "|": "l", "!": "l", "0": "o", "3": "e", "4": "a", "@": "a", "5": "s",

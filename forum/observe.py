@@ -1,6 +1,7 @@
 """Every request seen: a request id (sent back as X-Request-Id, and on every log line written
-while it is handled), one log line when it ends, and its count and time in /metrics by route
-template. The log is text, or one JSON object a line with PEERDESK_LOG_FORMAT=json."""
+while it is handled), one log line when it ends (a link's secret token shown as its route's
+template), and its count and time in /metrics by route template. The log is text, or one JSON
+object a line with PEERDESK_LOG_FORMAT=json."""
 
 from __future__ import annotations
 
@@ -15,15 +16,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.responses import PlainTextResponse
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum.metrics import observe_request
+from forum.settings import get_settings
 
 log = logging.getLogger("peerdesk.requests")
 request_id: ContextVar[str] = ContextVar("request_id", default="")
-# A request id from the proxy in front is kept when it looks like one.
+# A request id from a trusted proxy in front is kept when it looks like one.
 _GIVEN_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# The methods a metric is labelled with; any other is "OTHER" (a label never takes what a
+# client makes up).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # What a log record carries besides the message, as JSON keys.
 _EXTRA = ("request_id", "method", "path", "route", "status", "duration_ms", "client")
 
@@ -36,11 +42,10 @@ class ObserveMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = Headers(scope=scope).get("x-request-id", "")
-        rid = given if _GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
+        rid = _request_id(scope)
         token = request_id.set(rid)
         started = time.perf_counter()
-        status = 500  # if the app fails before it answers, the server answers 500
+        status = 0
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -51,27 +56,54 @@ class ObserveMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Logged here, with the request id, and answered here, with it: the server's own
+            # error answer (outside this middleware) would carry neither.
+            log.exception("unhandled error in %s %s", scope["method"], _shown_path(scope))
+            if status:
+                raise
+            status = 500
+            await PlainTextResponse("Internal Server Error", status_code=500)(
+                scope, receive, send_with_id
+            )
         finally:
             seconds = time.perf_counter() - started
             route = route_template(scope)
-            observe_request(route, scope["method"], status, seconds)
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            observe_request(route, method, status or 500, seconds)
             client = scope.get("client")
+            path = _shown_path(scope)
             log.info(
                 "%s %s %s %.1fms",
-                scope["method"],
-                scope["path"],
-                status,
+                method,
+                path,
+                status or 500,
                 seconds * 1000,
                 extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
+                    "method": method,
+                    "path": path,
                     "route": route,
-                    "status": status,
+                    "status": status or 500,
                     "duration_ms": round(seconds * 1000, 1),
                     "client": client[0] if client else "",
                 },
             )
             request_id.reset(token)
+
+
+def _request_id(scope: Scope) -> str:
+    """A new id, or the one the trusted proxy in front gave the request."""
+    given = Headers(scope=scope).get("x-request-id", "")
+    client = scope.get("client")
+    trusted = client is not None and client[0] in get_settings().trusted_proxies
+    return given if trusted and _GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def _shown_path(scope: Scope) -> str:
+    """The path, but a secret in it (a reset or confirmation link's token) as its template."""
+    if "token" in scope.get("path_params", {}):
+        return route_template(scope)
+    return str(scope["path"])
 
 
 def route_template(scope: Scope) -> str:

@@ -4,6 +4,7 @@ webhook outboxes, the staff queue, the payout batches, and each scheduled job's 
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ STALE_AFTER = timedelta(minutes=5)
 SWEEP_JOB = "escalations-sweep"
 LEDGER_JOB = "ledger-check"
 READY_TIMEOUT = 2.0  # seconds a readiness check waits for the database or Redis
+log = logging.getLogger(__name__)
 
 _OUTBOX = """
 SELECT state, COUNT(*) AS n, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS retrying,
@@ -119,21 +121,25 @@ async def _outbox(table: str) -> Outbox:
     )
 
 
-async def readiness(redis_url: str) -> dict[str, str]:
+async def readiness(storage: str) -> dict[str, str]:
     """Whether this process can serve: its database answers, and the Redis the flood-control
-    counts live in (when they live in one). "ok", or what went wrong, for each."""
+    counts live in (when they live in one). "ok" or "unreachable" for each (the details go to
+    the log: this answer is public)."""
     checks = {"database": "ok"}
     try:
         await asyncio.wait_for(fetch_dicts("SELECT 1 AS one"), timeout=READY_TIMEOUT)
-    except Exception as exc:  # any failure to reach it is "not ready", whatever it was
-        checks["database"] = f"{type(exc).__name__}: {exc}"[:200]
-    if redis_url.startswith("redis"):
-        client = redis.Redis.from_url(redis_url, socket_timeout=READY_TIMEOUT)
+    except Exception:  # any failure to reach it is "not ready", whatever it was
+        log.warning("readiness: the database is unreachable", exc_info=True)
+        checks["database"] = "unreachable"
+    url = storage.removeprefix("async+")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        client = redis.Redis.from_url(url, socket_timeout=READY_TIMEOUT)
         try:
             await client.ping()  # type: ignore[misc]  # redis-py types it sync or async
             checks["redis"] = "ok"
-        except Exception as exc:
-            checks["redis"] = f"{type(exc).__name__}: {exc}"[:200]
+        except Exception:
+            log.warning("readiness: Redis is unreachable", exc_info=True)
+            checks["redis"] = "unreachable"
         finally:
             await client.aclose()
     return checks

@@ -41,8 +41,14 @@ def _env() -> dict[str, str]:
     return merged
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def _flag(value: str) -> bool:
-    return value.strip().lower() not in {"0", "false", "no", "off", ""}
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ValueError("must be 1 or 0 (true/false, yes/no, on/off)")
+    return word in _TRUE
 
 
 def _secret_key(given: str) -> str:
@@ -203,15 +209,22 @@ class Variable:
     shown_default: str = ""  # when the field's default does not say it (a generated key)
 
 
-def _whole(low: int = 0, high: int | None = None) -> Callable[[str], int]:
+# No rule needs more, and a timedelta of it (in days) still fits: a typo is not 3,000 years.
+_MOST = 1_000_000_000
+_MOST_DAYS = 36_500
+_MOST_HOURS = 24 * _MOST_DAYS
+
+
+def _whole(low: int = 0, high: int = _MOST) -> Callable[[str], int]:
     def read(text: str) -> int:
         try:
             number = int(text.strip())
         except ValueError:
             raise ValueError("must be a whole number") from None
-        if number < low or (high is not None and number > high):
-            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-            raise ValueError(f"must be {bounds}")
+        if number < low:
+            raise ValueError(f"must be at least {low}")
+        if number > high:
+            raise ValueError(f"must be from {low} to {high}")
         return number
 
     return read
@@ -336,10 +349,10 @@ VARIABLES: tuple[Variable, ...] = (
              "`cheap` lowers argon2's cost: for tests and load tests only"),
     Variable(_P + "SESSION_MAX_AGE_SECONDS", "session_max_age_seconds", _whole(60),
              "how long a login lasts"),
-    Variable(_P + "PASSWORD_RESET_MINUTES", "password_reset_minutes", _whole(1),
+    Variable(_P + "PASSWORD_RESET_MINUTES", "password_reset_minutes", _whole(1, 60 * _MOST_HOURS),
              "how long a password reset link works"),
     # Questions and answers
-    Variable(_P + "STAFF_ACCEPT_AFTER_DAYS", "staff_accept_after_days", _whole(0),
+    Variable(_P + "STAFF_ACCEPT_AFTER_DAYS", "staff_accept_after_days", _whole(0, _MOST_DAYS),
              "staff may accept an answer on a question older than this"),
     Variable(_P + "REMIND_ACCEPT_AFTER_DAYS", "remind_accept_after_days", _whole(1, 29),
              "the asker of an answered, unsolved question is reminded to accept after this"),
@@ -364,11 +377,11 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(_P + "RATE_CONFIRMATION_MAILS", "rate_confirmation_mails", _rates,
              "address confirmation mails a member may ask for again"),
     # Escalations
-    Variable(_P + "FIRST_RESPONSE_HOURS", "first_response_hours", _whole(1),
+    Variable(_P + "FIRST_RESPONSE_HOURS", "first_response_hours", _whole(1, _MOST_HOURS),
              "staff's first-response SLA: an item is breached this long after it opened"),
-    Variable(_P + "ASK_STAFF_AFTER_HOURS", "ask_staff_after_hours", _whole(0),
+    Variable(_P + "ASK_STAFF_AFTER_HOURS", "ask_staff_after_hours", _whole(0, _MOST_HOURS),
              "the asker may press \"Ask staff\" on an unsolved question this old"),
-    Variable(_P + "UNANSWERED_MAX_AGE_DAYS", "unanswered_max_age_days", _whole(1),
+    Variable(_P + "UNANSWERED_MAX_AGE_DAYS", "unanswered_max_age_days", _whole(1, _MOST_DAYS),
              "an unanswered question older than this no longer escalates"),
     Variable(_P + "MAX_CLAIMS", "max_claims", _whole(1),
              "open claims a staff member may hold at once"),
@@ -402,7 +415,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(_P + "PAYOUT_CHUNK", "payout_chunk", _whole(1, 3000),
              "members per transaction when closing a period or marking a batch paid"),
     # Fraud signals
-    Variable(_P + "FRAUD_NEW_ACCOUNT_DAYS", "fraud_new_account_days", _whole(0),
+    Variable(_P + "FRAUD_NEW_ACCOUNT_DAYS", "fraud_new_account_days", _whole(0, _MOST_DAYS),
              "an account younger than this at the cut-off is very new"),
     Variable(_P + "FRAUD_NEW_ACCOUNT_POINTS", "fraud_new_account_points", _whole(0),
              "a very new account that earned more than this in the period is held"),
@@ -423,7 +436,7 @@ VARIABLES: tuple[Variable, ...] = (
              "signs webhook bodies; required with a URL"),
     Variable(_P + "WEBHOOK_MAX_ATTEMPTS", "webhook_max_attempts", _whole(1),
              "attempts before a delivery is marked failed"),
-    Variable(_P + "WEBHOOK_BACKOFF_SECONDS", "webhook_backoff_seconds", _whole(1),
+    Variable(_P + "WEBHOOK_BACKOFF_SECONDS", "webhook_backoff_seconds", _whole(1, 86_400),
              "the wait after the first failed attempt; it doubles after each"),
     Variable(_P + "WEBHOOK_TIMEOUT_SECONDS", "webhook_timeout_seconds", _whole(1),
              "how long the receiver has to answer an attempt"),
@@ -444,7 +457,7 @@ VARIABLES: tuple[Variable, ...] = (
              "how long the server has to answer"),
     Variable(_P + "MAIL_MAX_ATTEMPTS", "mail_max_attempts", _whole(1),
              "attempts before a mail is marked failed"),
-    Variable(_P + "MAIL_BACKOFF_SECONDS", "mail_backoff_seconds", _whole(1),
+    Variable(_P + "MAIL_BACKOFF_SECONDS", "mail_backoff_seconds", _whole(1, 86_400),
              "the wait after the first failed attempt; it doubles after each (at most 6 hours)"),
 )  # fmt: skip
 

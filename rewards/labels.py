@@ -17,6 +17,7 @@ POST_REMOVED = "Post removed by staff"
 HELD_BY_CLOSE = "Held by the close: see its signals."
 SUSPENDED_REASON = "Held at payment: the member is suspended."
 BELOW_ZERO_REASON = "Held at payment: the member's balance is below zero."
+ACCOUNT_ERASED = "Account erased at the member's request"
 
 
 def batch_states() -> dict[str, str]:
@@ -86,6 +87,7 @@ def line_reasons() -> dict[str, str]:
         HELD_BY_CLOSE: _("Held by the close: see its signals."),
         SUSPENDED_REASON: _("Held at payment: the member is suspended."),
         BELOW_ZERO_REASON: _("Held at payment: the member's balance is below zero."),
+        ACCOUNT_ERASED: _("Account erased at the member's request"),
     }
 
 
@@ -97,6 +99,7 @@ def system_reasons() -> dict[str, str]:
         ACCEPT_CHANGED: _("Accepted answer changed"),
         ACCEPT_CLEARED: _("Accepted answer cleared"),
         ACCEPT_HIDDEN: _("Accepted answer hidden or removed"),
+        ACCOUNT_ERASED: _("Account erased at the member's request"),
     }
 
 

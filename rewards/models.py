@@ -256,6 +256,7 @@ class AppealState(StrEnum):
     OPEN = "open"  # waits for finance
     UPHELD = "upheld"  # the decision stands
     OVERTURNED = "overturned"  # the points are paid after all (rewards.actions.appeals)
+    WITHDRAWN = "withdrawn"  # the member's account was erased before finance answered
 
 
 class PayoutAppeal(Model):

@@ -13,9 +13,9 @@ LEDGER_ROLES = (Role.FINANCE, Role.ADMIN)
 
 
 def earns_points(user: User) -> bool:
-    """Only members earn; staff, finance and admin never do. Suspended members still earn
-    (their payout lines are held instead)."""
-    return user.role == Role.MEMBER
+    """Only members earn; staff, finance and admin never do, nor an erased account (its kept
+    posts earn nothing). Suspended members still earn (their payout lines are held instead)."""
+    return user.role == Role.MEMBER and user.erased_at is None
 
 
 def can_manage_ledger(user: User | None) -> bool:

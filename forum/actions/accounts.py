@@ -19,7 +19,7 @@ from forum.clock import resolve
 from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import ApiToken, EmailChange, PasswordReset, Role, User
-from forum.names import impersonates, impersonation_refused
+from forum.names import ERASED_PREFIX, impersonates, impersonation_refused
 from forum.ratelimits import check_login_failures, count_login_failure, limit_registration
 
 MIN_PASSWORD = 10
@@ -63,6 +63,8 @@ async def check_register(
     errors = v.Errors()
     if not isinstance(username, str) or not v.USERNAME_RE.fullmatch(username):
         errors.add("username", _("Username must be 3–30 letters, digits, '_', '.' or '-'."))
+    elif username.lower().startswith(ERASED_PREFIX):
+        errors.add("username", _("Names beginning with “deleted-” are kept for erased accounts."))
     elif role == Role.MEMBER and await impersonates(username):
         errors.add("username", impersonation_refused())
     email_text = email_value(errors, "email", email)

@@ -5,11 +5,13 @@ Asked for by the member (with their password) or done by an admin on their page.
   password or language of its own; its sessions and API tokens end, pending address changes and
   reset links are gone, and it cannot log in or be unsuspended (it is kept suspended);
 - the mails sent to it keep no address, subject or text, and what was still waiting is not sent;
-- its posts stay under the pseudonym, or are removed as staff would remove them (their choice);
+- its posts stay under the pseudonym, or are removed as staff would remove them (their choice:
+  then their text and earlier versions are blanked too, and removing an accepted answer clears
+  that acceptance, as a removal by staff does); kept posts earn nothing any more;
 - the ledger and paid payout lines stay (finance must keep them), linked to the pseudonym only;
-  every unpaid line is forfeited back to the pool with the reason below, and what is left of the
-  balance goes back to the pool too: nothing is ever paid to an erased account;
-- an audit row says who erased it and how.
+  the payout side (rewards.actions.data_rights) forfeits unpaid lines and returns the balance to
+  the pool, withdraws open appeals, and scrubs payout details, fraud evidence and frozen reports;
+- the audit log keeps who erased it and how, but no longer the e-mail addresses it recorded.
 
 Posts are removed first, one by one (a run that stops halfway is finished by the next); the
 account then changes in one transaction, once: erasing twice is a conflict.
@@ -32,21 +34,25 @@ from forum.i18n import gettext as _
 from forum.models import (
     Answer,
     ApiToken,
+    AuditEntry,
     DeliveryState,
     EmailChange,
     Mail,
     PasswordReset,
     Question,
     QuestionFollow,
+    Revision,
     User,
     Visibility,
 )
+from forum.names import ERASED_PREFIX
 from forum.permissions import can_erase_account, require
-from rewards.actions.payout_lines import forfeit_for_erasure
-from rewards.actions.transfers import lock_ledger, member_account, post_transfer
-from rewards.models import TransferKind
+from rewards.actions.data_rights import erase_payout_records
+from rewards.actions.transfers import member_account
+from rewards.labels import ACCOUNT_ERASED
 
-REASON = "Account erased at the member's request"
+REASON = ACCOUNT_ERASED
+ERASED_TITLE = "(erased)"
 POSTS = ("keep", "remove")
 _UNUSABLE_PASSWORD = "!erased"  # no password hashes to this
 
@@ -79,12 +85,13 @@ async def do_erase_account(
     member: User, *, remove_posts: bool, acting_user: User, now: datetime | None = None
 ) -> User:
     now = resolve(now)
+    old_username = member.username
     if remove_posts:
         await _remove_posts(member, acting_user=acting_user, now=now)
     await member_account(member)  # before the ledger's lock (see open_accounts)
     async with in_transaction():
         erased = await User.filter(id=member.id, erased_at=None).update(
-            username=f"deleted-{member.id}",
+            username=f"{ERASED_PREFIX}{member.id}",
             # "~" is in no username: the pseudonym never takes a real member's name.
             username_key=f"~deleted-{member.id}",
             email="",
@@ -109,8 +116,14 @@ async def do_erase_account(
         )
         await Mail.filter(user_id=member.id).update(to_address="", subject="", body="")
         await QuestionFollow.filter(user_id=member.id).update(following=False, updated_at=now)
-        await forfeit_for_erasure(member, reason=REASON, acting_user=acting_user, now=now)
-        await _return_balance(member, acting_user=acting_user, now=now)
+        # What staff wrote down of the addresses it had (the old and new e-mail of a change).
+        await AuditEntry.filter(target_user_id=member.id, action="set_email").update(detail="")
+        if remove_posts:
+            await _blank_removed_posts(member)
+        await member.refresh_from_db()
+        await erase_payout_records(
+            member, old_username=old_username, acting_user=acting_user, now=now
+        )
         how = "posts removed" if remove_posts else "posts kept"
         await audit(acting_user, "erase", member.id, f"{REASON}: {how}", now)
     await member.refresh_from_db()
@@ -130,13 +143,14 @@ async def _remove_posts(member: User, *, acting_user: User, now: datetime) -> No
             continue
 
 
-async def _return_balance(member: User, *, acting_user: User, now: datetime) -> None:
-    account = await member_account(member)
-    pool = await lock_ledger()
-    await account.refresh_from_db()
-    if account.balance > 0:
-        ref = f"erasure:{member.id}"
-        await post_transfer(
-            debit=account, credit=pool, amount=account.balance, kind=TransferKind.ADJUSTMENT,
-            key=ref, ref=ref, member=member, now=now, reason=REASON, actor=acting_user,
-        )  # fmt: skip
+async def _blank_removed_posts(member: User) -> None:
+    """The member chose that their posts go: their words go too, with their earlier versions."""
+    removed = Visibility.REMOVED
+    questions = Question.filter(author_id=member.id, visibility=removed)
+    answers = Answer.filter(author_id=member.id, visibility=removed)
+    question_ids = list(await questions.values_list("id", flat=True))
+    answer_ids = list(await answers.values_list("id", flat=True))
+    await questions.update(title=ERASED_TITLE, body="", body_html="", tags=[])
+    await answers.update(body="", body_html="")
+    await Revision.filter(question_id__in=question_ids).update(old_title="", old_body="")
+    await Revision.filter(answer_id__in=answer_ids).update(old_title="", old_body="")

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                     "state",
                     fields.CharEnumField(
                         default=AppealState.OPEN,
-                        description="OPEN: open\nUPHELD: upheld\nOVERTURNED: overturned",
+                        description="OPEN: open\nUPHELD: upheld\nOVERTURNED: overturned\nWITHDRAWN: withdrawn",
                         enum_type=AppealState,
                         max_length=10,
                     ),

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from starlette.applications import Starlette
 
 from forum.actions.acceptance import do_accept_answer
 from forum.actions.data_rights import REASON, do_erase_account
 from forum.actions.kudos import do_give_kudos
+from forum.errors import Conflict
 from forum.models import (
     Answer,
     ApiToken,
@@ -177,3 +179,51 @@ async def test_the_erase_page_asks_for_the_password_and_logs_out(
     assert named.username == f"deleted-{helper.id}"
     await do_erase_account(named, remove_posts=False, acting_user=named)
     assert (await User.get(id=named.id)).username == f"deleted-{named.id}"
+
+
+async def test_nothing_that_logs_in_leaves_in_an_export(app: Starlette, helper: User) -> None:
+    await Mail.create(
+        key="test:reset", user_id=helper.id, to_address="helper@example.com",
+        subject="Reset your password", body="Open https://forum.example/password/reset/abc123",
+        redact=True, next_attempt_at=AFTER_OCT, created_at=AFTER_OCT,
+    )  # fmt: skip
+    async with await api(app, helper) as client:
+        mails = (await client.get("/api/v1/me/export")).json()["mails"]
+    assert [(m["subject"], m["body"]) for m in mails] == [("Reset your password", "")]
+
+
+async def test_after_erasure_nothing_is_earned_and_an_open_appeal_is_withdrawn(
+    app: Starlette, asker: User, helper: User, other_member: User, finance: User, admin: User
+) -> None:
+    from forum.actions.users import check_set_email
+    from rewards.actions.appeals import check_answer_appeal, check_appeal_line
+    from rewards.actions.payout_lines import check_decide_line
+    from rewards.models import AppealState, PayoutAppeal
+
+    question = await make_question(asker, title="My phone shows no service abroad", at=IN_OCT)
+    answer = await make_answer(question, helper, at=IN_OCT + H)
+    await grant(helper, 300, finance, IN_OCT)
+    batch, _ = await do_close_period(OCT, now=AFTER_OCT)
+    line = await PayoutLine.get(batch_id=batch.id, member_id=helper.id)
+    await check_decide_line(batch, line, "hold", reason="Looks odd", acting_user=finance)
+    await line.refresh_from_db()
+    appeal = await check_appeal_line(line, "These points are mine, honestly.", acting_user=helper)
+    await check_set_email(helper, "helper.private@example.org", acting_user=admin)
+    await do_erase_account(await User.get(id=helper.id), remove_posts=False, acting_user=admin)
+    withdrawn = await PayoutAppeal.get(id=appeal.id)
+    assert (withdrawn.state, withdrawn.message) == (AppealState.WITHDRAWN, "")
+    with pytest.raises(Conflict):  # not open: nothing is paid to the erased account
+        await check_answer_appeal(withdrawn, "overturned", reason="Fine", acting_user=finance)
+    assert (await PayoutLine.get(id=line.id)).address == ""
+    audit = await AuditEntry.filter(action="set_email", target_user_id=helper.id).first()
+    assert audit is not None and audit.detail == ""
+    await do_give_kudos(answer, acting_user=other_member)  # kudos on a kept answer
+    await do_accept_answer(question, answer, acting_user=asker, now=AFTER_OCT + H)
+    assert await balance(helper) == 0  # the pseudonym earns nothing
+    await assert_reconciles()
+    async with await api(app) as client:
+        taken = await client.post(
+            "/api/v1/auth/register",
+            json={"username": "Deleted-7", "email": "x@example.com", "password": PASSWORD},
+        )
+    assert taken.status_code == 400 and "deleted-" in taken.text

@@ -181,21 +181,28 @@ async def test_every_answer_carries_a_request_id_and_one_log_line(
     try:
         async with browser(app) as client:
             first = await client.get("/questions")
+            ignored = await client.get("/questions", headers={"X-Request-Id": "made-up-12345"})
+            configure(make_settings(trusted_proxies=("127.0.0.1",)))  # the test client's
             given = await client.get("/questions", headers={"X-Request-Id": "proxy-1234abcd"})
             odd = await client.get("/questions", headers={"X-Request-Id": "no\tgood"})
+            secret = await client.get("/password/reset/s3cret-token-value")
     finally:
         logging.getLogger().handlers = [
             h for h in logging.getLogger().handlers if not getattr(h, "peerdesk", False)
         ]
         logging.getLogger().setLevel(level)
     assert re.fullmatch(r"[0-9a-f]{32}", first.headers["x-request-id"])
+    assert ignored.headers["x-request-id"] != "made-up-12345"  # not from a trusted proxy
     assert given.headers["x-request-id"] == "proxy-1234abcd"
     assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["x-request-id"])
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
     requests = [line for line in lines if line["logger"] == "peerdesk.requests"]
     assert [r["request_id"] for r in requests] == [
-        first.headers["x-request-id"], "proxy-1234abcd", odd.headers["x-request-id"],
+        first.headers["x-request-id"], ignored.headers["x-request-id"], "proxy-1234abcd",
+        odd.headers["x-request-id"], secret.headers["x-request-id"],
     ]  # fmt: skip
+    assert requests[-1]["path"] == "/password/reset/{token}"  # a link's secret is not logged
+    assert "s3cret-token-value" not in json.dumps(requests)
     assert requests[0]["route"] == "/questions" and requests[0]["status"] == 200
     assert requests[0]["method"] == "GET" and requests[0]["message"].startswith(
         "GET /questions 200"
@@ -239,4 +246,33 @@ async def test_readiness_fails_while_redis_cannot_be_reached(app: Starlette) -> 
         down = await client.get("/readyz")
         assert down.status_code == 503
         assert down.json()["ok"] is False and down.json()["database"] == "ok"
-        assert "Error" in down.json()["redis"]
+        assert down.json()["redis"] == "unreachable"  # the details go to the log only
+
+
+async def test_an_unexpected_error_is_a_500_with_its_request_id_in_the_answer_and_the_log(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr("forum.views.questions.list_context", broken)
+    level = logging.getLogger().level
+    configure_logging("json")
+    try:
+        async with browser(app) as client:
+            failed = await client.get("/questions")
+            odd = await client.request("BREW", "/questions")
+    finally:
+        logging.getLogger().handlers = [
+            h for h in logging.getLogger().handlers if not getattr(h, "peerdesk", False)
+        ]
+        logging.getLogger().setLevel(level)
+    assert failed.status_code == 500
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    [error] = [line for line in lines if line["level"] == "error"]
+    assert error["request_id"] == failed.headers["x-request-id"]
+    assert "the disk is full" in error["error"]
+    assert odd.status_code == 405
+    made_up = {"route": "/questions", "method": "BREW", "status": "405"}
+    assert counted("peerdesk_http_requests_total", made_up) == 0  # counted as "OTHER"
+    assert counted("peerdesk_http_requests_total", {**made_up, "method": "OTHER"}) >= 1

@@ -44,6 +44,8 @@ def test_every_variable_sets_a_field_and_every_field_has_a_variable() -> None:
     ("variable", "value", "says"),
     [
         ("PEERDESK_MAX_CLAIMS", "ten", "must be a whole number"),
+        ("PEERDESK_DEMO", "disabled", "must be 1 or 0"),
+        ("PEERDESK_FIRST_RESPONSE_HOURS", "99999999999", "must be from 1 to 876000"),
         ("PEERDESK_FIRST_RESPONSE_HOURS", "0", "must be at least 1"),
         ("PEERDESK_PAYOUT_CHUNK", "5000", "must be from 1 to 3000"),
         ("PEERDESK_FRAUD_SERIAL_KUDOS_PERCENT", "150", "must be from 1 to 100"),

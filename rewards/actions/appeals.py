@@ -39,10 +39,10 @@ from rewards.models import (
     LineState,
     PayoutAppeal,
     PayoutBatch,
-    PayoutDecision,
     PayoutLine,
     TransferKind,
 )
+from rewards.payout_queries import was_exported
 from rewards.permissions import can_answer_appeal, require_payouts
 
 APPEALABLE = (LineState.HELD, LineState.REJECTED, LineState.FORFEITED)
@@ -124,7 +124,7 @@ async def _overturn(
 ) -> None:
     said = f"Appeal overturned: {reason}"
     if line.state == LineState.HELD:
-        exported = await PayoutDecision.filter(batch_id=batch.id, action="export").exists()
+        exported = await was_exported(batch)
         if batch.state == BatchState.APPROVED and exported:
             raise Conflict(
                 _("The batch was exported for payment: mark it paid first, then answer.")

@@ -34,6 +34,7 @@ from rewards.models import (
     PayoutLine,
     TransferKind,
 )
+from rewards.payout_queries import was_exported
 from rewards.permissions import can_decide_line, require_payouts
 
 S = LineState
@@ -126,8 +127,7 @@ async def do_decide_line(
                 _("A batch in the state “%(state)s” does not allow “%(action)s”.")
                 % {"state": batch_state_label(locked.state.value), "action": action_label(action)}
             )
-        exported = PayoutDecision.filter(batch_id=batch.id, action="export").exists()
-        if locked.state == BatchState.APPROVED and await exported:
+        if locked.state == BatchState.APPROVED and await was_exported(batch):
             raise Conflict(
                 _(
                     "The batch was exported for payment: mark it paid first, then return or "
@@ -264,7 +264,7 @@ async def forfeit_for_erasure(
     open_lines = PayoutLine.filter(member_id=member.id, state__in=TRANSITIONS["forfeit"][0])
     for line in await open_lines.order_by("batch_id"):
         batch = await PayoutBatch.get(id=line.batch_id)  # type: ignore[attr-defined]
-        exported = await PayoutDecision.filter(batch_id=batch.id, action="export").exists()
+        exported = await was_exported(batch)
         if "forfeit" not in _ALLOWED.get(batch.state, set()) or (
             batch.state == BatchState.APPROVED and exported
         ):

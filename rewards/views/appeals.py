@@ -28,7 +28,7 @@ async def appeal(request: Request) -> Response:
         shown = {"line_id": line.id, "message": message, "errors": exc.errors}
         return await render_points(request, user, shown, status_code=exc.status)
     return redirect(
-        request, "/points#statements-title", message=_("Your appeal is sent: finance answers it.")
+        request, "/points#appeals-title", message=_("Your appeal is sent: finance answers it.")
     )
 
 

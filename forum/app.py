@@ -107,6 +107,10 @@ SECURITY_HEADERS = [
 ]
 
 
+# A year, subdomains included: sent only over https (RFC 6797 §7.2 forbids it over http).
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
 class SecurityMiddleware:
     """Security headers on every response, a CSRF cookie for every browser that lacks one, and
     the request body limit: a declared length over it is answered 413 before any handler runs;
@@ -158,6 +162,8 @@ class SecurityMiddleware:
                     pagecache.clear()  # visitors see this process's writes at once
                 headers = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
+                if scope.get("scheme") == "https":  # browsers then never try plain http again
+                    headers.append(HSTS)
                 if new_token:
                     secure = "; Secure" if scope.get("scheme") == "https" else ""
                     headers.append(

@@ -1,4 +1,5 @@
-"""Who may touch the ledger: finance and admin post adjustments, reversals and reconcile."""
+"""Who may touch the ledger and payouts. Separation of duties: only finance writes to the ledger
+(adjustments, fraud reversals) and decides payouts; admins read the ledger and reconcile it."""
 
 from __future__ import annotations
 
@@ -19,12 +20,18 @@ def earns_points(user: User) -> bool:
 
 
 def can_manage_ledger(user: User | None) -> bool:
+    """Read the ledger: any member's points, and the reconciliation (finance and admins)."""
     return user is not None and user.role in LEDGER_ROLES and user.suspended_at is None
+
+
+def can_write_ledger(user: User | None) -> bool:
+    """Post adjustments and fraud reversals: finance only, never an admin."""
+    return user is not None and user.role == Role.FINANCE and user.suspended_at is None
 
 
 def can_adjust(actor: User | None, member: User) -> bool:
     """Finance adjusts members' points, never their own nor a non-earning account's."""
-    return can_manage_ledger(actor) and earns_points(member) and member.id != actor.id  # type: ignore[union-attr]
+    return can_write_ledger(actor) and earns_points(member) and member.id != actor.id  # type: ignore[union-attr]
 
 
 def can_see_points(viewer: User | None, member: User) -> bool:

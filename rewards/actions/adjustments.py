@@ -18,7 +18,7 @@ from rewards.actions.payout_holds import FRAUD_REVERSAL, hold_for_reversals
 from rewards.actions.transfers import lock_ledger, member_account, post_transfer, reverse_transfer
 from rewards.errors import NothingToReverse
 from rewards.models import AWARD_KINDS, Transfer, TransferKind
-from rewards.permissions import can_adjust, can_manage_ledger
+from rewards.permissions import can_adjust, can_write_ledger
 
 MAX_ADJUSTMENT = 1_000_000
 
@@ -34,7 +34,7 @@ async def check_post_adjustment(
 ) -> Transfer:
     """Positive points come from the pool, negative ones go back to it. A client-supplied `key`
     makes the request safe to retry."""
-    require(can_manage_ledger(acting_user), _("Only finance can adjust points."))
+    require(can_write_ledger(acting_user), _("Only finance can adjust points."))
     require(
         can_adjust(acting_user, member),
         _("Only members' points can be adjusted, and never your own."),
@@ -90,7 +90,7 @@ async def check_fraud_reversal(
     now: datetime | None = None,
 ) -> list[Transfer]:
     """Reverse the member's not yet reversed awards for one question or a time range."""
-    require(can_manage_ledger(acting_user), _("Only finance can reverse awards."))
+    require(can_write_ledger(acting_user), _("Only finance can reverse awards."))
     errors = v.Errors()
     reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label=_("Reason"))
     since, until = v.moment(errors, "since", since), v.moment(errors, "until", until)

@@ -16,7 +16,7 @@ from forum.permissions import require
 from forum.queries import find_user
 from forum.web import redirect, render, require_viewer
 from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
-from rewards.permissions import can_manage_ledger
+from rewards.permissions import can_manage_ledger, can_write_ledger
 from rewards.queries import get_member, get_points, list_entries, reconcile
 
 
@@ -72,7 +72,12 @@ async def _render(
 ) -> Response:
     user = await require_viewer(request)
     require(can_manage_ledger(user), _("Only finance can open the ledger."))
-    context: dict[str, Any] = {"check": await reconcile(), "forms": forms, "errors": errors}
+    context: dict[str, Any] = {
+        "check": await reconcile(),
+        "forms": forms,
+        "errors": errors,
+        "can_write": can_write_ledger(user),
+    }
     name = request.query_params.get("member", "").strip()
     if name:
         member = await find_user(name)

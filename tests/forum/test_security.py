@@ -14,6 +14,18 @@ POST_ROUTES = sorted(
 )
 
 
+async def test_https_answers_carry_strict_transport_security_and_http_ones_do_not(
+    app: Starlette,
+) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://forum.test") as secure:
+        for path in ("/", "/api/v1/boards", "/no-such-page"):
+            sent = (await secure.get(path)).headers["strict-transport-security"]
+            assert sent == "max-age=31536000; includeSubDomains"
+    async with httpx.AsyncClient(transport=transport, base_url="http://forum.test") as plain:
+        assert "strict-transport-security" not in (await plain.get("/")).headers
+
+
 @pytest.mark.parametrize("path", ["/", "/api/v1/boards", "/healthz", "/no-such-page"])
 async def test_security_headers_on_every_response(client: httpx.AsyncClient, path: str) -> None:
     r = await client.get(path)

@@ -425,3 +425,25 @@ async def test_api_ledger_check_reports_problems_with_ok_false(
         body = (await c.get("/api/v1/ledger/check")).json()
     assert body["ok"] is False and body["transfers"] == 1
     assert "account member:" in body["problems"][0] and "caches 41" in body["problems"][0]
+
+
+async def test_only_finance_writes_to_the_ledger_and_admins_read_it(
+    app: Starlette, asker: User, admin: User, finance: User
+) -> None:
+    """Separation of duties: an admin, who sets roles, cannot also move points."""
+    with pytest.raises(Forbidden):
+        await check_post_adjustment(asker, points=50, reason="A gift", acting_user=admin)
+    with pytest.raises(Forbidden):
+        await check_fraud_reversal(asker, reason="Ring", question_id=1, acting_user=admin)
+    async with await factories.api(app, admin) as client:
+        posted = await client.post(
+            "/api/v1/ledger/adjustments",
+            json={"member": "asker", "points": 50, "reason": "A gift"},
+        )
+        assert posted.status_code == 403
+        assert (await client.get("/api/v1/ledger/check")).json()["ok"] is True
+    async with factories.browser(app, admin) as page:
+        shown = (await page.get("/finance/ledger?member=asker")).text
+        assert "Only finance adjusts points" in shown and "/finance/ledger/adjustments" not in shown
+    await check_post_adjustment(asker, points=50, reason="A gift", acting_user=finance)
+    assert await balance(asker) == 50

@@ -280,6 +280,8 @@ def _page_message(status: int) -> str:
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if _is_api(request) and exc.status_code == 405:
+        return _api_method_not_allowed(request)
     if _is_api(request):
         message = exc.detail if isinstance(exc.detail, str) else "Request refused."
         if exc.status_code == 413:
@@ -382,25 +384,41 @@ def html_routes() -> list[Any]:
     ]
 
 
-async def api_not_found(request: Request) -> Response:
-    """The API's catch-all: 405 when the path exists with other methods, else 404."""
-    path = request.url.path.removeprefix(API_PREFIX)
-    allowed = sorted(
+def api_methods(path: str) -> list[str]:
+    """Every method the API takes at `path` (the whole path: "/me\n" is not "/me")."""
+    return sorted(
         {
             method
             for route in api_routes()
-            if isinstance(route, Route) and route.path_regex.match(path)
+            if isinstance(route, Route) and route.path_regex.fullmatch(path)
             for method in route.methods or ()
         }
     )
-    if allowed:
-        return api_error(
-            405,
-            "method_not_allowed",
-            f"{request.method} is not allowed here; use {', '.join(allowed)}.",
-            headers={"Allow": ", ".join(allowed)},
-        )
-    return api_error(404, "not_found", f"No endpoint {request.method} {request.url.path}.")
+
+
+def _api_method_not_allowed(request: Request) -> Response:
+    """A path's methods, all of them: OPTIONS is answered 204 with them in Allow, any other
+    method it does not take 405 (one route of the path would name only its own)."""
+    # The scope's path: the URL's drops a newline or a tab (urllib does), "/me\n" is not "/me".
+    path = str(request.scope["path"])
+    allowed = api_methods(path.removeprefix(API_PREFIX))
+    if not allowed:
+        return api_error(404, "not_found", f"No endpoint {request.method} {path}.")
+    headers = {"Allow": ", ".join([*allowed, "OPTIONS"])}
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=headers)
+    return api_error(
+        405,
+        "method_not_allowed",
+        f"{request.method} is not allowed here; use {', '.join(allowed)}.",
+        headers=headers,
+    )
+
+
+async def api_not_found(request: Request) -> Response:
+    """The API's catch-all: 405 (or OPTIONS' 204) when the path exists with other methods,
+    else 404."""
+    return _api_method_not_allowed(request)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -441,7 +459,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             routes=[
                 *api_routes(),
                 Route(
-                    "/{path:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
+                    "/{path:path}",
+                    api_not_found,
+                    methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                 ),
             ],
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -12,8 +14,9 @@ from forum.models import Flag
 from forum.permissions import access_answer, access_question
 
 
-async def _flag(request: Request, post: Post) -> Response:
-    user = await require_api_user(request)
+async def _flag(request: Request, find: Callable[[int], Awaitable[Post]]) -> Response:
+    user = await require_api_user(request)  # who asks, before what they ask about
+    post = await find(path_id(request))
     data = await json_body(request)
     flag = await check_flag(post, data.get("reason"), acting_user=user)
     return ok(flag_body(flag), status_code=201)
@@ -24,11 +27,11 @@ def flag_body(flag: Flag) -> dict[str, object]:
 
 
 async def flag_question(request: Request) -> Response:
-    return await _flag(request, await access_question(path_id(request)))
+    return await _flag(request, access_question)
 
 
 async def flag_answer(request: Request) -> Response:
-    return await _flag(request, await access_answer(path_id(request)))
+    return await _flag(request, access_answer)
 
 
 routes = [

@@ -3,6 +3,7 @@ the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -21,8 +22,9 @@ def post_body(post: Post) -> dict[str, Any]:
     return {"post": post_key(post), "id": post.id, "visibility": post.visibility.value}
 
 
-async def _moderate(request: Request, post: Post) -> Response:
-    user = await require_api_user(request)
+async def _moderate(request: Request, find: Callable[[int], Awaitable[Post]]) -> Response:
+    user = await require_api_user(request)  # who asks, before what they ask about
+    post = await find(path_id(request))
     data = await json_body(request)
     post = await check_moderate_post(
         post, data.get("action"), note=data.get("note"), acting_user=user
@@ -31,11 +33,11 @@ async def _moderate(request: Request, post: Post) -> Response:
 
 
 async def moderate_question(request: Request) -> Response:
-    return await _moderate(request, await access_question(path_id(request)))
+    return await _moderate(request, access_question)
 
 
 async def moderate_answer(request: Request) -> Response:
-    return await _moderate(request, await access_answer(path_id(request)))
+    return await _moderate(request, access_answer)
 
 
 async def _lock(request: Request, locked: bool) -> Response:

@@ -792,7 +792,6 @@ WRONG_METHODS: list[tuple[str, str]] = [
     ("PUT", "/api/v1/answers/{answer}/kudos"),
     ("GET", "/api/v1/admin/users/{user}/role"),
     ("POST", "/api/v1/openapi.json"),
-    ("OPTIONS", QUESTIONS),
 ]
 
 
@@ -811,6 +810,30 @@ async def test_wrong_method_on_a_known_api_path_is_405_with_error_body(
     error = assert_api_error(r, 405)
     assert error["code"] == "method_not_allowed"
     assert await row_counts() == before
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/answers/0/flags", "/api/v1/questions/0/flags",
+             "/api/v1/answers/0/moderation", "/api/v1/questions/99999999999/moderation"],
+)  # fmt: skip
+async def test_who_asks_is_checked_before_what_they_ask(app: Starlette, path: str) -> None:
+    async with await factories.api(app) as anonymous:
+        assert (await anonymous.post(path, json={})).status_code == 401
+
+
+async def test_options_and_405_name_every_method_of_a_path(
+    admin_api: httpx.AsyncClient, question: Question
+) -> None:
+    options = await admin_api.options("/api/v1/me")
+    assert options.status_code == 204
+    assert options.headers["allow"] == "GET, HEAD, PATCH, OPTIONS"
+    wrong = await admin_api.delete("/api/v1/me")
+    assert wrong.headers["allow"] == "GET, HEAD, PATCH, OPTIONS"
+    assert wrong.json()["error"]["message"] == "DELETE is not allowed here; use GET, HEAD, PATCH."
+    one = await admin_api.options(f"/api/v1/questions/{question.id}")
+    assert one.headers["allow"] == "GET, HEAD, PATCH, OPTIONS"
+    newline = await admin_api.get("/api/v1/me%0A")  # not /me: nothing is there
+    assert newline.status_code == 404 and newline.json()["error"]["code"] == "not_found"
 
 
 # -- authentication and authorization ----------------------------------------------------------

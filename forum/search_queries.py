@@ -212,13 +212,14 @@ async def _postgres_candidates(
     return [(int(r["id"]), float(r["rank"])) for r in rows]
 
 
-def parse_page(value: Any) -> int:
+def parse_page(value: Any, field: str = "page") -> int:
+    """A page number from `field` (the API's search also takes it as its cursor)."""
     if value in (None, ""):
         return 1
     text = str(value)
     if not is_number(text) or len(text) > 6 or not 1 <= int(text) <= MAX_PAGE:
-        raise ValidationFailed({"page": _("page must be a whole number from 1 to %(max)s.")
-                                % {"max": MAX_PAGE}})  # fmt: skip
+        raise ValidationFailed({field: _("%(field)s must be a whole number from 1 to %(max)s.")
+                                % {"field": field, "max": MAX_PAGE}})  # fmt: skip
     return int(text)
 
 

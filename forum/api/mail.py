@@ -21,7 +21,7 @@ def mail_body(row: dict[str, Any]) -> dict[str, Any]:
 async def index(request: Request) -> Response:
     require_mail(await require_api_user(request))
     page = await list_mails(**outbox_query(request))
-    return ok({"mails": [mail_body(r) for r in page.items], "next_cursor": page.next_cursor})
+    return ok({"items": [mail_body(r) for r in page.items], "next_cursor": page.next_cursor})
 
 
 async def retry(request: Request) -> Response:

@@ -954,8 +954,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         _obj(
             query=STR,
             items={"type": "array", "items": _HIT},
-            page=INT,
-            next_page={"type": ["integer", "null"]},
+            next_cursor=NULLABLE_STR,
         ),
     ),
     (
@@ -965,7 +964,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "admin",
         None,
         200,
-        _obj(deliveries={"type": "array", "items": _DELIVERY}, next_cursor=NULLABLE_STR),
+        _list_of(_DELIVERY),
     ),
     (
         "post",
@@ -983,7 +982,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "admin",
         None,
         200,
-        _obj(mails={"type": "array", "items": _MAIL}, next_cursor=NULLABLE_STR),
+        _list_of(_MAIL),
     ),
     (
         "post",
@@ -1019,7 +1018,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, 
         "finance",
         None,
         200,
-        _obj(items={"type": "array", "items": _BATCH}),
+        _list_of(_BATCH),
     ),
     (
         "get",
@@ -1113,7 +1112,7 @@ _QUERY_PARAMS = {
     ("get", "/search"): [
         ("q", "the words to find (at most 200 characters)"),
         ("board", "Board slug"),
-        ("page", "1–50, default 1"),
+        ("cursor", "next_cursor of the previous page (pages 1–50)"),
     ],
     ("get", "/admin/audit"): [
         (

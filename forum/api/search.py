@@ -12,8 +12,11 @@ from forum.search_queries import parse_page, search_questions
 
 async def search(request: Request) -> Response:
     params = request.query_params
+    # The cursor of a ranked search is the next page's number; ?page= is still read.
+    cursor = params.get("cursor")
+    page = parse_page(cursor, "cursor") if cursor else parse_page(params.get("page"))
     found = await search_questions(
-        params.get("q", ""), board=params.get("board") or None, page=parse_page(params.get("page"))
+        params.get("q", ""), board=params.get("board") or None, page=page
     )
     items = [
         {
@@ -29,9 +32,8 @@ async def search(request: Request) -> Response:
         }
         for r in found.items
     ]
-    return ok(
-        {"query": found.query, "items": items, "page": found.page, "next_page": found.next_page}
-    )
+    following = str(found.next_page) if found.next_page else None
+    return ok({"query": found.query, "items": items, "next_cursor": following})
 
 
 routes = [Route("/search", search, methods=["GET"])]

@@ -23,9 +23,7 @@ def delivery_body(row: dict[str, Any]) -> dict[str, Any]:
 async def index(request: Request) -> Response:
     require_webhooks(await require_api_user(request))
     page = await list_deliveries(**outbox_query(request))
-    return ok(
-        {"deliveries": [delivery_body(r) for r in page.items], "next_cursor": page.next_cursor}
-    )
+    return ok({"items": [delivery_body(r) for r in page.items], "next_cursor": page.next_cursor})
 
 
 async def retry(request: Request) -> Response:

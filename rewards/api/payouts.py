@@ -76,7 +76,8 @@ async def close(request: Request) -> Response:
 
 async def index(request: Request) -> Response:
     require_payouts(await require_api_user(request))
-    return ok({"items": [batch_body(s) for s in await list_batches()]})
+    # One batch a period: the whole list is one page.
+    return ok({"items": [batch_body(s) for s in await list_batches()], "next_cursor": None})
 
 
 async def show(request: Request) -> Response:

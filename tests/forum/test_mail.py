@@ -196,7 +196,7 @@ async def test_the_mail_outbox_through_the_api(
     async with await api(app, asker) as member:
         assert (await member.get("/api/v1/mail")).status_code == 403
     async with await api(app, admin) as client:
-        listed = (await client.get("/api/v1/mail?state=failed")).json()["mails"]
+        listed = (await client.get("/api/v1/mail?state=failed")).json()["items"]
         assert [(m["to_address"], m["state"]) for m in listed] == [("asker@example.com", "failed")]
         assert "body" not in listed[0]
         retried = await client.post(f"/api/v1/mail/{listed[0]['id']}/retry")
@@ -253,12 +253,12 @@ async def test_the_outbox_pages_through_every_mail_newest_first(
         cursor = ""
         for _ in range(4):
             page = (await client.get(f"/api/v1/mail?state=failed&limit=25{cursor}")).json()
-            seen += [m["to_address"] for m in page["mails"]]
+            seen += [m["to_address"] for m in page["items"]]
             if page["next_cursor"] is None:
                 break
             cursor = f"&cursor={page['next_cursor']}"
         assert seen == newest_first
-        everything = (await client.get("/api/v1/mail?limit=2")).json()["mails"]
+        everything = (await client.get("/api/v1/mail?limit=2")).json()["items"]
         assert [m["to_address"] for m in everything] == ["sent@example.org", "m59@example.org"]
         bad = await client.get("/api/v1/mail?cursor=nonsense")
         assert bad.status_code == 400 and "cursor" in bad.json()["error"]["message"]

@@ -112,6 +112,13 @@ async def test_board_filter_and_pages(app: Starlette, asker: User) -> None:
     assert len(first.items) == 20 and first.next_page == 2
     second = await search_questions("invoice", page=2)
     assert len(second.items) == 5 and second.next_page is None
+    async with await api(app) as client:
+        listed = (await client.get("/api/v1/search?q=invoice")).json()
+        assert len(listed["items"]) == 20 and listed["next_cursor"] == "2"
+        rest = (await client.get("/api/v1/search?q=invoice&cursor=2")).json()
+        assert len(rest["items"]) == 5 and rest["next_cursor"] is None
+        bad = await client.get("/api/v1/search?q=invoice&cursor=zz")
+        assert bad.status_code == 400 and "cursor" in bad.json()["error"]["message"]
     assert {r["id"] for r in first.items}.isdisjoint({r["id"] for r in second.items})
     network = await search_questions("invoice", board="network-coverage")
     assert len(network.items) == 5 and {r["board_slug"] for r in network.items} == {

@@ -239,8 +239,8 @@ async def test_admins_list_and_retry_deliveries_through_the_api(
     await WebhookDelivery.filter(id=delivery.id).update(state=DeliveryState.FAILED, attempts=8)
     async with await api(app, admin) as client, await api(app, asker) as member:
         listed = (await client.get("/api/v1/webhooks/deliveries?state=failed")).json()
-        assert [d["event_id"] for d in listed["deliveries"]] == [delivery.event_id]
-        assert listed["deliveries"][0]["event"] == "question.escalated"
+        assert [d["event_id"] for d in listed["items"]] == [delivery.event_id]
+        assert listed["items"][0]["event"] == "question.escalated"
         assert listed["next_cursor"] is None  # pages as the mail outbox does
         bad_cursor = await client.get("/api/v1/webhooks/deliveries?cursor=x")
         assert bad_cursor.status_code == 400 and "cursor" in bad_cursor.text
@@ -320,10 +320,10 @@ async def test_the_deliveries_page_through_every_one_newest_first(
     )  # fmt: skip
     async with await api(app, admin) as client:
         first = (await client.get("/api/v1/webhooks/deliveries?state=failed")).json()
-        assert len(first["deliveries"]) == 50 and first["next_cursor"]
+        assert len(first["items"]) == 50 and first["next_cursor"]
         cursor = first["next_cursor"]
         rest = (await client.get(f"/api/v1/webhooks/deliveries?cursor={cursor}")).json()
-        ids = [d["event_id"][-2:] for d in first["deliveries"] + rest["deliveries"]]
+        ids = [d["event_id"][-2:] for d in first["items"] + rest["items"]]
         assert ids == [f"{i:02d}" for i in range(54, -1, -1)] and rest["next_cursor"] is None
     async with browser(app, admin) as page:
         listed = await page.get("/staff/webhooks")

@@ -228,11 +228,17 @@ def _is_api_scope(scope: Scope) -> bool:
 
 
 def api_error(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> Response:
-    return JSONResponse(
-        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
-    )
+    """API.md's error body; `fields` names each offending field with its message."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = dict(fields)
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
 
 
 async def handle_forum_error(request: Request, exc: Exception) -> Response:
@@ -240,7 +246,8 @@ async def handle_forum_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         wait = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(wait)} if wait else None
-        return api_error(exc.status, exc.code, exc.message, headers)
+        fields = getattr(exc, "errors", None) or ({exc.field: exc.message} if exc.field else None)
+        return api_error(exc.status, exc.code, exc.message, headers, fields)
     if isinstance(exc, NotAuthenticated):
         return redirect(request, login_url(request), message=exc.message, kind="info")
     back = request.headers.get("referer", "")

@@ -74,7 +74,12 @@ _ERROR = {
     "properties": {
         "error": {
             "type": "object",
-            "properties": {"code": STR, "message": STR},
+            "properties": {
+                "code": STR,
+                "message": STR,
+                # Each offending field and what is wrong with it (validation errors).
+                "fields": {"type": "object", "additionalProperties": STR},
+            },
             "required": ["code", "message"],
         }
     },

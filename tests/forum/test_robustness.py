@@ -50,6 +50,8 @@ def assert_api_error(response: httpx.Response, status: int, *fields: str) -> dic
     assert isinstance(error.get("message"), str) and error["message"], body
     if fields:
         assert any(f in error["message"] for f in fields), (fields, error["message"])
+    if "fields" in error:  # each named field with its own message, all in the message too
+        assert error["fields"] and all(isinstance(m, str) and m for m in error["fields"].values())
     return error
 
 
@@ -1279,3 +1281,19 @@ async def test_html_question_pages_with_a_huge_id_are_404_not_500(
     async with factories.browser(app, asker) as browser:
         r = await browser.get(f"/questions/{huge}{suffix}")
     assert r.status_code == 404, (r.status_code, r.text[:300])
+
+
+async def test_a_validation_error_names_each_bad_field(
+    admin_api: httpx.AsyncClient, question: Question
+) -> None:
+    r = await admin_api.post(
+        QUESTIONS, json={"board": "account-billing", "title": "Hi", "body": ""}
+    )
+    error = assert_api_error(r, 400, "title")
+    assert set(error["fields"]) == {"title", "body"}
+    assert all(error["fields"][name] in error["message"] for name in error["fields"])
+    missing = await admin_api.put(
+        f"/api/v1/questions/{question.id}/accepted-answer", json={"answer_id": 999999}
+    )
+    assert assert_api_error(missing, 404)["fields"].keys() == {"answer_id"}
+    assert "fields" not in assert_api_error(await admin_api.get("/api/v1/nope"), 404)

@@ -12,10 +12,8 @@ it; anyone else gets a 404, as if there were nothing there.
 
 from __future__ import annotations
 
-import hmac
 import os
 from collections.abc import Iterable, Iterator
-from ipaddress import ip_address, ip_network
 
 from prometheus_client import (
     REGISTRY,
@@ -29,7 +27,6 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from forum.operations_queries import LEDGER_JOB, Operations, failing
-from forum.settings import Settings
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -63,18 +60,6 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
 def observe_job(job: str, seconds: float, *, ok: bool) -> None:
     JOB_RUNS.labels(job, "ok" if ok else "failed").inc()
     JOB_SECONDS.labels(job).observe(seconds)
-
-
-def may_read(settings: Settings, client: str, authorization: str) -> bool:
-    """From an allowed address, or with the token (compared in constant time)."""
-    token = settings.metrics_token
-    if token and hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode()):
-        return True
-    try:
-        address = ip_address(client)
-    except ValueError:
-        return False
-    return any(address in ip_network(n, strict=False) for n in settings.metrics_allow)
 
 
 def exposition(operations: Operations) -> bytes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime, timedelta
+from ipaddress import ip_address, ip_network
 
 from forum.errors import Forbidden, NotAuthenticated, NotFound
 from forum.i18n import gettext as _
@@ -17,6 +19,7 @@ from forum.models import (
     WebhookDelivery,
 )
 from forum.ranks import top_rank
+from forum.settings import Settings
 from forum.validation import is_id
 
 MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
@@ -95,6 +98,19 @@ async def follow_target(question_id: int, user: User, *, following: bool) -> Que
     if following:
         return await access_visible_question(question_id, user)
     return await access_question(question_id)
+
+
+def can_read_metrics(settings: Settings, client: str, authorization: str) -> bool:
+    """/metrics: from an address in PEERDESK_METRICS_ALLOW, or with the bearer token
+    (compared in constant time)."""
+    token = settings.metrics_token
+    if token and hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        address = ip_address(client)
+    except ValueError:
+        return False
+    return any(address in ip_network(n, strict=False) for n in settings.metrics_allow)
 
 
 def can_moderate(user: User | None) -> bool:

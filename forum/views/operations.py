@@ -10,9 +10,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from forum.clock import utcnow
-from forum.metrics import exposition, may_read
+from forum.metrics import exposition
 from forum.operations_queries import get_operations, readiness
-from forum.permissions import require_operations
+from forum.permissions import can_read_metrics, require_operations
 from forum.settings import get_settings
 from forum.web import render, require_viewer
 
@@ -25,7 +25,7 @@ async def dashboard(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     client = request.client.host if request.client else ""
-    if not may_read(get_settings(), client, request.headers.get("authorization", "")):
+    if not can_read_metrics(get_settings(), client, request.headers.get("authorization", "")):
         raise HTTPException(404)  # the same answer as an address where nothing is
     body = exposition(await get_operations(utcnow()))
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})

@@ -59,24 +59,26 @@ async def check_post_adjustment(
     if key not in (None, ""):
         key_text = v.text(errors, "key", key, min_len=1, max_len=60, label=_("Key"))
     errors.raise_if_any()
-    now = resolve(now)
     ref = f"adjustment:{key_text or uuid.uuid4().hex}"
     async with in_transaction():
-        account = await member_account(member)  # before the lock: see open_accounts
-        pool = await lock_ledger()
-        debit, credit = (pool, account) if points > 0 else (account, pool)
-        return await post_transfer(
-            debit=debit,
-            credit=credit,
-            amount=abs(points),
-            kind=TransferKind.ADJUSTMENT,
-            key=ref,
-            ref=ref,
-            member=member,
-            now=now,
-            reason=reason_text,
-            actor=acting_user,
+        return await do_post_adjustment(
+            member, points, ref=ref, reason=reason_text, acting_user=acting_user, now=resolve(now)
         )
+
+
+async def do_post_adjustment(
+    member: User, points: int, *, ref: str, reason: str, acting_user: User, now: datetime
+) -> Transfer:
+    """In the caller's transaction: `points` from the pool to the member (negative: back to
+    the pool), under the idempotency key `ref`. Also what an erasure returns to the pool and
+    an overturned forfeit gives back (rewards.actions.data_rights, rewards.actions.appeals)."""
+    account = await member_account(member)  # before the lock: see open_accounts
+    pool = await lock_ledger()
+    debit, credit = (pool, account) if points > 0 else (account, pool)
+    return await post_transfer(
+        debit=debit, credit=credit, amount=abs(points), kind=TransferKind.ADJUSTMENT,
+        key=ref, ref=ref, member=member, now=now, reason=reason, actor=acting_user,
+    )  # fmt: skip
 
 
 async def check_fraud_reversal(

@@ -31,8 +31,9 @@ from forum.errors import Conflict
 from forum.i18n import gettext as _
 from forum.models import NotificationKind, User
 from forum.permissions import require, require_user
+from rewards.actions.adjustments import do_post_adjustment
 from rewards.actions.payout_lines import do_decide_line
-from rewards.actions.transfers import lock_ledger, member_account, post_transfer
+from rewards.actions.transfers import member_account
 from rewards.models import (
     AppealState,
     BatchState,
@@ -40,7 +41,6 @@ from rewards.models import (
     PayoutAppeal,
     PayoutBatch,
     PayoutLine,
-    TransferKind,
 )
 from rewards.payout_queries import was_exported
 from rewards.permissions import can_answer_appeal, require_payouts
@@ -132,10 +132,7 @@ async def _overturn(
         action = "reject" if batch.state == BatchState.PAID else "release"
         await do_decide_line(batch, line, action, reason=said, acting_user=acting_user, now=now)
     elif line.state == LineState.FORFEITED:
-        account = await member_account(member)
-        pool = await lock_ledger()
-        ref = f"appeal:{line.id}"
-        await post_transfer(
-            debit=pool, credit=account, amount=line.points, kind=TransferKind.ADJUSTMENT,
-            key=ref, ref=ref, member=member, now=now, reason=said, actor=acting_user,
+        await do_post_adjustment(
+            member, line.points, ref=f"appeal:{line.id}", reason=said, acting_user=acting_user,
+            now=now,
         )  # fmt: skip

@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from forum.models import User
+from rewards.actions.adjustments import do_post_adjustment
 from rewards.actions.payout_lines import forfeit_for_erasure
-from rewards.actions.transfers import lock_ledger, member_account, post_transfer
+from rewards.actions.transfers import lock_ledger, member_account
 from rewards.labels import ACCOUNT_ERASED
 from rewards.models import (
     AppealState,
@@ -24,7 +25,6 @@ from rewards.models import (
     PayoutLine,
     PayoutSignal,
     PeriodSnapshot,
-    TransferKind,
 )
 from rewards.signals import english_detail
 
@@ -48,25 +48,22 @@ async def erase_payout_records(
 
 
 async def _return_balance(member: User, *, acting_user: User, now: datetime) -> None:
-    account = await member_account(member)
-    pool = await lock_ledger()
-    await account.refresh_from_db()
-    if account.balance > 0:
-        ref = f"erasure:{member.id}"
-        await post_transfer(
-            debit=account, credit=pool, amount=account.balance, kind=TransferKind.ADJUSTMENT,
-            key=ref, ref=ref, member=member, now=now, reason=ACCOUNT_ERASED, actor=acting_user,
+    await lock_ledger()  # the balance is read under the lock every ledger write takes
+    balance = (await member_account(member)).balance
+    if balance > 0:
+        await do_post_adjustment(
+            member, -balance, ref=f"erasure:{member.id}", reason=ACCOUNT_ERASED,
+            acting_user=acting_user, now=now,
         )  # fmt: skip
 
 
 async def _rename_in_evidence(member: User, old_username: str) -> None:
     """The member's own signals forget their sign-up address; other members' evidence that
     names them as the accepting asker names the pseudonym."""
+    own_lines = set(await PayoutLine.filter(member_id=member.id).values_list("id", flat=True))
     for signal in await PayoutSignal.filter(code="shared_signup_address"):
         params = dict(signal.params or {})
-        own = signal.line_id in set(  # type: ignore[attr-defined]
-            await PayoutLine.filter(member_id=member.id).values_list("id", flat=True)
-        )
+        own = signal.line_id in own_lines  # type: ignore[attr-defined]
         if not own and params.get("asker") != old_username:
             continue
         if own:

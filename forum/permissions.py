@@ -83,6 +83,15 @@ def can_erase_account(user: User | None, target: User) -> bool:
     return user.id == target.id or is_admin(user)
 
 
+def require_erasable(user: User | None) -> User:
+    """Only a member's own account is theirs to erase (staff are made members first)."""
+    require(
+        user is not None and can_erase_account(user, user),
+        _("Only the member or an admin can erase this account, and only a member's."),
+    )
+    return user  # type: ignore[return-value]
+
+
 def can_flag(user: User | None, author_id: int) -> bool:
     """Members flag other people's posts; a suspended member cannot."""
     return can_post(user) and user.id != author_id  # type: ignore[union-attr]
@@ -156,6 +165,13 @@ def can_see_member(user: User | None, member: User) -> bool:
 def require_audit(user: User | None) -> User:
     """Admins read the audit log."""
     require(is_admin(user), _("Only admins read the audit log."))
+    return user  # type: ignore[return-value]
+
+
+def require_admin(user: User | None) -> User:
+    """Roles, other members' addresses and erasures are admins' (the API asks before it reads
+    what is sent)."""
+    require(is_admin(user), _("Only an admin can do that."))
     return user  # type: ignore[return-value]
 
 

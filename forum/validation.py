@@ -169,7 +169,10 @@ def moment(errors: Errors, field: str, value: Any) -> datetime | None:
         return None
     parsed: datetime | None = None
     if isinstance(value, datetime):
-        parsed = value.astimezone(UTC) if value.tzinfo else None
+        try:
+            parsed = value.astimezone(UTC) if value.tzinfo else None
+        except OverflowError:  # year 1 at +05:00 is before year 1 in UTC
+            parsed = None
     elif isinstance(value, str) and len(value) <= 40:
         try:
             if len(value) == 10:

@@ -29,6 +29,11 @@ def can_write_ledger(user: User | None) -> bool:
     return user is not None and user.role == Role.FINANCE and user.suspended_at is None
 
 
+def require_ledger_writer(user: User | None) -> User:
+    require(can_write_ledger(user), _("Only finance can adjust points or reverse awards."))
+    return user  # type: ignore[return-value]
+
+
 def can_adjust(actor: User | None, member: User) -> bool:
     """Finance adjusts members' points, never their own nor a non-earning account's."""
     return can_write_ledger(actor) and earns_points(member) and member.id != actor.id  # type: ignore[union-attr]

@@ -59,6 +59,7 @@ async def ensure_default_boards() -> int:
 
 
 SLA_HOURS = (0, 720)  # 0: due at once; at most 30 days
+POSITIONS = (0, 1000)
 SETTABLE = (
     "name", "description", "name_nl", "description_nl", "sla_hours", "urgent", "position",
 )  # fmt: skip
@@ -100,7 +101,12 @@ def _board_changes(errors: v.Errors, fields: dict[str, Any]) -> dict[str, Any]:
             errors.add("urgent", _("Urgent must be true or false."))
     if "position" in fields:
         changes["position"] = v.integer(
-            errors, "position", fields["position"], low=0, high=1000, label=_("Position")
+            errors,
+            "position",
+            fields["position"],
+            low=POSITIONS[0],
+            high=POSITIONS[1],
+            label=_("Position"),
         )
     return changes
 

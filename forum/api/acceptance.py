@@ -3,43 +3,64 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
 from forum.actions.acceptance import check_accept_answer, do_clear_acceptance
-from forum.api.base import json_body, ok, path_id, require_api_user
+from forum.api.base import path_id
+from forum.api.contract import Body, Id, endpoint
 from forum.auth import auth_of
+from forum.models import QuestionState, User
 from forum.permissions import access_question
 
 
-async def accept(request: Request) -> Response:
-    user = await require_api_user(request)
+class AcceptBody(Body):
+    answer_id: Id
+
+
+class Accepted(TypedDict):
+    question_id: int
+    accepted_answer_id: int
+    acceptance_id: int
+    state: QuestionState
+
+
+class Cleared(TypedDict):
+    question_id: int
+    accepted_answer_id: None
+    state: QuestionState
+
+
+async def accept(request: Request, user: User, body: AcceptBody) -> Accepted:
     question = await access_question(path_id(request))
-    data = await json_body(request)
     acceptance = await check_accept_answer(
-        auth_of(request).settings, question, data.get("answer_id"), acting_user=user
+        auth_of(request).settings, question, body.answer_id, acting_user=user
     )
-    return ok(
-        {
-            "question_id": question.id,
-            "accepted_answer_id": acceptance.answer_id,  # type: ignore[attr-defined]
-            "acceptance_id": acceptance.id,
-            "state": "solved",
-        }
-    )
+    return {
+        "question_id": question.id,
+        "accepted_answer_id": acceptance.answer_id,  # type: ignore[attr-defined]
+        "acceptance_id": acceptance.id,
+        "state": QuestionState.SOLVED,
+    }
 
 
-async def clear(request: Request) -> Response:
-    user = await require_api_user(request)
+async def clear(request: Request, user: User) -> Cleared:
     question = await access_question(path_id(request))
     await do_clear_acceptance(question, acting_user=user)
     await question.refresh_from_db()
-    return ok(
-        {"question_id": question.id, "accepted_answer_id": None, "state": question.state.value}
-    )
+    return {"question_id": question.id, "accepted_answer_id": None, "state": question.state}
 
 
 routes = [
-    Route("/questions/{id:int}/accepted-answer", accept, methods=["PUT"]),
-    Route("/questions/{id:int}/accepted-answer", clear, methods=["DELETE"]),
+    endpoint(
+        "PUT",
+        "/questions/{id:int}/accepted-answer",
+        accept,
+        "Accept or change the accepted answer (the asker; staff after 7 days)",
+    ),
+    endpoint(
+        "DELETE",
+        "/questions/{id:int}/accepted-answer",
+        clear,
+        "Clear the accepted answer (the asker or staff)",
+    ),
 ]

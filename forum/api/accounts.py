@@ -2,78 +2,111 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
 from forum.actions.accounts import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
     check_authenticate,
     check_register,
     do_create_api_token,
 )
 from forum.actions.profile import check_update_profile
-from forum.api.base import json_body, me_body, ok, require_api_user
+from forum.api.base import MeOut, me_body
+from forum.api.contract import Body, Unset, endpoint, text
 from forum.auth import auth_of
 from forum.i18n import negotiate
+from forum.models import PayoutMethod, Role, User
 from forum.net import client_address
 
+Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")]
+Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
+Email = Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$", max_length=254)]
 
-async def register(request: Request) -> Response:
-    data = await json_body(request)
+
+class RegisterBody(Body):
+    username: Username
+    email: Email
+    password: Password
+
+
+class TokenBody(Body):
+    username: Annotated[str, Field(min_length=1, max_length=254)]
+    password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD)]
+
+
+class UserOut(TypedDict):
+    id: int
+    username: str
+
+
+class TokenUser(TypedDict):
+    id: int
+    username: str
+    role: Role
+
+
+class TokenOut(TypedDict):
+    token: str
+    user: TokenUser
+
+
+class MeChange(Body):
+    """Only the fields sent change."""
+
+    display_name: Annotated[str, text(0, 60)] = Unset
+    locale: Literal["en", "nl"] = Unset
+    payout_method: PayoutMethod = Unset
+    payout_address: Annotated[str, text(0, 200)] = Unset
+    email_notifications: bool = Unset
+
+
+async def register(request: Request, body: RegisterBody) -> UserOut:
     user = await check_register(
         auth_of(request),
-        username=data.get("username"),
-        email=data.get("email"),
-        password=data.get("password"),
+        username=body.username,
+        email=body.email,
+        password=body.password,
         address=client_address(request),
         # The API answers in English; the member's mail speaks the language their client asks.
         locale=negotiate(request.headers.get("accept-language", "")),
     )
-    return ok({"id": user.id, "username": user.username}, status_code=201)
+    return {"id": user.id, "username": user.username}
 
 
-async def token(request: Request) -> Response:
-    data = await json_body(request)
+async def token(request: Request, body: TokenBody) -> TokenOut:
     user = await check_authenticate(
         auth_of(request),
-        username=data.get("username"),
-        password=data.get("password"),
+        username=body.username,
+        password=body.password,
         address=client_address(request),
     )
     token = await do_create_api_token(user)
-    return ok(
-        {
-            "token": token,
-            "user": {"id": user.id, "username": user.username, "role": user.role.value},
-        }
-    )
+    return {"token": token, "user": {"id": user.id, "username": user.username, "role": user.role}}
 
 
-async def me(request: Request) -> Response:
-    return ok(me_body(await require_api_user(request)))
+async def me(request: Request, user: User) -> MeOut:
+    return me_body(user)
 
 
-async def update_me(request: Request) -> Response:
-    user = await require_api_user(request)
-    data = await json_body(request)
-    fields = {
-        k: data[k]
-        for k in (
-            "display_name",
-            "locale",
-            "payout_method",
-            "payout_address",
-            "email_notifications",
-        )
-        if k in data
-    }
+async def update_me(request: Request, user: User, body: MeChange) -> MeOut:
+    fields = body.model_dump(exclude_unset=True)
     user = await check_update_profile(auth_of(request).settings, user, **fields)
-    return ok(me_body(user))
+    return me_body(user)
 
 
 routes = [
-    Route("/auth/register", register, methods=["POST"]),
-    Route("/auth/token", token, methods=["POST"]),
-    Route("/me", me, methods=["GET"]),
-    Route("/me", update_me, methods=["PATCH"]),
+    endpoint("POST", "/auth/register", register, "Register a member account", status=201),
+    endpoint("POST", "/auth/token", token, "Exchange credentials for an API token (shown once)"),
+    endpoint("GET", "/me", me, "Your account"),
+    endpoint(
+        "PATCH",
+        "/me",
+        update_me,
+        "Change your display name, language, payout choice or e-mail notifications",
+    ),
 ]

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
-from forum.actions.answers import check_create_answer, check_edit_answer
-from forum.api.base import json_body, ok, path_id, require_api_user, user_ref
+from forum.actions.answers import BODY, check_create_answer, check_edit_answer
+from forum.api.base import UserRef, path_id, user_ref
+from forum.api.contract import Body, Link, endpoint, text
 from forum.models import Answer, User
 from forum.permissions import access_visible_answer
 
 
-def answer_body(answer: Answer, author: User) -> dict[str, Any]:
+class AnswerBody(Body):
+    body: Annotated[str, text(*BODY)]
+
+
+class AnswerOut(TypedDict):
+    id: int
+    question_id: int
+    body: str
+    body_html: str
+    author: UserRef
+    is_staff: bool
+    kudos: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def answer_body(answer: Answer, author: User) -> AnswerOut:
     return {
         "id": answer.id,
         "question_id": answer.question_id,  # type: ignore[attr-defined]
@@ -28,24 +45,34 @@ def answer_body(answer: Answer, author: User) -> dict[str, Any]:
     }
 
 
-async def create(request: Request) -> Response:
-    user = await require_api_user(request)
-    question_id = path_id(request)
-    data = await json_body(request)
-    answer = await check_create_answer(question_id, acting_user=user, body=data.get("body"))
-    return ok(answer_body(answer, user), status_code=201)
+async def create(request: Request, user: User, body: AnswerBody) -> AnswerOut:
+    answer = await check_create_answer(path_id(request), acting_user=user, body=body.body)
+    return answer_body(answer, user)
 
 
-async def update(request: Request) -> Response:
-    user = await require_api_user(request)
+async def update(request: Request, user: User, body: AnswerBody) -> AnswerOut:
     answer = await access_visible_answer(path_id(request), user)
-    data = await json_body(request)
-    answer = await check_edit_answer(answer, acting_user=user, body=data.get("body"))
+    answer = await check_edit_answer(answer, acting_user=user, body=body.body)
     await answer.fetch_related("author")
-    return ok(answer_body(answer, answer.author))
+    return answer_body(answer, answer.author)
 
+
+_EDIT = Link("EditAnswer", "answers.update", {"id": "$response.body#/id"})
+_KUDOS = Link("GiveKudos", "kudos.give", {"id": "$response.body#/id"})
 
 routes = [
-    Route("/questions/{id:int}/answers", create, methods=["POST"]),
-    Route("/answers/{id:int}", update, methods=["PATCH"]),
+    endpoint(
+        "POST",
+        "/questions/{id:int}/answers",
+        create,
+        "Answer a question",
+        status=201,
+        links=(_EDIT, _KUDOS),
+    ),
+    endpoint(
+        "PATCH",
+        "/answers/{id:int}",
+        update,
+        "Edit an answer (the author or staff; keeps a revision)",
+    ),
 ]

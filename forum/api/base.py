@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from typing_extensions import TypedDict
 
 from forum.auth import token_user
 from forum.errors import NotAuthenticated, ValidationFailed
-from forum.models import Question, User
+from forum.models import PayoutMethod, Question, QuestionState, Role, User
 from forum.permissions import is_moderator
-from forum.queries import Page, parse_limit
+from forum.queries import Page
+
+T = TypeVar("T")
 
 
 class ApiJSONResponse(JSONResponse):
@@ -47,20 +51,6 @@ async def require_api_user(request: Request) -> User:
     return user
 
 
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object, or a 400 that says what is wrong with it."""
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, 5000-digit ints
-        raise ValidationFailed({"body": "The request body is not valid JSON."}) from exc
-    if not isinstance(data, dict):
-        raise ValidationFailed({"body": "The request body must be a JSON object."})
-    return data
-
-
 def path_id(request: Request, name: str = "id") -> int:
     value: int = request.path_params[name]
     if not 0 < value < 2**31:
@@ -68,15 +58,39 @@ def path_id(request: Request, name: str = "id") -> int:
     return value
 
 
-def page_body(page: Page, serialize: Any) -> dict[str, Any]:
+def page_body(page: Page, serialize: Callable[[Any], T]) -> ItemPage[T]:
     return {"items": [serialize(row) for row in page.items], "next_cursor": page.next_cursor}
 
 
-def user_ref(username: str, display_name: str = "") -> dict[str, Any]:
+class ItemPage(TypedDict, Generic[T]):
+    """API.md's list: a page of items and the cursor of the next page (null at the end)."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+class UserRef(TypedDict):
+    username: str
+    display_name: str
+
+
+def user_ref(username: str, display_name: str = "") -> UserRef:
     return {"username": username, "display_name": display_name or username}
 
 
-def question_summary(row: dict[str, Any]) -> dict[str, Any]:
+class QuestionSummary(TypedDict):
+    id: int
+    title: str
+    board: str
+    state: QuestionState
+    author: UserRef
+    answer_count: int
+    tags: list[str]
+    created_at: datetime
+    last_activity_at: datetime
+
+
+def question_summary(row: dict[str, Any]) -> QuestionSummary:
     return {
         "id": row["id"],
         "title": row["title"],
@@ -90,7 +104,25 @@ def question_summary(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def question_detail(question: Question) -> dict[str, Any]:
+class QuestionOut(TypedDict):
+    id: int
+    url: str
+    title: str
+    body: str
+    body_html: str
+    board: str
+    tags: list[str]
+    state: QuestionState
+    author: UserRef
+    accepted_answer_id: int | None
+    duplicate_of: int | None
+    answer_count: int
+    created_at: datetime
+    updated_at: datetime
+    last_activity_at: datetime
+
+
+def question_detail(question: Question) -> QuestionOut:
     author: User = question.author
     return {
         "id": question.id,
@@ -100,7 +132,7 @@ def question_detail(question: Question) -> dict[str, Any]:
         "body_html": question.body_html,
         "board": question.board.slug,
         "tags": question.tags,
-        "state": question.state.value,
+        "state": question.state,
         "author": user_ref(author.username, author.display_name),
         "accepted_answer_id": question.accepted_answer_id,
         "duplicate_of": question.duplicate_of_id,
@@ -111,25 +143,29 @@ def question_detail(question: Question) -> dict[str, Any]:
     }
 
 
-def outbox_query(request: Request) -> dict[str, Any]:
-    """The state, cursor and page size asked of an outbox list (mail, webhook deliveries)."""
-    params = request.query_params
-    return {
-        "state": params.get("state"),
-        "cursor": params.get("cursor"),
-        "limit": parse_limit(params.get("limit"), default=50),
-    }
+class MeOut(TypedDict):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: Role
+    locale: str
+    payout_method: PayoutMethod
+    payout_address: str
+    email_notifications: bool
+    email_confirmed: bool
+    is_moderator: bool
 
 
-def me_body(user: User) -> dict[str, Any]:
+def me_body(user: User) -> MeOut:
     return {
         "id": user.id,
         "username": user.username,
         "display_name": user.display_name,
         "email": user.email,
-        "role": user.role.value,
+        "role": user.role,
         "locale": user.locale,
-        "payout_method": user.payout_method.value,
+        "payout_method": user.payout_method,
         "payout_address": user.payout_address,
         "email_notifications": user.email_notifications,
         "email_confirmed": user.email_confirmed_at is not None,

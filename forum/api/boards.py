@@ -2,51 +2,98 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
-from forum.actions.boards import SETTABLE, check_create_board, check_update_board
-from forum.api.base import json_body, ok, require_api_user
-from forum.models import Board
+from forum.actions.boards import POSITIONS, SLA_HOURS, check_create_board, check_update_board
+from forum.api.contract import Body, Unset, endpoint, text
+from forum.models import Board, User
 from forum.queries import get_board, list_boards
 
-_SHOWN = (
-    "slug", "name", "description", "name_nl", "description_nl", "sla_hours", "urgent",
-    "question_count",
-)  # fmt: skip
+SlaHours = Annotated[int, Field(ge=SLA_HOURS[0], le=SLA_HOURS[1])]
+Position = Annotated[int, Field(ge=POSITIONS[0], le=POSITIONS[1])]
 
 
-def board_body(board: dict[str, Any] | Board) -> dict[str, Any]:
-    row = board if isinstance(board, dict) else {k: getattr(board, k) for k in _SHOWN}
-    return {k: row[k] for k in _SHOWN}
+class BoardOut(TypedDict):
+    slug: str
+    name: str
+    description: str
+    name_nl: str
+    description_nl: str
+    sla_hours: int
+    urgent: bool
+    question_count: int
 
 
-async def boards(request: Request) -> Response:
-    return ok({"items": [board_body(row) for row in await list_boards()]})
+class Boards(TypedDict):
+    items: list[BoardOut]
 
 
-async def create(request: Request) -> Response:
-    user = await require_api_user(request)
-    data = await json_body(request)
-    fields = {k: data[k] for k in SETTABLE if k in data}
-    board = await check_create_board(acting_user=user, slug=data.get("slug"), **fields)
-    return ok(board_body(board), status_code=201)
+class NewBoard(Body):
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")]
+    name: Annotated[str, text(2, 100)]
+    description: Annotated[str, text(0, 500)] = ""
+    name_nl: Annotated[str, text(0, 100)] = ""
+    description_nl: Annotated[str, text(0, 500)] = ""
+    sla_hours: SlaHours = 12
+    urgent: bool = False
+    position: Position = Unset  # last in the list
 
 
-async def update(request: Request) -> Response:
-    user = await require_api_user(request)
+class BoardChange(Body):
+    """Only the fields sent change."""
+
+    name: Annotated[str, text(2, 100)] = Unset
+    description: Annotated[str, text(0, 500)] = Unset
+    name_nl: Annotated[str, text(0, 100)] = Unset
+    description_nl: Annotated[str, text(0, 500)] = Unset
+    sla_hours: SlaHours = Unset
+    urgent: bool = Unset
+    position: Position = Unset
+
+
+def board_body(board: dict[str, Any] | Board) -> BoardOut:
+    row = (
+        board
+        if isinstance(board, dict)
+        else {k: getattr(board, k) for k in BoardOut.__annotations__}
+    )
+    return {k: row[k] for k in BoardOut.__annotations__}  # type: ignore[return-value]
+
+
+async def boards(request: Request) -> Boards:
+    return {"items": [board_body(row) for row in await list_boards()]}
+
+
+async def create(request: Request, user: User, body: NewBoard) -> BoardOut:
+    fields = body.model_dump(exclude={"slug"}, exclude_unset=True)
+    board = await check_create_board(acting_user=user, slug=body.slug, **fields)
+    return board_body(board)
+
+
+async def update(request: Request, user: User, body: BoardChange) -> BoardOut:
     board = await get_board(request.path_params["slug"])
-    data = await json_body(request)
-    fields = {k: data[k] for k in SETTABLE if k in data}
-    board = await check_update_board(board, acting_user=user, **fields)
-    return ok(board_body(board))
+    board = await check_update_board(board, acting_user=user, **body.model_dump(exclude_unset=True))
+    return board_body(board)
 
 
 routes = [
-    Route("/boards", boards, methods=["GET"]),
-    Route("/boards", create, methods=["POST"]),
-    Route("/boards/{slug:str}", update, methods=["PATCH"]),
+    endpoint("GET", "/boards", boards, "The boards"),
+    endpoint(
+        "POST",
+        "/boards",
+        create,
+        "Add a board (admins; its slug never changes; 409 when taken)",
+        status=201,
+    ),
+    endpoint(
+        "PATCH",
+        "/boards/{slug:str}",
+        update,
+        "Change a board's name, description, SLA hours (for questions asked from now on), "
+        "urgency or position (admins)",
+    ),
 ]

@@ -2,51 +2,83 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
 from forum.actions.data_rights import check_erase_account
-from forum.api.base import json_body, ok, path_id, require_api_user
+from forum.api.base import path_id
+from forum.api.contract import Body, endpoint
 from forum.auth import auth_of
 from forum.clock import utcnow
 from forum.data_rights_queries import get_member_export
 from forum.models import User
 from forum.net import client_address
-from forum.permissions import access_user
+from forum.permissions import access_user, require_admin, require_erasable
+
+Posts = Literal["keep", "remove"]
 
 
-async def export(request: Request) -> Response:
-    user = await require_api_user(request)
-    return ok(await get_member_export(user, now=utcnow()))
+class EraseMe(Body):
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+    posts: Posts
 
 
-async def erase_me(request: Request) -> Response:
-    user = await require_api_user(request)
-    data = await json_body(request)
+class EraseUser(Body):
+    posts: Posts
+
+
+class Erased(TypedDict):
+    id: int
+    username: str
+    erased_at: datetime | None
+
+
+async def export(request: Request, user: User) -> dict[str, Any]:
+    return await get_member_export(user, now=utcnow())
+
+
+async def erase_me(request: Request, user: User, body: EraseMe) -> Erased:
     erased = await check_erase_account(
-        auth_of(request), user, posts=data.get("posts"), password=data.get("password"),
+        auth_of(request), user, posts=body.posts, password=body.password,
         acting_user=user, address=client_address(request),
     )  # fmt: skip
-    return ok(_erased(erased))
+    return _erased(erased)
 
 
-async def erase_user(request: Request) -> Response:
-    actor = await require_api_user(request)
+async def erase_user(request: Request, user: User, body: EraseUser) -> Erased:
     target = await access_user(path_id(request))
-    data = await json_body(request)
-    erased = await check_erase_account(
-        auth_of(request), target, posts=data.get("posts"), acting_user=actor
-    )
-    return ok(_erased(erased))
+    erased = await check_erase_account(auth_of(request), target, posts=body.posts, acting_user=user)
+    return _erased(erased)
 
 
-def _erased(user: User) -> dict[str, object]:
+def _erased(user: User) -> Erased:
     return {"id": user.id, "username": user.username, "erased_at": user.erased_at}
 
 
 routes = [
-    Route("/me/export", export, methods=["GET"]),
-    Route("/me/erase", erase_me, methods=["POST"]),
-    Route("/admin/users/{id:int}/erase", erase_user, methods=["POST"]),
+    endpoint(
+        "GET",
+        "/me/export",
+        export,
+        "Everything Peerdesk holds about you, as JSON (profile, posts, kudos, points, "
+        "statements, payout lines, mails)",
+    ),
+    endpoint(
+        "POST",
+        "/me/erase",
+        erase_me,
+        "Erase your account: a pseudonym without personal data; posts kept or removed",
+        requires=require_erasable,
+    ),
+    endpoint(
+        "POST",
+        "/admin/users/{id:int}/erase",
+        erase_user,
+        "Erase a member's account (as /me/erase, without the password; admins)",
+        requires=require_admin,
+    ),
 ]

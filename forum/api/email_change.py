@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
 from forum.actions.email_change import (
     check_cancel_email_change,
@@ -13,40 +17,66 @@ from forum.actions.email_change import (
     pending_email_change,
 )
 from forum.actions.email_confirmation import check_resend_confirmation
-from forum.api.base import json_body, me_body, ok, require_api_user
+from forum.api.accounts import Email
+from forum.api.base import MeOut, me_body, ok
+from forum.api.contract import Body, Detail, endpoint
 from forum.auth import auth_of
+from forum.models import User
 from forum.net import client_address
 
 
-async def show(request: Request) -> Response:
-    user = await require_api_user(request)
+class PendingChange(TypedDict):
+    email: str
+    expires_at: datetime
+
+
+class EmailOut(TypedDict):
+    email: str
+    confirmed: bool
+    pending: PendingChange | None
+
+
+class Cancelled(TypedDict):
+    cancelled: bool
+
+
+class ChangeBody(Body):
+    email: Email
+    current_password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class ConfirmBody(Body):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+async def show(request: Request, user: User) -> EmailOut:
     change = await pending_email_change(user)
-    pending = change and {"email": change.new_email, "expires_at": change.expires_at}
-    return ok(
-        {"email": user.email, "confirmed": user.email_confirmed_at is not None, "pending": pending}
-    )
+    pending: PendingChange | None = None
+    if change:
+        pending = {"email": change.new_email, "expires_at": change.expires_at}
+    return {
+        "email": user.email,
+        "confirmed": user.email_confirmed_at is not None,
+        "pending": pending,
+    }
 
 
-async def resend_confirmation(request: Request) -> Response:
-    user = await require_api_user(request)
+async def resend_confirmation(request: Request, user: User) -> Response:
     sent = await check_resend_confirmation(user)
     detail = "A new link was mailed to your address." if sent else "Your address is confirmed."
-    return ok({"detail": detail}, status_code=202 if sent else 200)
+    return ok(Detail(detail=detail), status_code=202 if sent else 200)
 
 
-async def cancel(request: Request) -> Response:
-    user = await require_api_user(request)
-    return ok({"cancelled": await check_cancel_email_change(user)})
+async def cancel(request: Request, user: User) -> Cancelled:
+    return {"cancelled": await check_cancel_email_change(user)}
 
 
-async def request_change(request: Request) -> Response:
-    user = await require_api_user(request)
-    data = await json_body(request)
+async def request_change(request: Request, user: User, body: ChangeBody) -> Response:
     sent = await check_request_email_change(
         auth_of(request),
         user,
-        current=data.get("current_password"),
-        email=data.get("email"),
+        current=body.current_password,
+        email=body.email,
         address=client_address(request),
     )
     detail = (
@@ -54,20 +84,48 @@ async def request_change(request: Request) -> Response:
         if sent
         else "That is your address already."
     )
-    return ok({"detail": detail}, status_code=202 if sent else 200)
+    return ok(Detail(detail=detail), status_code=202 if sent else 200)
 
 
-async def confirm(request: Request) -> Response:
-    user = await require_api_user(request)
-    data = await json_body(request)
-    user = await check_confirm_email_change(data.get("token"), acting_user=user)
-    return ok(me_body(user))
+async def confirm(request: Request, user: User, body: ConfirmBody) -> MeOut:
+    return me_body(await check_confirm_email_change(body.token, acting_user=user))
 
 
 routes = [
-    Route("/me/email", show, methods=["GET"]),
-    Route("/me/email", request_change, methods=["POST"]),
-    Route("/me/email", cancel, methods=["DELETE"]),
-    Route("/me/email/confirm", confirm, methods=["POST"]),
-    Route("/me/email/confirmation", resend_confirmation, methods=["POST"]),
+    endpoint(
+        "GET", "/me/email", show, "Your e-mail address and the change waiting for its link, if any"
+    ),
+    endpoint(
+        "POST",
+        "/me/email",
+        request_change,
+        "Ask to change your e-mail address, with your password: a one-time link goes to the new "
+        "address (202; 200 when it is your address already)",
+        status=202,
+        also=(200,),
+        answer=Detail,
+    ),
+    endpoint(
+        "DELETE",
+        "/me/email",
+        cancel,
+        "Cancel the change waiting for its link (its link stops working)",
+    ),
+    endpoint(
+        "POST",
+        "/me/email/confirm",
+        confirm,
+        "Set the new e-mail address, or confirm a new member's, with the mailed link's token: "
+        "once, within 24 hours, by the member it was mailed for (a confirmed old address is told)",
+    ),
+    endpoint(
+        "POST",
+        "/me/email/confirmation",
+        resend_confirmation,
+        "Mail a new link that confirms your present address (202; 200 when it is confirmed "
+        "already; at most 3 an hour)",
+        status=202,
+        also=(200,),
+        answer=Detail,
+    ),
 ]

@@ -3,44 +3,49 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
 from forum.actions.follows import check_set_following
-from forum.api.base import ok, page_body, path_id, question_summary, require_api_user
+from forum.api.base import ItemPage, QuestionSummary, page_body, path_id, question_summary
+from forum.api.contract import Paging, endpoint
+from forum.models import User
 from forum.permissions import follow_target
-from forum.queries import list_questions, parse_limit
+from forum.queries import list_questions
 
 
-async def follow(request: Request) -> Response:
-    return await _set(request, following=True)
+class FollowOut(TypedDict):
+    question_id: int
+    following: bool
 
 
-async def unfollow(request: Request) -> Response:
-    return await _set(request, following=False)
+async def follow(request: Request, user: User) -> FollowOut:
+    return await _set(request, user, following=True)
 
 
-async def _set(request: Request, *, following: bool) -> Response:
-    user = await require_api_user(request)
+async def unfollow(request: Request, user: User) -> FollowOut:
+    return await _set(request, user, following=False)
+
+
+async def _set(request: Request, user: User, *, following: bool) -> FollowOut:
     question = await follow_target(path_id(request), user, following=following)
     state = await check_set_following(question, acting_user=user, following=following)
-    return ok({"question_id": question.id, "following": state})
+    return {"question_id": question.id, "following": state}
 
 
-async def following(request: Request) -> Response:
-    user = await require_api_user(request)
-    params = request.query_params
+async def following(request: Request, user: User, query: Paging) -> ItemPage[QuestionSummary]:
     page = await list_questions(
-        followed_by=user,
-        sort="active",
-        cursor=params.get("cursor") or None,
-        limit=parse_limit(params.get("limit")),
+        followed_by=user, sort="active", cursor=query.cursor, limit=query.limit
     )
-    return ok(page_body(page, question_summary))
+    return page_body(page, question_summary)
 
 
 routes = [
-    Route("/questions/{id:int}/follow", follow, methods=["PUT"]),
-    Route("/questions/{id:int}/follow", unfollow, methods=["DELETE"]),
-    Route("/me/following", following, methods=["GET"]),
+    endpoint(
+        "PUT",
+        "/questions/{id:int}/follow",
+        follow,
+        "Follow a question: hear of its new answers and of its acceptance",
+    ),
+    endpoint("DELETE", "/questions/{id:int}/follow", unfollow, "Unfollow a question"),
+    endpoint("GET", "/me/following", following, "The questions you follow, latest activity first"),
 ]

@@ -2,33 +2,66 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing import Annotated
 
-from forum.api.base import ok
+from pydantic import Field
+from starlette.requests import Request
+from typing_extensions import TypedDict
+
+from forum.api.contract import Query, endpoint
 from forum.leaderboard_queries import ALL_TIME, get_leaderboard
 
 
-async def leaderboard(request: Request) -> Response:
-    params = request.query_params
-    shown = await get_leaderboard(params.get("period"), params.get("board"))
-    return ok(
-        {
-            "period": shown.period.label if shown.period else ALL_TIME,
-            "board": shown.board.slug if shown.board else None,
-            "by_points": [
-                {"username": r["username"], "display_name": r["display_name"] or r["username"],
-                 "points": int(r["points"])}
-                for r in shown.by_points
-            ],
-            "by_accepted": [
-                {"username": r["username"], "display_name": r["display_name"] or r["username"],
-                 "accepted_answers": int(r["accepted"])}
-                for r in shown.by_accepted
-            ],
-        }
-    )  # fmt: skip
+class LeaderboardQuery(Query):
+    period: Annotated[str, Field(pattern=r"^(all|[0-9]{4}-[0-9]{2})$")] | None = None
+    board: Annotated[str, Field(max_length=50)] | None = None
 
 
-routes = [Route("/leaderboard", leaderboard, methods=["GET"])]
+class ByPoints(TypedDict):
+    username: str
+    display_name: str
+    points: int
+
+
+class ByAccepted(TypedDict):
+    username: str
+    display_name: str
+    accepted_answers: int
+
+
+class LeaderboardOut(TypedDict):
+    period: str
+    board: str | None
+    by_points: list[ByPoints]
+    by_accepted: list[ByAccepted]
+
+
+async def leaderboard(request: Request, query: LeaderboardQuery) -> LeaderboardOut:
+    shown = await get_leaderboard(query.period, query.board)
+    return {
+        "period": shown.period.label if shown.period else ALL_TIME,
+        "board": shown.board.slug if shown.board else None,
+        "by_points": [
+            {"username": r["username"], "display_name": r["display_name"] or r["username"],
+             "points": int(r["points"])}
+            for r in shown.by_points
+        ],
+        "by_accepted": [
+            {"username": r["username"], "display_name": r["display_name"] or r["username"],
+             "accepted_answers": int(r["accepted"])}
+            for r in shown.by_accepted
+        ],
+    }  # fmt: skip
+
+
+routes = [
+    endpoint(
+        "GET",
+        "/leaderboard",
+        leaderboard,
+        "The members who helped most in a period (?period=2026-11, or all; default the current "
+        "one), on every board or one (?board=slug): by points earned and by accepted answers. "
+        "Staff, suspended members and members whose payout line of the period is held or "
+        "forfeited are left out",
+    )
+]

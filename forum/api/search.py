@@ -2,28 +2,54 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
-from forum.api.base import ok
-from forum.search_queries import parse_page, search_questions
+from forum.api.contract import Query, endpoint
+from forum.models import QuestionState
+from forum.search_queries import MAX_PAGE, MAX_QUERY, search_questions
+
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 
 
-async def search(request: Request) -> Response:
-    params = request.query_params
+class SearchQuery(Query):
+    q: Annotated[str, Field(max_length=MAX_QUERY)] = ""
+    board: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")] | None = None
     # The cursor of a ranked search is the next page's number; ?page= is still read.
-    cursor = params.get("cursor")
-    page = parse_page(cursor, "cursor") if cursor else parse_page(params.get("page"))
-    found = await search_questions(
-        params.get("q", ""), board=params.get("board") or None, page=page
-    )
-    items = [
+    cursor: PageNumber | None = None
+    page: PageNumber | None = None
+
+
+class Hit(TypedDict):
+    id: int
+    title: str
+    board: str
+    state: QuestionState
+    answer_count: int
+    created_at: datetime
+    url: str
+    title_html: str
+    snippet_html: str
+
+
+class Found(TypedDict):
+    query: str
+    items: list[Hit]
+    next_cursor: str | None
+
+
+async def search(request: Request, query: SearchQuery) -> Found:
+    found = await search_questions(query.q, board=query.board, page=query.cursor or query.page or 1)
+    items: list[Hit] = [
         {
             "id": r["id"],
             "title": r["title"],
             "board": r["board_slug"],
-            "state": str(r["state"]),
+            "state": r["state"],
             "answer_count": r["answer_count"],
             "created_at": r["created_at"],
             "url": f"/questions/{r['id']}",
@@ -33,7 +59,14 @@ async def search(request: Request) -> Response:
         for r in found.items
     ]
     following = str(found.next_page) if found.next_page else None
-    return ok({"query": found.query, "items": items, "next_cursor": following})
+    return {"query": found.query, "items": items, "next_cursor": following}
 
 
-routes = [Route("/search", search, methods=["GET"])]
+routes = [
+    endpoint(
+        "GET",
+        "/search",
+        search,
+        "Ranked full-text search over the questions, with marked titles and snippets",
+    )
+]

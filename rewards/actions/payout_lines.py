@@ -98,6 +98,7 @@ async def check_decide_line(
     now: datetime | None = None,
 ) -> PayoutLine:
     actor = require_payouts(acting_user)
+    require(can_decide_line(actor, line), _("Another finance officer must decide your own line."))
     errors = v.Errors()
     action_name = v.choice(errors, "action", action, LINE_ACTIONS, _("Action"))
     reason_text = v.text(errors, "reason", reason, min_len=3, max_len=500, label=_("Reason"))

@@ -2,50 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
-from forum.api.base import json_body, ok, path_id, require_api_user
-from rewards.actions.appeals import check_answer_appeal, check_appeal_line
+from forum.api.base import path_id
+from forum.api.contract import Body, endpoint, text
+from forum.models import User
+from rewards.actions.appeals import DECISIONS, MESSAGE, check_answer_appeal, check_appeal_line
 from rewards.appeal_queries import list_appeals
-from rewards.models import PayoutAppeal
+from rewards.models import AppealState, PayoutAppeal
 from rewards.permissions import access_appeal, access_batch, access_own_line, require_payouts
 
 
-async def appeal(request: Request) -> Response:
-    user = await require_api_user(request)
+class AppealBody(Body):
+    message: Annotated[str, text(*MESSAGE)]
+
+
+class DecisionBody(Body):
+    decision: Literal[DECISIONS]  # type: ignore[valid-type]
+    reason: Annotated[str, text(3, 500)]
+
+
+class AppealOut(TypedDict):
+    id: int
+    line_id: int
+    message: str
+    state: AppealState
+    answer: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class Appeals(TypedDict):
+    items: list[AppealOut]
+    next_cursor: str | None
+
+
+async def appeal(request: Request, user: User, body: AppealBody) -> AppealOut:
     line = await access_own_line(user, path_id(request, "line_id"))
-    data = await json_body(request)
-    made = await check_appeal_line(line, data.get("message"), acting_user=user)
-    return ok(_body(made), status_code=201)
+    return _body(await check_appeal_line(line, body.message, acting_user=user))
 
 
-async def index(request: Request) -> Response:
-    require_payouts(await require_api_user(request))
+async def index(request: Request, user: User) -> Appeals:
     batch = await access_batch(path_id(request))
-    return ok({"items": await list_appeals(batch), "next_cursor": None})
+    items: list[Any] = await list_appeals(batch)
+    return {"items": items, "next_cursor": None}
 
 
-async def answer(request: Request) -> Response:
-    user = require_payouts(await require_api_user(request))
+async def answer(request: Request, user: User, body: DecisionBody) -> AppealOut:
     batch = await access_batch(path_id(request))
     found = await access_appeal(batch, path_id(request, "appeal_id"))
-    data = await json_body(request)
-    answered = await check_answer_appeal(
-        found, data.get("decision"), reason=data.get("reason"), acting_user=user
-    )
-    return ok(_body(answered))
+    answered = await check_answer_appeal(found, body.decision, reason=body.reason, acting_user=user)
+    return _body(answered)
 
 
-def _body(appeal: PayoutAppeal) -> dict[str, Any]:
+def _body(appeal: PayoutAppeal) -> AppealOut:
     return {
         "id": appeal.id,
         "line_id": appeal.line_id,  # type: ignore[attr-defined]
         "message": appeal.message,
-        "state": appeal.state.value,
+        "state": appeal.state,
         "answer": appeal.answer,
         "created_at": appeal.created_at,
         "decided_at": appeal.decided_at,
@@ -53,7 +72,26 @@ def _body(appeal: PayoutAppeal) -> dict[str, Any]:
 
 
 routes = [
-    Route("/me/payout-lines/{line_id:int}/appeal", appeal, methods=["POST"]),
-    Route("/payouts/{id:int}/appeals", index, methods=["GET"]),
-    Route("/payouts/{id:int}/appeals/{appeal_id:int}", answer, methods=["POST"]),
+    endpoint(
+        "POST",
+        "/me/payout-lines/{line_id:int}/appeal",
+        appeal,
+        "Appeal your held, rejected or forfeited payout line (once per line)",
+        status=201,
+    ),
+    endpoint(
+        "GET",
+        "/payouts/{id:int}/appeals",
+        index,
+        "The appeals about a batch's lines, open ones first (finance)",
+        requires=require_payouts,
+    ),
+    endpoint(
+        "POST",
+        "/payouts/{id:int}/appeals/{appeal_id:int}",
+        answer,
+        "Answer an appeal: upheld or overturned, with a reason the member reads (finance, not "
+        "about their own line)",
+        requires=require_payouts,
+    ),
 ]

@@ -2,68 +2,111 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated
 
+from pydantic import AfterValidator, AwareDatetime, Field
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
-from forum.api.base import json_body, ok, require_api_user
+from forum.api.contract import Body, Id, endpoint, text
 from forum.models import User
 from forum.permissions import require
-from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
-from rewards.models import Transfer
-from rewards.permissions import can_manage_ledger
+from rewards.actions.adjustments import (
+    MAX_ADJUSTMENT,
+    check_fraud_reversal,
+    check_post_adjustment,
+)
+from rewards.models import Transfer, TransferKind
+from rewards.permissions import can_manage_ledger, require_ledger_writer
 from rewards.queries import get_member, reconcile
 
+Member = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")]
+Reason = Annotated[str, text(3, 500)]
 
-async def check(request: Request) -> Response:
-    user = await require_api_user(request)
+
+def _not_zero(points: int) -> int:
+    if points == 0:
+        raise ValueError("An adjustment of 0 points changes nothing.")
+    return points
+
+
+class AdjustmentBody(Body):
+    member: Member
+    points: Annotated[
+        int,
+        Field(ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT, json_schema_extra={"not": {"const": 0}}),
+        AfterValidator(_not_zero),
+    ]
+    reason: Reason
+    key: Annotated[str, text(1, 60)] | None = None
+
+
+class FraudReversalBody(Body):
+    member: Member
+    reason: Reason
+    question_id: Id | None = None
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+
+
+class CheckOut(TypedDict):
+    ok: bool
+    accounts: int
+    transfers: int
+    problems: list[str]
+
+
+class TransferOut(TypedDict):
+    id: int
+    kind: TransferKind
+    amount: int
+    member: str
+    reverses: int | None
+    reason: str
+    created_at: datetime
+
+
+class Reversals(TypedDict):
+    reversals: list[TransferOut]
+
+
+async def check(request: Request, user: User) -> CheckOut:
     require(can_manage_ledger(user), "Only finance can reconcile the ledger.")
     result = await reconcile()
-    return ok(
-        {
-            "ok": result.ok,
-            "accounts": result.accounts,
-            "transfers": result.transfers,
-            "problems": result.problems,
-        }
-    )
+    return {
+        "ok": result.ok,
+        "accounts": result.accounts,
+        "transfers": result.transfers,
+        "problems": result.problems,
+    }
 
 
-async def adjust(request: Request) -> Response:
-    actor = await require_api_user(request)
-    data = await json_body(request)
-    member = await get_member(data.get("member"))
+async def adjust(request: Request, user: User, body: AdjustmentBody) -> TransferOut:
+    member = await get_member(body.member)
     transfer = await check_post_adjustment(
-        member,
-        points=data.get("points"),
-        reason=data.get("reason"),
-        acting_user=actor,
-        key=data.get("key"),
+        member, points=body.points, reason=body.reason, acting_user=user, key=body.key
     )
-    return ok(transfer_body(transfer, member), status_code=201)
+    return transfer_body(transfer, member)
 
 
-async def fraud_reversal(request: Request) -> Response:
-    actor = await require_api_user(request)
-    data = await json_body(request)
-    member = await get_member(data.get("member"))
+async def fraud_reversal(request: Request, user: User, body: FraudReversalBody) -> Reversals:
+    member = await get_member(body.member)
     reversals = await check_fraud_reversal(
         member,
-        reason=data.get("reason"),
-        acting_user=actor,
-        question_id=data.get("question_id"),
-        since=data.get("since"),
-        until=data.get("until"),
+        reason=body.reason,
+        acting_user=user,
+        question_id=body.question_id,
+        since=body.since,
+        until=body.until,
     )
-    return ok({"reversals": [transfer_body(t, member) for t in reversals]}, status_code=201)
+    return {"reversals": [transfer_body(t, member) for t in reversals]}
 
 
-def transfer_body(transfer: Transfer, member: User) -> dict[str, Any]:
+def transfer_body(transfer: Transfer, member: User) -> TransferOut:
     return {
         "id": transfer.id,
-        "kind": transfer.kind.value,
+        "kind": transfer.kind,
         "amount": transfer.amount,
         "member": member.username,
         "reverses": transfer.reverses_id,  # type: ignore[attr-defined]
@@ -73,7 +116,27 @@ def transfer_body(transfer: Transfer, member: User) -> dict[str, Any]:
 
 
 routes = [
-    Route("/ledger/check", check, methods=["GET"]),
-    Route("/ledger/adjustments", adjust, methods=["POST"]),
-    Route("/ledger/fraud-reversals", fraud_reversal, methods=["POST"]),
+    endpoint(
+        "GET",
+        "/ledger/check",
+        check,
+        "Reconcile the ledger (the five invariants, and no line paid below zero; finance or "
+        "admins)",
+    ),
+    endpoint(
+        "POST",
+        "/ledger/adjustments",
+        adjust,
+        "Post a manual adjustment, positive or negative (finance, never an admin)",
+        status=201,
+        requires=require_ledger_writer,
+    ),
+    endpoint(
+        "POST",
+        "/ledger/fraud-reversals",
+        fraud_reversal,
+        "Reverse a member's awards for a question or time range (finance)",
+        status=201,
+        requires=require_ledger_writer,
+    ),
 ]

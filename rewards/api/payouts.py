@@ -3,18 +3,23 @@ period report."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from typing_extensions import TypedDict
 
-from forum.api.base import json_body, ok, path_id, require_api_user
+from forum.api.base import ok, path_id
+from forum.api.contract import Body, Id, Query, Unset, endpoint, text
+from forum.models import User
 from forum.web import download
 from rewards.actions.payout_approvals import check_approve_batch
-from rewards.actions.payout_lines import check_decide_line
+from rewards.actions.payout_lines import LINE_ACTIONS, check_decide_line
 from rewards.actions.payout_payments import check_export_batch, check_mark_paid
 from rewards.actions.payouts import check_close_period
+from rewards.models import BatchState, LineState
 from rewards.payout_queries import (
     BatchSummary,
     get_line,
@@ -26,13 +31,151 @@ from rewards.payout_queries import (
 from rewards.permissions import access_batch, access_line, require_payouts
 from rewards.report_queries import get_period_report
 
+Method = Literal["cash", "credit", "charity"]
+Period = Annotated[str, Field(min_length=1, max_length=20)]
 
-def batch_body(summary: BatchSummary) -> dict[str, Any]:
+
+class CloseBody(Body):
+    period: Period
+
+
+class LinesQuery(Query):
+    state: LineState | None = None
+    method: Method | None = None
+    after: Id | None = None
+
+
+class ExportQuery(Query):
+    method: Method
+
+
+class ReasonBody(Body):
+    reason: Annotated[str, text(3, 500)]
+
+
+class ApproveBody(Body):
+    version: Id = Unset  # the version you reviewed: a 409 if the batch changed since
+
+
+class PaidBody(Body):
+    reference: Annotated[str, text(1, 120)]
+
+
+class BatchOut(TypedDict):
+    id: int
+    period: str
+    state: BatchState
+    starts_at: datetime
+    cutoff: datetime
+    total_points: int
+    total_amount: str
+    payable_amount: str
+    currency: str
+    line_count: int
+    held_count: int
+    approvals: list[str]
+    approvals_required: int
+    version: int
+    paid_reference: str | None
+    paid_at: datetime | None
+
+
+class Signal(TypedDict):
+    code: str
+    detail: str
+
+
+class LineOut(TypedDict):
+    id: int
+    member: str
+    points: int
+    amount: str
+    method: str
+    address: str
+    state: LineState
+    signals: list[Signal]
+    decided_by: str | None
+    reason: str
+    decided_at: datetime | None
+
+
+class BatchWithLines(BatchOut):
+    lines: list[LineOut]
+    next_after: int | None
+
+
+class Batches(TypedDict):
+    items: list[BatchOut]
+    next_cursor: str | None
+
+
+class Approved(TypedDict):
+    state: BatchState
+    approvals: list[str]
+    approvals_required: int
+
+
+class ReportPoints(TypedDict):
+    issued: int
+    reversed: int
+    paid: int
+    held: int
+    forfeited: int
+    pending: int
+    returned: int
+
+
+class ByMethod(TypedDict):
+    method: str
+    lines: int
+    points: int
+    amount: str
+
+
+class Earner(TypedDict):
+    member: str
+    points: int
+
+
+class LineChange(TypedDict):
+    action: str
+    lines: int
+    points: int
+    amount: str
+
+
+class EarlierChange(TypedDict):
+    period: str
+    reversed_points: int
+    reversed_amount: str
+    unsolved_questions: int
+    deflection_change: str
+    line_changes: list[LineChange]
+
+
+class ReportOut(TypedDict):
+    period: str
+    state: str
+    currency: str
+    points: ReportPoints
+    by_method: list[ByMethod]
+    top_earners: list[Earner]
+    community_solved_questions: int
+    staff_solved_questions: int
+    payout_cost: str
+    cost_per_solved_question: str | None
+    staff_contact_cost: str
+    deflection_estimate: str
+    frozen_at: str | None
+    changes_to_earlier_periods: list[EarlierChange]
+
+
+def batch_body(summary: BatchSummary) -> BatchOut:
     batch = summary.batch
     return {
         "id": batch.id,
         "period": batch.period,
-        "state": batch.state.value,
+        "state": batch.state,
         "starts_at": batch.starts_at,
         "cutoff": batch.cutoff,
         "total_points": summary.total_points,
@@ -49,7 +192,7 @@ def batch_body(summary: BatchSummary) -> dict[str, Any]:
     }
 
 
-def line_body(line: dict[str, Any]) -> dict[str, Any]:
+def line_body(line: dict[str, Any]) -> LineOut:
     return {
         "id": line["id"],
         "member": line["member"],
@@ -57,7 +200,7 @@ def line_body(line: dict[str, Any]) -> dict[str, Any]:
         "amount": line["amount"],
         "method": line["method"],
         "address": line["address"],
-        "state": line["state"].value,
+        "state": line["state"],
         "signals": [{"code": s["code"], "detail": s["detail"]} for s in line["signals"]],
         "decided_by": line["decided_by"],
         "reason": line["reason"],
@@ -65,87 +208,115 @@ def line_body(line: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def close(request: Request) -> Response:
-    require_payouts(await require_api_user(request))
-    data = await json_body(request)
-    closed = await check_close_period(data.get("period"))
-    return ok(
-        batch_body(await get_summary(closed.batch)), status_code=201 if closed.created else 200
-    )
+async def close(request: Request, user: User, body: CloseBody) -> Response:
+    closed = await check_close_period(body.period)
+    summary = batch_body(await get_summary(closed.batch))
+    return ok(summary, status_code=201 if closed.created else 200)
 
 
-async def index(request: Request) -> Response:
-    require_payouts(await require_api_user(request))
+async def index(request: Request, user: User) -> Batches:
     # One batch a period: the whole list is one page.
-    return ok({"items": [batch_body(s) for s in await list_batches()], "next_cursor": None})
+    return {"items": [batch_body(s) for s in await list_batches()], "next_cursor": None}
 
 
-async def show(request: Request) -> Response:
-    require_payouts(await require_api_user(request))
+async def show(request: Request, user: User, query: LinesQuery) -> BatchWithLines:
     batch = await access_batch(path_id(request))
-    params = request.query_params
-    page = await list_lines(
-        batch, state=params.get("state"), method=params.get("method"), after=params.get("after")
-    )
-    body = batch_body(await get_summary(batch))
-    return ok({**body, "lines": [line_body(x) for x in page.items], "next_after": page.next_after})
+    page = await list_lines(batch, state=query.state, method=query.method, after=query.after)
+    return {
+        **batch_body(await get_summary(batch)),
+        "lines": [line_body(x) for x in page.items],
+        "next_after": page.next_after,
+    }
 
 
-async def decide(request: Request) -> Response:
-    user = require_payouts(await require_api_user(request))
+async def decide(request: Request, user: User, body: ReasonBody) -> LineOut:
     batch = await access_batch(path_id(request))
     line = await access_line(batch, path_id(request, "line_id"))
-    data = await json_body(request)
     await check_decide_line(
-        batch, line, request.path_params["action"], reason=data.get("reason"), acting_user=user
+        batch, line, request.path_params["action"], reason=body.reason, acting_user=user
     )
-    return ok(line_body(await get_line(batch, line.id)))
+    return line_body(await get_line(batch, line.id))
 
 
-async def approve(request: Request) -> Response:
-    user = require_payouts(await require_api_user(request))
+async def approve(request: Request, user: User, body: ApproveBody) -> Approved:
     batch = await access_batch(path_id(request))
-    data = await json_body(request)
-    batch = await check_approve_batch(batch, acting_user=user, version=data.get("version"))
+    batch = await check_approve_batch(batch, acting_user=user, version=body.version)
     summary = await get_summary(batch)
-    return ok(
-        {
-            "state": batch.state.value,
-            "approvals": list(summary.approvers),
-            "approvals_required": summary.approvals_required,
-        }
-    )
+    return {
+        "state": batch.state,
+        "approvals": list(summary.approvers),
+        "approvals_required": summary.approvals_required,
+    }
 
 
-async def export(request: Request) -> Response:
-    user = require_payouts(await require_api_user(request))
+async def export(request: Request, user: User, query: ExportQuery) -> Response:
     batch = await access_batch(path_id(request))
-    method = request.query_params.get("method")
-    text = await check_export_batch(batch, method, acting_user=user)
-    return download(text, f"peerdesk-{batch.period}-{method}.csv")
+    text = await check_export_batch(batch, query.method, acting_user=user)
+    return download(text, f"peerdesk-{batch.period}-{query.method}.csv")
 
 
-async def paid(request: Request) -> Response:
-    user = require_payouts(await require_api_user(request))
+async def paid(request: Request, user: User, body: PaidBody) -> BatchOut:
     batch = await access_batch(path_id(request))
-    data = await json_body(request)
-    batch = await check_mark_paid(batch, reference=data.get("reference"), acting_user=user)
-    return ok(batch_body(await get_summary(batch)))
+    batch = await check_mark_paid(batch, reference=body.reference, acting_user=user)
+    return batch_body(await get_summary(batch))
 
 
-async def report(request: Request) -> Response:
-    require_payouts(await require_api_user(request))
+async def report(request: Request, user: User) -> ReportOut:
     result = await get_period_report(request.path_params["period"])
-    return ok(result.as_dict())
+    return result.as_dict()  # type: ignore[return-value]
+
+
+def _finance(method: str, path: str, handler: Any, summary: str, **options: Any) -> Any:
+    return endpoint(
+        method, path, handler, f"{summary} (finance)", requires=require_payouts, **options
+    )
 
 
 routes = [
-    Route("/payouts/close", close, methods=["POST"]),
-    Route("/payouts", index, methods=["GET"]),
-    Route("/payouts/{id:int}", show, methods=["GET"]),
-    Route("/payouts/{id:int}/lines/{line_id:int}/{action}", decide, methods=["POST"]),
-    Route("/payouts/{id:int}/approve", approve, methods=["POST"]),
-    Route("/payouts/{id:int}/export", export, methods=["GET"]),
-    Route("/payouts/{id:int}/paid", paid, methods=["POST"]),
-    Route("/reports/periods/{period}", report, methods=["GET"]),
+    _finance(
+        "POST",
+        "/payouts/close",
+        close,
+        "Close a finished period: 201 with its new batch, 200 with the existing one",
+        status=201,
+        also=(200,),
+        answer=BatchOut,
+    ),
+    _finance("GET", "/payouts", index, "Payout batches, newest period first"),
+    _finance(
+        "GET",
+        "/payouts/{id:int}",
+        show,
+        "A batch with a page of its lines (filters: state, method; pages by ?after=)",
+    ),
+    _finance(
+        "POST",
+        "/payouts/{id:int}/lines/{line_id:int}/{action}",
+        decide,
+        "Decide a line: hold, release, reject, forfeit, defer, return a paid line, or reduce a"
+        " line to the points that still stand after a reversal (approval and export refuse a"
+        " line whose member's balance is below zero: 409)",
+        path_schemas={"action": {"type": "string", "enum": list(LINE_ACTIONS)}},
+    ),
+    _finance(
+        "POST",
+        "/payouts/{id:int}/approve",
+        approve,
+        "Approve the batch (maker-checker); a `version` that is no longer current is a 409",
+    ),
+    _finance(
+        "GET",
+        "/payouts/{id:int}/export",
+        export,
+        "CSV of one method's approved, unheld lines",
+        media_type="text/csv",
+    ),
+    _finance("POST", "/payouts/{id:int}/paid", paid, "Mark the approved batch paid"),
+    _finance(
+        "GET",
+        "/reports/periods/{period}",
+        report,
+        "The period's cost and deflection report (frozen once its batch is paid)",
+        path_schemas={"period": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2]|H[12])$"}},
+    ),
 ]

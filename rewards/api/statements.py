@@ -2,18 +2,57 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from datetime import datetime
+from typing import Any
 
-from forum.api.base import ok, require_api_user
+from starlette.requests import Request
+from typing_extensions import TypedDict
+
+from forum.api.contract import endpoint
 from forum.clock import utcnow
+from forum.models import User
 from rewards.payout_queries import list_statements
 
 
-async def my_statements(request: Request) -> Response:
-    member = await require_api_user(request)
-    return ok({"items": await list_statements(member, now=utcnow())})
+class Reversal(TypedDict):
+    kind: str
+    amount: int
+    reason: str
+    created_at: datetime
 
 
-routes = [Route("/me/statements", my_statements, methods=["GET"])]
+class StatementOut(TypedDict):
+    period: str
+    starts_at: datetime
+    cutoff: datetime
+    state: str
+    earned: int
+    reversed: int
+    reversals: list[Reversal]
+    line_state: str | None
+    line_id: int | None
+    appeal: dict[str, Any] | None
+    paid: int
+    points: int
+    method: str | None
+    amount: str | None
+    currency: str
+    paid_at: datetime | None
+
+
+class Statements(TypedDict):
+    items: list[StatementOut]
+
+
+async def my_statements(request: Request, user: User) -> Statements:
+    return {"items": await list_statements(user, now=utcnow())}  # type: ignore[typeddict-item]
+
+
+routes = [
+    endpoint(
+        "GET",
+        "/me/statements",
+        my_statements,
+        "Your payout statement per period: earned, reversed, paid, method, amount",
+    )
+]

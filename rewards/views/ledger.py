@@ -16,7 +16,7 @@ from forum.permissions import require
 from forum.queries import find_user
 from forum.web import redirect, render, require_viewer
 from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
-from rewards.permissions import can_manage_ledger, can_write_ledger
+from rewards.permissions import can_manage_ledger, can_write_ledger, require_ledger_writer
 from rewards.queries import get_member, get_points, list_entries, reconcile
 
 
@@ -25,7 +25,7 @@ async def overview(request: Request) -> Response:
 
 
 async def adjust(request: Request) -> Response:
-    actor = await require_viewer(request)
+    actor = require_ledger_writer(await require_viewer(request))  # who, before what
     form = await read_form(request)
     values = {k: form_text(form, k) for k in ("member", "points", "reason")}
     try:
@@ -41,7 +41,7 @@ async def adjust(request: Request) -> Response:
 
 
 async def fraud_reversal(request: Request) -> Response:
-    actor = await require_viewer(request)
+    actor = require_ledger_writer(await require_viewer(request))
     form = await read_form(request)
     values = {k: form_text(form, k) for k in ("member", "question_id", "since", "until", "reason")}
     try:

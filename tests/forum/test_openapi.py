@@ -1,9 +1,12 @@
 import re
 
 import httpx
+from starlette.applications import Starlette
 from starlette.routing import Route
 
 from forum.app import api_routes
+from forum.models import Question, User
+from tests import factories
 
 
 def _template(path: str) -> str:
@@ -26,3 +29,54 @@ async def test_openapi_describes_every_api_route_and_nothing_else(
         if m != "HEAD"
     }
     assert described == served
+
+
+async def test_the_document_says_what_the_handlers_check(client: httpx.AsyncClient) -> None:
+    """Generated from the handlers' types: required fields, enums, id bounds, lengths, who."""
+    document = (await client.get("/api/v1/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+
+    def resolve(schema: dict[str, object]) -> dict[str, object]:
+        ref = str(schema.get("$ref", ""))
+        return schemas[ref.rsplit("/", 1)[1]] if ref else schema
+
+    ask = document["paths"]["/questions"]["post"]
+    asked = resolve(ask["requestBody"]["content"]["application/json"]["schema"])
+    assert set(asked["required"]) == {"board", "title", "body"}  # type: ignore[arg-type]
+    assert asked["additionalProperties"] is False
+    assert ask["security"] == [{"bearer": []}] and "201" in ask["responses"]
+    title = asked["properties"]["title"]  # type: ignore[index]
+    assert "10 to 200 characters" in title["description"]
+    flag = document["paths"]["/answers/{id}/flags"]["post"]
+    reason = resolve(flag["requestBody"]["content"]["application/json"]["schema"])
+    assert resolve(reason["properties"]["reason"])["enum"] == ["spam", "offensive", "off_topic"]  # type: ignore[index]
+    (path_id,) = [p for p in flag["parameters"] if p["in"] == "path"]
+    assert path_id["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    listed = document["paths"]["/questions"]["get"]
+    assert "security" not in listed
+    limit = next(p for p in listed["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["minimum"] == 1 and limit["schema"]["maximum"] == 100
+    # A change whose fields are all optional may leave its body out; its fields are never null.
+    change = document["paths"]["/me"]["patch"]["requestBody"]
+    assert change["required"] is False
+    me = resolve(change["content"]["application/json"]["schema"])
+    assert "anyOf" not in me["properties"]["locale"]  # type: ignore[index]
+    created = ask["responses"]["201"]
+    assert created["links"]["GetQuestion"]["operationId"] == "questions.detail"
+
+
+async def test_each_field_the_document_refuses_the_server_refuses_by_name(
+    app: Starlette, asker: User
+) -> None:
+    """A missing field, a wrong type, an unknown field and a bad value: one 400, each named."""
+    async with await factories.api(app, asker) as api:
+        r = await api.post(
+            "/api/v1/questions",
+            json={"board": "Not A Slug", "title": 7, "tags": ["ok", "NOT OK"], "colour": "red"},
+        )
+    assert r.status_code == 400
+    fields = r.json()["error"]["fields"]
+    assert set(fields) == {"board", "title", "body", "tags.1", "colour"}
+    assert fields["body"] == "This field is required."
+    assert fields["colour"] == "There is no such field."
+    assert await Question.all().count() == 0

@@ -28,6 +28,30 @@ class ValidationFailed(ForumError):
         super().__init__(message, field=next(iter(errors), None))
 
 
+class NamesNothing(ValidationFailed):
+    """A well-formed field that names something that does not exist (a board, a member, a
+    question, a one-time link's token): 404, each such field named; a form shows it as any
+    other field error."""
+
+    status = 404
+    code = "not_found"
+
+
+class Unavailable(ValidationFailed):
+    """A well-formed field the current state refuses: a name kept for staff (as a taken one),
+    a member who is not staff, a question that is itself a duplicate: 409, each field named."""
+
+    status = 409
+    code = "conflict"
+
+
+class WrongPassword(ValidationFailed):
+    """The account's current password, asked again before a change, was wrong."""
+
+    status = 403
+    code = "wrong_password"
+
+
 class NotAuthenticated(ForumError):
     status = 401
     code = "not_authenticated"

@@ -27,7 +27,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from forum.db import as_datetime, fetch_dicts, is_postgres
-from forum.errors import ValidationFailed
+from forum.errors import NamesNothing, ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import Board
 from forum.validation import is_number
@@ -241,7 +241,7 @@ async def search_questions(
     if board is not None:
         found: list[Any] = await Board.filter(slug=board).values_list("id", flat=True)
         if not found:
-            raise ValidationFailed({"board": _("Choose one of the boards.")})
+            raise NamesNothing({"board": _("Choose one of the boards.")})
         board_id = int(found[0])
     # Control characters (NUL included, which PostgreSQL refuses in text) become spaces.
     query = " ".join("".join(c if c.isprintable() else " " for c in text).split())

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
-from forum.errors import ValidationFailed
+from forum.errors import Unavailable, ValidationFailed
 from forum.i18n import gettext as _
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,30}")  # always used with fullmatch
@@ -50,6 +50,16 @@ class Errors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+def raise_kept(errors: Errors, kept: dict[str, str]) -> None:
+    """Raise the errors; or, when the only fault is a well-formed value kept for others (a name
+    kept for staff), refuse it as a taken one is: 409."""
+    if kept and not errors.errors:
+        raise Unavailable(kept)
+    for field, message in kept.items():
+        errors.add(field, message)
+    errors.raise_if_any()
 
 
 def text(errors: Errors, field: str, value: Any, *, min_len: int, max_len: int, label: str) -> str:

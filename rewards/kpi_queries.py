@@ -25,7 +25,7 @@ from typing import Any
 from forum import validation as v
 from forum.community_solved import SOLVED_BY_COMMUNITY
 from forum.db import as_datetime, fetch_dicts
-from forum.errors import ValidationFailed
+from forum.errors import NamesNothing, ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import Board
 from forum.settings import get_settings
@@ -113,7 +113,7 @@ async def parse_board(value: Any) -> str | None:
     if not (isinstance(value, str) and v.SLUG_RE.fullmatch(value)):
         raise ValidationFailed({"board": _("board must be the slug of a board.")})
     if not await Board.exists(slug=value):
-        raise ValidationFailed({"board": _("There is no board %(slug)s.") % {"slug": repr(value)}})
+        raise NamesNothing({"board": _("There is no board %(slug)s.") % {"slug": repr(value)}})
     return value
 
 

@@ -13,8 +13,15 @@ from forum.i18n import gettext as _
 
 MONTHLY = "monthly"
 SEMIANNUAL = "semiannual"
-_MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
-_HALF_RE = re.compile(r"(\d{4})-H([12])")
+# ASCII digits only (\d also takes other scripts' digits); the years both databases store.
+_YEAR = "(?:[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+_MONTH_RE = re.compile(f"({_YEAR})-(0[1-9]|1[0-2])")
+_HALF_RE = re.compile(f"({_YEAR})-H([12])")
+
+
+def period_pattern(kind: str) -> str:
+    """The labels parse_period takes, as a regular expression for the API's document."""
+    return f"^{(_MONTH_RE if kind == MONTHLY else _HALF_RE).pattern}$"
 
 
 @dataclass(frozen=True)
@@ -44,15 +51,11 @@ def _half(year: int, half: int) -> Period:
 
 def parse_period(label: object, kind: str) -> Period:
     """The period a label names in this installation's kind of periods, or a 400 on `period`."""
-    text = label.strip() if isinstance(label, str) else ""
+    text = label if isinstance(label, str) else ""
     if kind == MONTHLY and (m := _MONTH_RE.fullmatch(text)):
-        year, month = int(m[1]), int(m[2])
-        if 2000 <= year <= 9998 and 1 <= month <= 12:
-            return _month(year, month)
+        return _month(int(m[1]), int(m[2]))
     if kind == SEMIANNUAL and (m := _HALF_RE.fullmatch(text)):
-        year = int(m[1])
-        if 2000 <= year <= 9998:
-            return _half(year, int(m[2]))
+        return _half(int(m[1]), int(m[2]))
     if kind == MONTHLY:
         message = _("period must be a monthly period such as 2026-11.")
     else:

@@ -7,11 +7,12 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from forum.errors import ValidationFailed
+from forum.errors import NamesNothing, ValidationFailed
 from forum.i18n import gettext as _
 from forum.i18n import ngettext
 from forum.models import User
 from forum.queries import Page, find_user, keyset_page
+from forum.validation import USERNAME_RE
 from rewards.models import REVERSAL_KINDS, LedgerAccount, Transfer
 from rewards.models import TransferKind as K
 
@@ -27,7 +28,10 @@ async def get_member(username: object) -> User:
     """The member a finance form or request names, or a 400 on the `member` field."""
     member = await find_user(username)
     if member is None:
-        raise ValidationFailed({"member": _("member must be the username of an existing member.")})
+        message = _("member must be the username of an existing member.")
+        if isinstance(username, str) and USERNAME_RE.fullmatch(username.strip()):
+            raise NamesNothing({"member": message})
+        raise ValidationFailed({"member": message})
     return member
 
 

@@ -18,7 +18,7 @@ from forum.actions.follows import notify_accepted
 from forum.actions.notifications import note, notify
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
-from forum.errors import Conflict, NotFound
+from forum.errors import Conflict, NotFound, Unavailable
 from forum.i18n import gettext as _
 from forum.models import Acceptance, Answer, NotificationKind, Question, User, Visibility
 from forum.permissions import can_accept, can_clear_acceptance, require
@@ -50,10 +50,10 @@ async def check_accept_answer(
         id=answer_pk, question_id=question.id, visibility=Visibility.VISIBLE
     )
     if answer is None:
-        raise NotFound(
-            _("Answer %(id)s is not an answer to this question.") % {"id": answer_pk},
-            field="answer_id",
-        )
+        message = _("Answer %(id)s is not an answer to this question.") % {"id": answer_pk}
+        if await Answer.filter(id=answer_pk, visibility=Visibility.VISIBLE).exists():
+            raise Unavailable({"answer_id": message})  # it is another question's: 409
+        raise NotFound(message, field="answer_id")
     return await do_accept_answer(question, answer, acting_user=acting_user, now=now)
 
 
@@ -125,8 +125,8 @@ async def do_clear_acceptance(
     )
     now = resolve(now)
     async with in_transaction():
-        if not await clear_acceptance(question.id, acting_user=acting_user, now=now):
-            raise NotFound(_("This question has no accepted answer."))
+        # A question with no accepted answer is cleared already: nothing changes (API.md: 200).
+        await clear_acceptance(question.id, acting_user=acting_user, now=now)
 
 
 async def clear_acceptance(

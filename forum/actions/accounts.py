@@ -16,7 +16,7 @@ from forum import validation as v
 from forum.actions.email_confirmation import do_welcome
 from forum.auth import Auth, new_api_token
 from forum.clock import resolve
-from forum.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
+from forum.errors import Conflict, Forbidden, NotAuthenticated, WrongPassword
 from forum.i18n import gettext as _
 from forum.models import ApiToken, EmailChange, PasswordReset, Role, User
 from forum.names import ERASED_PREFIX, impersonates, impersonation_refused
@@ -61,15 +61,16 @@ async def check_register(
     """A new account. Unless an operator vouches for the address (`confirmed`), a link to
     confirm it is mailed there."""
     errors = v.Errors()
+    kept: dict[str, str] = {}  # a well-formed name kept for others: refused as a taken one is
     if not isinstance(username, str) or not v.USERNAME_RE.fullmatch(username):
         errors.add("username", _("Username must be 3–30 letters, digits, '_', '.' or '-'."))
     elif username.lower().startswith(ERASED_PREFIX):
-        errors.add("username", _("Names beginning with “deleted-” are kept for erased accounts."))
+        kept["username"] = _("Names beginning with “deleted-” are kept for erased accounts.")
     elif role == Role.MEMBER and await impersonates(username):
-        errors.add("username", impersonation_refused())
+        kept["username"] = impersonation_refused()
     email_text = email_value(errors, "email", email)
     password_text = password_value(errors, "password", password)
-    errors.raise_if_any()
+    v.raise_kept(errors, kept)
     assert isinstance(username, str)
     await limit_registration(address)
     now = resolve(now)
@@ -163,7 +164,9 @@ async def check_change_password(
     return user
 
 
-async def confirm_current_password(auth: Auth, user: User, current: object, address: str) -> None:
+async def confirm_current_password(
+    auth: Auth, user: User, current: object, address: str, field: str = "current_password"
+) -> None:
     """Wrong guesses count with failed logins (per account and address): a stolen session or
     API token must not become a way to guess the password."""
     await check_login_failures(user.username_key, address, "current_password")
@@ -171,7 +174,7 @@ async def confirm_current_password(auth: Auth, user: User, current: object, addr
         user.password_hash, current if isinstance(current, str) else ""
     ):
         await count_login_failure(user.username_key, address)
-        raise ValidationFailed({"current_password": _("Current password is wrong.")})
+        raise WrongPassword({field: _("Current password is wrong.")})
 
 
 async def do_set_password(user_id: int, password_hash: str, *, now: datetime) -> None:

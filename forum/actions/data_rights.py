@@ -75,7 +75,7 @@ async def check_erase_account(
     if posts not in POSTS:
         raise ValidationFailed({"posts": _("Choose whether your posts stay or go.")})
     if acting_user.id == member.id:
-        await confirm_current_password(auth, member, password, address)
+        await confirm_current_password(auth, member, password, address, field="password")
     return await do_erase_account(
         member, remove_posts=posts == "remove", acting_user=acting_user, now=now
     )

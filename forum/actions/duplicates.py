@@ -18,7 +18,7 @@ from forum.actions.escalations import resolve_as_duplicate
 from forum.actions.moderation import audit
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
-from forum.errors import Conflict
+from forum.errors import Conflict, NamesNothing, Unavailable
 from forum.i18n import gettext as _
 from forum.member_queries import ranks
 from forum.models import Escalation, EscalationState, Question, SlaTimer, User, Visibility
@@ -52,8 +52,7 @@ async def check_close_as_duplicate(
             await lock_question(locked_id)
         target = await Question.get_or_none(id=original_id)
         current = await Question.get(id=question.id)
-        _check_target(errors, current, target, original_id)
-        errors.raise_if_any()
+        _check_target(current, target, original_id)
         if current.duplicate_of_id is not None:
             raise Conflict(_("This question is closed as a duplicate already."))
         if current.visibility != Visibility.VISIBLE:
@@ -81,18 +80,21 @@ async def check_close_as_duplicate(
     return question
 
 
-def _check_target(
-    errors: v.Errors, question: Question, target: Question | None, target_id: int
-) -> None:
+def _check_target(question: Question, target: Question | None, target_id: int) -> None:
     if target is None or target.visibility != Visibility.VISIBLE:
-        errors.add("original", _("There is no question %(id)s to point to.") % {"id": target_id})
+        raise NamesNothing(
+            {"original": _("There is no question %(id)s to point to.") % {"id": target_id}}
+        )
     elif target.id == question.id:
-        errors.add("original", _("A question cannot be a duplicate of itself."))
+        raise Unavailable({"original": _("A question cannot be a duplicate of itself.")})
     elif target.duplicate_of_id is not None:
-        errors.add(
-            "original",
-            _("Question %(id)s is a duplicate itself: point to question %(original)s.")
-            % {"id": target.id, "original": target.duplicate_of_id},
+        raise Unavailable(
+            {
+                "original": _(
+                    "Question %(id)s is a duplicate itself: point to question %(original)s."
+                )
+                % {"id": target.id, "original": target.duplicate_of_id}
+            }
         )
 
 

@@ -16,7 +16,7 @@ from forum.actions.email_confirmation import do_mail_confirmation_link
 from forum.actions.mail import Letter, enqueue, render
 from forum.auth import Auth
 from forum.clock import resolve
-from forum.errors import ValidationFailed
+from forum.errors import NamesNothing, ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import EmailChange, PasswordReset, User
 from forum.onetime import find_usable
@@ -69,7 +69,7 @@ async def check_cancel_email_change(user: User, *, now: datetime | None = None) 
 
 
 def _invalid() -> ValidationFailed:
-    return ValidationFailed(
+    return NamesNothing(
         {"token": _("This confirmation link is used, expired or wrong. Ask for a new one.")}
     )
 

@@ -20,7 +20,7 @@ from forum.actions.accounts import do_set_password, password_value
 from forum.actions.mail import Letter, enqueue, render
 from forum.auth import Auth
 from forum.clock import resolve
-from forum.errors import ValidationFailed
+from forum.errors import NamesNothing, ValidationFailed
 from forum.i18n import gettext as _
 from forum.models import PasswordReset, User
 from forum.onetime import find_usable, new_token
@@ -45,8 +45,10 @@ async def check_request_reset(
     await limit_password_reset(address)
     now = resolve(now)
     settings = get_settings()
+    # A login longer than a username can be is an address only (the column refuses the value).
+    by_name = Q(username_key=text.lower()) if v.USERNAME_RE.fullmatch(text) else Q(id=None)
     users = (
-        await User.filter(Q(username_key=text.lower()) | Q(email__iexact=text))
+        await User.filter(by_name | Q(email__iexact=text))
         .exclude(email="")
         .exclude(email_confirmed_at=None)
         .order_by("id")
@@ -92,7 +94,7 @@ async def check_request_reset(
 
 
 def _invalid() -> ValidationFailed:
-    return ValidationFailed(
+    return NamesNothing(
         {"token": _("This reset link is used, expired or wrong. Ask for a new one.")}
     )
 

@@ -27,6 +27,7 @@ async def check_update_profile(
 ) -> User:
     """Only the fields given change; an error in any field changes nothing."""
     errors = v.Errors()
+    kept: dict[str, str] = {}
     changes: dict[str, Any] = {}
     if display_name is not _UNSET:
         changes["display_name"] = v.text(
@@ -41,7 +42,7 @@ async def check_update_profile(
             and user.role == Role.MEMBER
             and await impersonates(chosen)
         ):
-            errors.add("display_name", impersonation_refused())
+            kept["display_name"] = impersonation_refused()
     if locale is not _UNSET:
         changes["locale"] = v.choice(errors, "locale", locale, settings.locales, _("Locale"))
     if payout_method is not _UNSET:
@@ -74,7 +75,7 @@ async def check_update_profile(
             changes["email_notifications"] = email_notifications
         else:
             errors.add("email_notifications", _("E-mail notifications must be true or false."))
-    errors.raise_if_any()
+    v.raise_kept(errors, kept)
     if changes:
         async with in_transaction():
             await User.filter(id=user.id).update(**changes)

@@ -16,7 +16,7 @@ from forum import validation as v
 from forum.actions.escalations import is_urgent, open_escalation
 from forum.actions.follows import follow_as_participant
 from forum.clock import resolve
-from forum.errors import Conflict
+from forum.errors import Conflict, NamesNothing
 from forum.i18n import gettext as _
 from forum.markdown import render_markdown
 from forum.models import (
@@ -95,6 +95,8 @@ async def check_create_question(
         errors.add("board", _("Choose one of the boards."))
     title_text, body_text = _validate(errors, title=title, body=body)
     tag_list = v.tags(errors, tags)
+    if valid_slug and board_obj is None and list(errors.errors) == ["board"]:
+        raise NamesNothing(errors.errors)  # a well-formed slug of no board: 404
     errors.raise_if_any()
     assert board_obj is not None
     await limit_member("post", acting_user, "body")

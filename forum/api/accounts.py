@@ -24,8 +24,24 @@ from forum.models import PayoutMethod, Role, User
 from forum.net import client_address
 
 Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")]
-Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
-Email = Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$", max_length=254)]
+# Any characters but control characters (forum.validation.is_clean; a lone surrogate is no
+# JSON text a client can send: the body is refused naming its field, see forum.api.contract).
+_CLEAN = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+Password = Annotated[
+    str,
+    Field(
+        pattern=f"^{_CLEAN}*$", min_length=MIN_PASSWORD, max_length=MAX_PASSWORD, description=(
+            f"{MIN_PASSWORD} to {MAX_PASSWORD} characters, no control characters"
+        ),
+    ),
+]  # fmt: skip
+# forum.validation.EMAIL_RE's [^@\s] (Python's \s, spelt out: JSON Schema's differs) without
+# control characters.
+_ADDRESS = r"[^@\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+Email = Annotated[
+    str,
+    Field(pattern=f"^{_ADDRESS}{{1,64}}@{_ADDRESS}{{1,190}}\\.{_ADDRESS}{{2,63}}$", max_length=254),
+]
 
 
 class RegisterBody(Body):

@@ -9,12 +9,13 @@ from starlette.requests import Request
 from typing_extensions import TypedDict
 
 from forum.actions.boards import POSITIONS, SLA_HOURS, check_create_board, check_update_board
-from forum.api.contract import Body, Unset, endpoint, text
+from forum.api.contract import Body, Unset, Whole, endpoint, text
 from forum.models import Board, User
+from forum.permissions import require_boards
 from forum.queries import get_board, list_boards
 
-SlaHours = Annotated[int, Field(ge=SLA_HOURS[0], le=SLA_HOURS[1])]
-Position = Annotated[int, Field(ge=POSITIONS[0], le=POSITIONS[1])]
+SlaHours = Annotated[int, Field(ge=SLA_HOURS[0], le=SLA_HOURS[1]), Whole]
+Position = Annotated[int, Field(ge=POSITIONS[0], le=POSITIONS[1]), Whole]
 
 
 class BoardOut(TypedDict):
@@ -88,6 +89,7 @@ routes = [
         create,
         "Add a board (admins; its slug never changes; 409 when taken)",
         status=201,
+        requires=require_boards,
     ),
     endpoint(
         "PATCH",
@@ -95,5 +97,6 @@ routes = [
         update,
         "Change a board's name, description, SLA hours (for questions asked from now on), "
         "urgency or position (admins)",
+        requires=require_boards,
     ),
 ]

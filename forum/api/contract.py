@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -27,25 +27,34 @@ from forum.api.base import api_user, ok, require_api_user
 from forum.errors import ValidationFailed
 from forum.models import User
 from forum.queries import MAX_LIMIT
+from forum.settings import get_settings
 from forum.validation import MAX_ID
+from rewards.periods import period_pattern
 
 Handler = Callable[..., Awaitable[Any]]
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+def _whole(value: Any) -> Any:
+    """JSON Schema counts 17.0 as an integer, so the API does too (strict pydantic would not)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = BeforeValidator(_whole)
+Id = Annotated[int, Field(ge=1, le=MAX_ID), Whole]
 
 # What str.strip() takes away, less the control characters forum.validation refuses anyway.
 _SPACE = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff"
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 _CHAR = f"[^{_CONTROL}]"
 _INK = f"[^{_SPACE}{_CONTROL}]"
-# Leading and trailing spaces a text may carry beyond its length (they are stripped).
-_SLACK = 100
 
 
 def text(min_len: int, max_len: int) -> Any:
     """`Annotated[str, text(3, 500)]`: a string as forum.validation.text takes it, without
-    control characters and min_len to max_len characters once stripped. The pattern says exactly
-    that, so the document and the check agree."""
+    control characters and min_len to max_len characters once stripped (and at most max_len
+    with its spaces). The pattern says exactly that, so the document and the check agree."""
     if min_len == 0:
         inner = f"(?:{_INK}(?:{_CHAR}{{0,{max_len - 2}}}{_INK})?)?"
     elif min_len == 1:
@@ -54,11 +63,7 @@ def text(min_len: int, max_len: int) -> Any:
         inner = f"{_INK}{_CHAR}{{{min_len - 2},{max_len - 2}}}{_INK}"
     pattern = f"^[{_SPACE}]*{inner}[{_SPACE}]*$"
     rule = f"Text of {min_len} to {max_len} characters (not counting spaces around it)."
-    _TEXT_RULES[pattern] = rule
-    return Field(pattern=pattern, max_length=max_len + _SLACK, description=rule)
-
-
-_TEXT_RULES: dict[str, str] = {}
+    return Field(pattern=pattern, min_length=min_len, max_length=max_len, description=rule)
 
 
 class Body(BaseModel):
@@ -70,17 +75,26 @@ class Body(BaseModel):
 
 
 # The default of a field that may be left out but is never null: model_dump(exclude_unset=True)
-# leaves it out, and the document shows it optional and not nullable.
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
+# leaves it out, and the document shows it optional and not nullable (forum.api.openapi drops
+# the null default pydantic writes).
+Unset: Any = None
 
 
-Unset: Any = Field(default=None, json_schema_extra=_no_default)
+def period_label(*alternatives: str) -> Any:
+    """`Annotated[str, period_label()]`: a payout period's label, as this installation's kind
+    of period writes it (2026-11, or 2026-H2): the document shows the pattern parse_period
+    checks; `alternatives` are other words it takes ("all")."""
+
+    def pattern(schema: dict[str, Any]) -> None:
+        label = period_pattern(get_settings().payout_period).strip("^$")
+        schema["pattern"] = f"^(?:{'|'.join((*alternatives, label))})$"
+
+    return Field(min_length=1, max_length=20, json_schema_extra=pattern)
 
 
 class Query(BaseModel):
-    """Query parameters: strings converted to their types; unknown parameters are ignored and
-    an empty one (?state=) counts as absent."""
+    """Query parameters: strings converted to their types; unknown parameters are ignored (an
+    empty one, ?state=, is a value like any other: refused where the type refuses it)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -88,14 +102,14 @@ class Query(BaseModel):
 class Paging(Query):
     """A list's page: the next_cursor of the page before, and how many items."""
 
-    cursor: Annotated[str, Field(max_length=200)] | None = None
+    cursor: Annotated[str, Field(max_length=200)] = Unset
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 20
 
 
 class OutboxQuery(Paging):
     """Webhook deliveries or mails of one state (or all), newest first."""
 
-    state: Literal["failed", "pending", "delivered"] | None = None
+    state: Literal["failed", "pending", "delivered"] = Unset
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50
 
 
@@ -126,7 +140,7 @@ class Contract:
     media_type: str = "application/json"
     also: tuple[int, ...] = ()  # other success statuses it answers with the same type
     links: tuple[Link, ...] = field(default_factory=tuple)
-    path_schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    path_schemas: dict[str, Callable[[], dict[str, Any]]] = field(default_factory=dict)
 
 
 class ApiRoute(Route):
@@ -145,12 +159,13 @@ def endpoint(
     links: tuple[Link, ...] = (),
     answer: Any = None,
     requires: Callable[[User], object] | None = None,
-    path_schemas: dict[str, dict[str, Any]] | None = None,
+    path_schemas: dict[str, Callable[[], dict[str, Any]]] | None = None,
 ) -> ApiRoute:
     """The route of `handler`. A handler that returns a Response (a status that depends on what
     happened, a CSV) names the JSON type it sends as `answer`. `requires` (a permission's
     require_… function) refuses a caller of the wrong role before their input is read;
-    `path_schemas` documents a text path parameter's values."""
+    `path_schemas` documents a text path parameter's values (a function: they may depend on
+    the settings)."""
     hints = get_type_hints(handler, include_extras=True)
     params = inspect.signature(handler).parameters
     body: type[Body] | None = hints.get("body")
@@ -201,7 +216,7 @@ async def _read_body(request: Request, model: type[Body]) -> Body:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        raise ValidationFailed(_surrogates(raw) or _fields(exc, whole="body")) from exc
+        raise ValidationFailed(_surrogates(raw) or _fields(exc, model, whole="body")) from exc
     except RecursionError as exc:  # a body nested thousands deep
         raise ValidationFailed({"body": "The request body is nested too deeply."}) from exc
 
@@ -225,16 +240,21 @@ def _surrogates(raw: bytes) -> dict[str, str]:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _rule(model: type[BaseModel], loc: tuple[int | str, ...]) -> str | None:
+    found = model.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+    return found.description if found else None
+
+
 def _read_query(request: Request, model: type[Query]) -> Query:
-    given = {k: v for k, v in request.query_params.items() if v != ""}
     try:
-        return model.model_validate(given)
+        return model.model_validate(dict(request.query_params))
     except ValidationError as exc:
-        raise ValidationFailed(_fields(exc, whole="query")) from exc
+        raise ValidationFailed(_fields(exc, model, whole="query")) from exc
 
 
-def _fields(exc: ValidationError, whole: str) -> dict[str, str]:
-    """Each offending field (a dotted path: "tags.2") with what is wrong with it."""
+def _fields(exc: ValidationError, model: type[BaseModel], whole: str) -> dict[str, str]:
+    """Each offending field (a dotted path: "tags.2") with what is wrong with it: a text
+    field's rule as its description says it, rather than the pattern that checks it."""
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False, include_input=False):
         name = ".".join(str(part) for part in error["loc"]) or whole
@@ -246,8 +266,8 @@ def _fields(exc: ValidationError, whole: str) -> dict[str, str]:
             message = "This field is required."
         elif error["type"] == "extra_forbidden":
             message = "There is no such field."
-        elif error["type"] == "string_pattern_mismatch":
-            message = _TEXT_RULES.get(str((error.get("ctx") or {}).get("pattern")), error["msg"])
+        elif error["type"].startswith("string_") and (rule := _rule(model, error["loc"])):
+            message = rule
         else:
             message = error["msg"].removeprefix("Value error, ")
         fields.setdefault(name, message)

@@ -21,7 +21,7 @@ from forum.actions.escalations import (
     check_resolve,
 )
 from forum.api.base import ok, path_id
-from forum.api.contract import Body, Paging, Query, endpoint, text
+from forum.api.contract import Body, Paging, Query, Unset, endpoint, text
 from forum.clock import utcnow
 from forum.escalation_queries import get_queue_metrics
 from forum.models import (
@@ -36,9 +36,9 @@ from forum.queries import MAX_LIMIT, find_user, get_escalation, list_escalations
 
 
 class QueueQuery(Paging):
-    state: EscalationState | None = None
-    reason: EscalationReason | None = None
-    tab: Literal["open", "mine", "breached", "resolved"] | None = None
+    state: EscalationState = Unset
+    reason: EscalationReason = Unset
+    tab: Literal["open", "mine", "breached", "resolved"] = Unset
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50
 
 

@@ -8,13 +8,13 @@ from pydantic import Field
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
-from forum.api.contract import Query, endpoint
+from forum.api.contract import Query, Unset, endpoint, period_label
 from forum.leaderboard_queries import ALL_TIME, get_leaderboard
 
 
 class LeaderboardQuery(Query):
-    period: Annotated[str, Field(pattern=r"^(all|[0-9]{4}-[0-9]{2})$")] | None = None
-    board: Annotated[str, Field(max_length=50)] | None = None
+    period: Annotated[str, period_label(ALL_TIME)] = Unset  # default: the current one
+    board: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")] = Unset  # default: every board
 
 
 class ByPoints(TypedDict):

@@ -15,7 +15,7 @@ from forum.actions.flags import Post, post_key
 from forum.actions.moderation import check_lock_question, check_moderate_post
 from forum.actions.users import check_unsuspend_user
 from forum.api.base import path_id
-from forum.api.contract import Body, Paging, endpoint, text
+from forum.api.contract import Body, Paging, Unset, endpoint, text
 from forum.models import QuestionState, User, Visibility
 from forum.permissions import (
     access_answer,
@@ -39,8 +39,8 @@ class LockBody(Body):
 
 
 class AuditQuery(Paging):
-    action: Literal[AUDIT_ACTIONS] | None = None  # type: ignore[valid-type]
-    actor: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")] | None = None
+    action: Literal[AUDIT_ACTIONS] = Unset  # type: ignore[valid-type]
+    actor: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")] = Unset
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50
 
 

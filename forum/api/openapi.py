@@ -13,6 +13,7 @@ from starlette.requests import Request
 from typing_extensions import TypedDict
 
 from forum.api.contract import ApiRoute, Contract, endpoint
+from forum.settings import get_settings
 from forum.validation import MAX_ID
 
 REF = "#/components/schemas/{model}"
@@ -31,10 +32,8 @@ class ErrorBody(TypedDict):
 def _path_parameters(contract: Contract) -> list[dict[str, Any]]:
     parameters = []
     for name, kind in re.findall(r"{(\w+)(?::(\w+))?}", contract.path):
-        schema: dict[str, Any] = contract.path_schemas.get(name) or {
-            "type": "string",
-            "minLength": 1,
-        }
+        described = contract.path_schemas.get(name)
+        schema: dict[str, Any] = described() if described else {"type": "string", "minLength": 1}
         if kind == "int":
             schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
@@ -45,6 +44,7 @@ def _query_parameters(contract: Contract) -> list[dict[str, Any]]:
     if contract.query is None:
         return []
     schema = contract.query.model_json_schema(ref_template=REF)
+    _drop_null_defaults(schema)
     required = set(schema.get("required", ()))
     return [
         {
@@ -58,6 +58,21 @@ def _query_parameters(contract: Contract) -> list[dict[str, Any]]:
     ]
 
 
+def _drop_null_defaults(schema: Any) -> None:
+    """A field that may be left out but not sent null (contract.Unset) has no default to show:
+    a tool that sent it as a value would be refused."""
+    if isinstance(schema, dict):
+        for prop in schema.get("properties", {}).values():
+            nullable = "anyOf" in prop or prop.get("type") == "null"
+            if "default" in prop and prop["default"] is None and not nullable:
+                del prop["default"]
+        for value in schema.values():
+            _drop_null_defaults(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _drop_null_defaults(value)
+
+
 def build_document(routes: list[Any]) -> dict[str, Any]:
     contracts = [r.contract for r in routes if isinstance(r, ApiRoute)]
     inputs: list[tuple[Any, Any, TypeAdapter[Any]]] = [
@@ -69,6 +84,7 @@ def build_document(routes: list[Any]) -> dict[str, Any]:
         if c.response is not None:
             inputs.append(((c.operation_id, "answer"), "serialization", TypeAdapter(c.response)))
     refs, defs = TypeAdapter.json_schemas(inputs, ref_template=REF)
+    _drop_null_defaults(defs)
     error = {"application/json": {"schema": refs[("error", "serialization")]}}
     paths: dict[str, dict[str, Any]] = {}
     for c in contracts:
@@ -119,8 +135,13 @@ def build_document(routes: list[Any]) -> dict[str, Any]:
     }
 
 
-@cache
 def document() -> dict[str, Any]:
+    return _document(get_settings().payout_period)
+
+
+@cache
+def _document(payout_period: str) -> dict[str, Any]:
+    """Built once per kind of payout period (the periods' pattern depends on it)."""
     from forum.app import api_routes  # the routes include this one
 
     return build_document(api_routes())

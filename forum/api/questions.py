@@ -33,9 +33,9 @@ Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,29}$")]
 
 
 class QuestionsQuery(Paging):
-    board: Slug | None = None
-    tag: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")] | None = None
-    state: QuestionState | None = None
+    board: Slug = Unset
+    tag: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")] = Unset
+    state: QuestionState = Unset
     sort: Literal["newest", "active"] = "newest"
 
 

@@ -46,7 +46,7 @@ async def reset_form(request: Request) -> Response:
         await find_usable_reset(token)
     except ValidationFailed as exc:
         return await render(
-            request, "forum/password_reset.html", {"errors": exc.errors}, status_code=400
+            request, "forum/password_reset.html", {"errors": exc.errors}, status_code=exc.status
         )
     return await render(request, "forum/password_reset.html", {"token": token, "errors": {}})
 
@@ -64,7 +64,8 @@ async def reset(request: Request) -> Response:
         await check_reset_password(auth_of(request), token=token, password=password)
     except ValidationFailed as exc:
         context = {"token": token, "errors": exc.errors}
-        return await render(request, "forum/password_reset.html", context, status_code=400)
+        # 404 for a link that names nothing (used, expired, wrong), 400 for a bad password.
+        return await render(request, "forum/password_reset.html", context, status_code=exc.status)
     return redirect(
         request, "/login", message=_("Your password is changed. Log in with the new one.")
     )

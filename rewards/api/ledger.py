@@ -9,7 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, Field
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
-from forum.api.contract import Body, Id, endpoint, text
+from forum.api.contract import Body, Id, Whole, endpoint, text
 from forum.models import User
 from forum.permissions import require
 from rewards.actions.adjustments import (
@@ -37,6 +37,7 @@ class AdjustmentBody(Body):
         int,
         Field(ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT, json_schema_extra={"not": {"const": 0}}),
         AfterValidator(_not_zero),
+        Whole,
     ]
     reason: Reason
     key: Annotated[str, text(1, 60)] | None = None

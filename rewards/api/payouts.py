@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 from typing_extensions import TypedDict
 
 from forum.api.base import ok, path_id
-from forum.api.contract import Body, Id, Query, Unset, endpoint, text
+from forum.api.contract import Body, Id, Query, Unset, endpoint, period_label, text
 from forum.models import User
+from forum.settings import get_settings
 from forum.web import download
 from rewards.actions.payout_approvals import check_approve_batch
 from rewards.actions.payout_lines import LINE_ACTIONS, check_decide_line
@@ -28,11 +28,12 @@ from rewards.payout_queries import (
     list_lines,
     money,
 )
+from rewards.periods import period_pattern
 from rewards.permissions import access_batch, access_line, require_payouts
 from rewards.report_queries import get_period_report
 
 Method = Literal["cash", "credit", "charity"]
-Period = Annotated[str, Field(min_length=1, max_length=20)]
+Period = Annotated[str, period_label()]
 
 
 class CloseBody(Body):
@@ -40,9 +41,9 @@ class CloseBody(Body):
 
 
 class LinesQuery(Query):
-    state: LineState | None = None
-    method: Method | None = None
-    after: Id | None = None
+    state: LineState = Unset
+    method: Method = Unset
+    after: Id = Unset
 
 
 class ExportQuery(Query):
@@ -266,6 +267,10 @@ async def report(request: Request, user: User) -> ReportOut:
     return result.as_dict()  # type: ignore[return-value]
 
 
+def _period_pattern() -> str:
+    return period_pattern(get_settings().payout_period)
+
+
 def _finance(method: str, path: str, handler: Any, summary: str, **options: Any) -> Any:
     return endpoint(
         method, path, handler, f"{summary} (finance)", requires=require_payouts, **options
@@ -296,7 +301,7 @@ routes = [
         "Decide a line: hold, release, reject, forfeit, defer, return a paid line, or reduce a"
         " line to the points that still stand after a reversal (approval and export refuse a"
         " line whose member's balance is below zero: 409)",
-        path_schemas={"action": {"type": "string", "enum": list(LINE_ACTIONS)}},
+        path_schemas={"action": lambda: {"type": "string", "enum": list(LINE_ACTIONS)}},
     ),
     _finance(
         "POST",
@@ -317,6 +322,6 @@ routes = [
         "/reports/periods/{period}",
         report,
         "The period's cost and deflection report (frozen once its batch is paid)",
-        path_schemas={"period": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2]|H[12])$"}},
+        path_schemas={"period": lambda: {"type": "string", "pattern": _period_pattern()}},
     ),
 ]

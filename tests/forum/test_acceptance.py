@@ -5,9 +5,10 @@ from starlette.applications import Starlette
 from tortoise.exceptions import IntegrityError
 
 from forum.actions.acceptance import check_accept_answer, do_accept_answer, do_clear_acceptance
-from forum.errors import Forbidden, NotFound
+from forum.errors import Forbidden, Unavailable
 from forum.models import Acceptance, Answer, Question, User
 from forum.settings import Settings
+from rewards.models import Transfer
 from tests import factories
 from tests.factories import T0, browser, form, make_answer, make_question
 
@@ -85,10 +86,18 @@ async def test_accept_clear_accept_makes_three_events(
     assert second.id != first.id and await Acceptance.all().count() == 2
 
 
-async def test_clear_without_acceptance_is_not_found(asker: User) -> None:
+async def test_clearing_a_question_with_no_accepted_answer_changes_nothing(
+    app: Starlette, asker: User
+) -> None:
+    """API.md: DELETE → 200. Cleared already is cleared: no error, no ledger line, no audit."""
     q = await factories.make_question(asker)
-    with pytest.raises(NotFound):
-        await do_clear_acceptance(q, acting_user=asker)
+    transfers = await Transfer.all().count()
+    await do_clear_acceptance(q, acting_user=asker)
+    async with await factories.api(app, asker) as client:
+        r = await client.delete(f"/api/v1/questions/{q.id}/accepted-answer")
+    assert r.status_code == 200 and r.json()["accepted_answer_id"] is None
+    assert r.json()["state"] == "unanswered"
+    assert await Transfer.all().count() == transfers
 
 
 async def test_answer_of_another_question_cannot_be_accepted(
@@ -96,7 +105,7 @@ async def test_answer_of_another_question_cannot_be_accepted(
 ) -> None:
     q, _, _ = await _setup(asker, helper, other_member)
     elsewhere = await factories.make_answer(await factories.make_question(asker), helper)
-    with pytest.raises(NotFound):
+    with pytest.raises(Unavailable):  # it exists, on another question: 409
         await check_accept_answer(settings, q, elsewhere.id, acting_user=asker)
 
 

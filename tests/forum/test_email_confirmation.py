@@ -108,7 +108,7 @@ async def test_in_the_browser(app: Starlette) -> None:
         second = await _link(user.id)
         assert second != first
         gone = await page.get(f"/account/email/confirm/{first}")
-        assert gone.status_code == 400 and "used, expired or wrong" in gone.text
+        assert gone.status_code == 404 and "used, expired or wrong" in gone.text
         # Three links an hour: the fourth request is refused with a message.
         for _ in range(2):
             await page.post("/account/email/confirmation", data=factories.form(page))

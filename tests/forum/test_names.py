@@ -55,11 +55,11 @@ async def test_registering_or_renaming_as_staff_is_refused_with_a_message(
                 visitor, username="Staff_Help", email="x@example.com", password="a long password"
             ),
         )
-    assert refused.status_code == 400 and "kept for staff" in refused.text
+    assert refused.status_code == 409 and "kept for staff" in refused.text  # as a taken name
     assert not await User.filter(username_key="staff_help").exists()
     async with await factories.api(app, asker) as client:
         renamed = await client.patch("/api/v1/me", json={"display_name": "\u0405TAFF"})
-        assert renamed.status_code == 400 and "display_name" in renamed.text
+        assert renamed.status_code == 409 and "display_name" in renamed.text
         fine = await client.patch("/api/v1/me", json={"display_name": "Anna from Utrecht"})
         assert fine.status_code == 200
     # A name from before a staff member joined stays, and the member can still save the rest.

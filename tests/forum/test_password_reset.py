@@ -79,11 +79,11 @@ async def test_the_whole_journey_in_the_browser(app: Starlette, box: Mailbox, as
             assert done.status_code == 303 and done.headers["location"] == "/login"
             # The link worked once.
             again = await page.get(path)
-            assert again.status_code == 400 and "used, expired or wrong" in again.text
+            assert again.status_code == 404 and "used, expired or wrong" in again.text
             reused = await page.post(
                 path, data=form(page, password=NEW_PASSWORD, password_again=NEW_PASSWORD)
             )
-            assert reused.status_code == 400
+            assert reused.status_code == 404
             # The new password logs in, the old one does not.
             ok = await page.post(
                 "/login", data=form(page, username="asker", password=NEW_PASSWORD, next="/")
@@ -114,7 +114,7 @@ async def test_the_api_and_an_unknown_account(app: Starlette, box: Mailbox, aske
             "/api/v1/auth/password-reset/confirm",
             json={"token": "x" * 43, "password": NEW_PASSWORD},
         )
-        assert bad.status_code == 400 and "token" in bad.text
+        assert bad.status_code == 404 and "token" in bad.text
         weak = await client.post(
             "/api/v1/auth/password-reset/confirm", json={"token": token, "password": "short"}
         )
@@ -126,7 +126,7 @@ async def test_the_api_and_an_unknown_account(app: Starlette, box: Mailbox, aske
         twice = await client.post(
             "/api/v1/auth/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD}
         )
-        assert twice.status_code == 400
+        assert twice.status_code == 404  # the link is spent: it names nothing now
         logged_in = await client.post(
             "/api/v1/auth/token", json={"username": "asker", "password": NEW_PASSWORD}
         )
@@ -155,7 +155,7 @@ async def test_two_uses_at_once_one_wins(auth: Auth, asker: User) -> None:
         check_reset_password(auth, token=token, password="another passphrase", now=T0),
         return_exceptions=True,
     )
-    assert sorted(type(r).__name__ for r in results) == ["User", "ValidationFailed"]
+    assert sorted(type(r).__name__ for r in results) == ["NamesNothing", "User"]
 
 
 async def test_a_new_password_or_a_used_link_spends_the_other_links(
@@ -219,3 +219,12 @@ async def test_a_link_that_expired_or_was_used_while_waiting_is_not_sent(
     )
     assert (await send_mail(T0 + timedelta(minutes=63))).failed == 1
     assert box.messages == []
+
+
+async def test_a_login_as_long_as_an_address_may_be_is_answered_like_any_other(
+    app: Starlette, box: Mailbox
+) -> None:
+    """254 characters (found by schemathesis: longer than a username column, it made a 400)."""
+    async with await api(app) as client:
+        long = await client.post("/api/v1/auth/password-reset", json={"login": "0" * 254})
+    assert long.status_code == 202

@@ -113,7 +113,7 @@ async def test_a_token_cannot_guess_the_password_through_an_email_change(
             wrong = await client.post(
                 url, json={"email": "thief@example.org", "current_password": "a guess!!!"}
             )
-            assert wrong.status_code == 400
+            assert wrong.status_code == 403
         right = {"email": "thief@example.org", "current_password": PASSWORD}
         refused = await client.post(url, json=right)
         assert refused.status_code == 429 and "try again in" in refused.json()["error"]["message"]

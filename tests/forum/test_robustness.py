@@ -273,7 +273,6 @@ WRONG_FIELDS: list[tuple[str, Any]] = [
     ("tags", ["x" * 31]),
     ("tags", ["UPPER CASE"]),
     ("tags", [f"t{i}" for i in range(10_000)]),
-    ("board", "no-such-board"),
     ("board", ""),
     ("board", None),
     ("board", 7),
@@ -293,6 +292,16 @@ async def test_wrong_type_or_value_for_a_question_field_is_400_naming_the_field(
     before = await row_counts()
     r = await asker_api.post(QUESTIONS, json={**VALID_QUESTION, field: value})
     assert_api_error(r, 400, field)
+    assert await row_counts() == before
+
+
+async def test_a_board_that_does_not_exist_is_404_naming_it(
+    asker_api: httpx.AsyncClient,
+) -> None:
+    """A well-formed slug of no board names nothing: 404 (API.md), the field named."""
+    before = await row_counts()
+    r = await asker_api.post(QUESTIONS, json={**VALID_QUESTION, "board": "no-such-board"})
+    assert assert_api_error(r, 404, "board")["fields"] == {"board": "Choose one of the boards."}
     assert await row_counts() == before
 
 
@@ -639,7 +648,7 @@ async def test_bad_answer_id_is_400_naming_answer_id_and_accepts_nothing(
     assert question.accepted_answer_id is None
 
 
-async def test_answer_id_of_another_question_is_404_and_accepts_nothing(
+async def test_answer_id_of_another_question_is_409_of_none_404_and_accepts_nothing(
     asker_api: httpx.AsyncClient, asker: User, helper: User, question: Question
 ) -> None:
     other = await factories.make_question(asker, title="Another question about roaming")
@@ -648,7 +657,11 @@ async def test_answer_id_of_another_question_is_404_and_accepts_nothing(
     r = await asker_api.put(
         f"{QUESTIONS}/{question.id}/accepted-answer", json={"answer_id": foreign.id}
     )
-    assert_api_error(r, 404, "answer_id", str(foreign.id))
+    assert_api_error(r, 409, "answer_id", str(foreign.id))  # it exists, elsewhere
+    nowhere = await asker_api.put(
+        f"{QUESTIONS}/{question.id}/accepted-answer", json={"answer_id": foreign.id + 1000}
+    )
+    assert_api_error(nowhere, 404, str(foreign.id + 1000))
     assert await row_counts() == before
 
 
@@ -667,15 +680,15 @@ async def test_answer_id_as_digit_string_is_refused_as_the_contract_says(
 
 
 @pytest.mark.parametrize(
-    "limit", ["0", "101", "abc", "-1", "1.5", "1e2", "²", "0x10", "9" * 50]
+    "limit", ["0", "101", "abc", "-1", "1.5", "1e2", "²", "0x10", "9" * 50, ""]
 )
 async def test_bad_limit_is_400_naming_limit(anon_api: httpx.AsyncClient, limit: str) -> None:
     r = await anon_api.get(QUESTIONS, params={"limit": limit})
     assert_api_error(r, 400, "limit")
 
 
-@pytest.mark.parametrize("limit", ["1", "100", ""])
-async def test_limit_at_the_bounds_or_empty_is_accepted(
+@pytest.mark.parametrize("limit", ["1", "100"])
+async def test_limit_at_the_bounds_is_accepted(
     anon_api: httpx.AsyncClient, question: Question, limit: str
 ) -> None:
     r = await anon_api.get(QUESTIONS, params={"limit": limit})

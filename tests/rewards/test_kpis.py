@@ -164,7 +164,7 @@ async def test_the_page_the_csv_and_the_api_show_the_same_figures_to_staff_and_f
         assert len(periods) == 3 and shown.json()["board"] == "account-billing"
         assert (await client.get("/api/v1/reports/kpis?periods=0")).status_code == 400
         bad = await client.get("/api/v1/reports/kpis?board=nope")
-        assert bad.status_code == 400 and "board" in bad.json()["error"]["message"]
+        assert bad.status_code == 404 and "board" in bad.json()["error"]["message"]
     async with await api(app, helper) as member:
         assert (await member.get("/api/v1/reports/kpis")).status_code == 403
     async with browser(app, staff) as page:

@@ -262,7 +262,7 @@ async def test_api_adjustment_and_fraud_reversal(
         r = await c.post(
             "/api/v1/ledger/adjustments", json={"member": "nobody", "points": 30, "reason": "x x x"}
         )
-        assert r.status_code == 400 and "member" in r.json()["error"]["message"]
+        assert r.status_code == 404 and "member" in r.json()["error"]["message"]
         r = await c.post(
             "/api/v1/ledger/fraud-reversals",
             json={

@@ -172,28 +172,31 @@ def is_clean(value: str) -> bool:
     return not _FORBIDDEN.search(value)
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 12, 31, tzinfo=UTC)
+
+
 def moment(errors: Errors, field: str, value: Any) -> datetime | None:
-    """An ISO 8601 time with a UTC offset (or a date, meaning its first UTC moment), in UTC and
-    within years both databases store; None when absent."""
+    """An ISO 8601 time with a UTC offset (or a date, meaning its first UTC moment), in UTC;
+    None when absent. A bound of a range: a time before 1970 or after 9000 is taken as the
+    earliest or latest one both databases store (nothing lies beyond them)."""
     if value in (None, ""):
         return None
-    parsed: datetime | None = None
-    if isinstance(value, datetime):
-        try:
-            parsed = value.astimezone(UTC) if value.tzinfo else None
-        except OverflowError:  # year 1 at +05:00 is before year 1 in UTC
-            parsed = None
-    elif isinstance(value, str) and len(value) <= 40:
+    if isinstance(value, str) and len(value) <= 40:
         try:
             if len(value) == 10:
-                day = date.fromisoformat(value)
-                parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
+                value = datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
             else:
-                parsed = datetime.fromisoformat(value)
-                parsed = parsed.astimezone(UTC) if parsed.tzinfo else None
-        except (ValueError, OverflowError):
-            parsed = None
-    if parsed is None or not 1970 <= parsed.year <= 9000:
+                value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    parsed: datetime | None = None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            parsed = min(max(value.astimezone(UTC), EARLIEST), LATEST)
+        except OverflowError:  # year 1 at +05:00 is before year 1 in UTC, 9999 at -05:00 after
+            parsed = EARLIEST if value.year < 2000 else LATEST
+    if parsed is None:
         errors.add(
             field,
             _("%(field)s must be a date (2026-11-27) or a time with a UTC offset.")

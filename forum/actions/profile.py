@@ -67,9 +67,11 @@ async def check_update_profile(
         and "payout_address" not in errors.errors
     ):
         # Cash goes to a bank account: a mistyped IBAN is refused now, not bounced at payout.
+        iban = v.Errors()
         changes["payout_address"] = v.iban(
-            errors, "payout_address", address_after, _("Payout address")
+            iban, "payout_address", address_after, _("Payout address")
         )
+        kept.update(iban.errors)  # it does not suit the payout method (stored or sent): 409
     if email_notifications is not _UNSET:
         if isinstance(email_notifications, bool):
             changes["email_notifications"] = email_notifications

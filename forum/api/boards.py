@@ -9,6 +9,7 @@ from starlette.requests import Request
 from typing_extensions import TypedDict
 
 from forum.actions.boards import POSITIONS, SLA_HOURS, check_create_board, check_update_board
+from forum.api.base import ItemPage
 from forum.api.contract import Body, Unset, Whole, endpoint, text
 from forum.models import Board, User
 from forum.permissions import require_boards
@@ -27,10 +28,6 @@ class BoardOut(TypedDict):
     sla_hours: int
     urgent: bool
     question_count: int
-
-
-class Boards(TypedDict):
-    items: list[BoardOut]
 
 
 class NewBoard(Body):
@@ -65,8 +62,9 @@ def board_body(board: dict[str, Any] | Board) -> BoardOut:
     return {k: row[k] for k in BoardOut.__annotations__}  # type: ignore[return-value]
 
 
-async def boards(request: Request) -> Boards:
-    return {"items": [board_body(row) for row in await list_boards()]}
+async def boards(request: Request) -> ItemPage[BoardOut]:
+    # Every board on one page (API.md's list shape: no next page).
+    return {"items": [board_body(row) for row in await list_boards()], "next_cursor": None}
 
 
 async def create(request: Request, user: User, body: NewBoard) -> BoardOut:

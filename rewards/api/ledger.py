@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
-from forum.api.contract import Body, Id, Whole, endpoint, text
+from forum.api.contract import Body, Id, Unset, Whole, endpoint, text
 from forum.models import User
 from forum.permissions import require
 from rewards.actions.adjustments import (
@@ -44,11 +44,25 @@ class AdjustmentBody(Body):
 
 
 class FraudReversalBody(Body):
+    """A question's awards, or those of a time range (until before since: an empty one)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": ["question_id"]}, {"required": ["since", "until"]}]
+        }
+    )
+
     member: Member
     reason: Reason
-    question_id: Id | None = None
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    question_id: Id = Unset
+    since: AwareDatetime = Unset
+    until: AwareDatetime = Unset
+
+    @model_validator(mode="after")
+    def _question_or_range(self) -> FraudReversalBody:
+        if self.question_id is None and (self.since is None or self.until is None):
+            raise ValueError("Give a question_id, or both since and until.")
+        return self
 
 
 class CheckOut(TypedDict):

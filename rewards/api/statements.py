@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
+from forum.api.base import ItemPage
 from forum.api.contract import endpoint
 from forum.clock import utcnow
 from forum.models import User
@@ -40,12 +41,10 @@ class StatementOut(TypedDict):
     paid_at: datetime | None
 
 
-class Statements(TypedDict):
-    items: list[StatementOut]
-
-
-async def my_statements(request: Request, user: User) -> Statements:
-    return {"items": await list_statements(user, now=utcnow())}  # type: ignore[typeddict-item]
+async def my_statements(request: Request, user: User) -> ItemPage[StatementOut]:
+    # One per period, every period on one page (API.md's list shape: no next page).
+    statements: list[Any] = await list_statements(user, now=utcnow())
+    return {"items": statements, "next_cursor": None}
 
 
 routes = [

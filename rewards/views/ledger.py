@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum import validation as v
 from forum.auth import form_text, read_form
 from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
@@ -45,6 +46,11 @@ async def fraud_reversal(request: Request) -> Response:
     form = await read_form(request)
     values = {k: form_text(form, k) for k in ("member", "question_id", "since", "until", "reason")}
     try:
+        # Dates typed the wrong way round are a slip to point out on the form (the action, and
+        # so the API, takes them as a range with nothing in it).
+        bounds = [v.moment(v.Errors(), k, values[k]) for k in ("since", "until")]
+        if bounds[0] and bounds[1] and bounds[0] >= bounds[1]:
+            raise ValidationFailed({"until": _("until must be after since.")})
         member = await get_member(values["member"])
         reversals = await check_fraud_reversal(
             member,

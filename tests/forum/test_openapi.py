@@ -80,3 +80,18 @@ async def test_each_field_the_document_refuses_the_server_refuses_by_name(
     assert fields["body"] == "This field is required."
     assert fields["colour"] == "There is no such field."
     assert await Question.all().count() == 0
+
+
+async def test_every_list_is_items_and_next_cursor(client: httpx.AsyncClient) -> None:
+    """API.md: a list answers {items, next_cursor}, both always there."""
+    document = (await client.get("/api/v1/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    lists = []
+    for path, operations in document["paths"].items():
+        answer = operations.get("get", {}).get("responses", {}).get("200", {})
+        schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+        resolved = schemas.get(str(schema.get("$ref", "")).rsplit("/", 1)[-1], schema)
+        if "items" in resolved.get("properties", {}):
+            lists.append(path)
+            assert {"items", "next_cursor"} <= set(resolved["required"]), path
+    assert {"/boards", "/questions", "/me/statements", "/payouts", "/mail", "/search"} <= set(lists)

@@ -1,6 +1,7 @@
 import json
 from datetime import timedelta
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from tortoise import Tortoise
@@ -384,23 +385,31 @@ async def test_finance_cannot_adjust_their_own_or_a_non_earning_account(
     assert await Transfer.all().count() == 0
 
 
-@pytest.mark.parametrize(
-    "since", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2026-11-27T10:00"]
-)
-async def test_api_fraud_reversal_times_out_of_range_or_without_offset_are_400(
-    app: Starlette, finance: User, asker: User, since: str
+async def test_api_fraud_reversal_times_without_offset_are_400_beyond_storable_ones_bounds(
+    app: Starlette, settings: Settings, finance: User, asker: User, helper: User
 ) -> None:
-    async with await factories.api(app, finance) as c:
-        r = await c.post(
-            "/api/v1/ledger/fraud-reversals",
-            json={
-                "member": "asker",
-                "reason": "Fraud ring",
-                "since": since,
-                "until": "2026-12-01T00:00:00+00:00",
-            },
-        )
-    assert r.status_code == 400 and "since" in r.json()["error"]["message"]
+    """A range's bound before 1970 or after 9000 (year 1 at +05:00 is before year 1 in UTC)
+    is the earliest or latest time stored: the range reverses what lies in it."""
+    q = await factories.make_question(asker)
+    a = await factories.make_answer(q, helper)
+    await check_accept_answer(settings, q, a.id, acting_user=asker, now=T0)
+
+    async def reverse(since: str, until: str) -> httpx.Response:
+        async with await factories.api(app, finance) as c:
+            return await c.post(
+                "/api/v1/ledger/fraud-reversals",
+                json={"member": "helper", "reason": "Fraud ring", "since": since, "until": until},
+            )
+
+    naive = await reverse("2026-11-27T10:00", "2026-12-01T00:00:00+00:00")
+    assert naive.status_code == 400 and naive.json()["error"]["fields"].keys() == {"since"}
+    swapped = await reverse("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00")
+    assert swapped.status_code == 404  # an empty range: nothing to reverse
+    everything = await reverse("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00")
+    assert everything.status_code == 201 and everything.json()["reversals"]
+    assert {t["member"] for t in everything.json()["reversals"]} == {"helper"}
+    assert await balance(helper) == 0
+    await assert_reconciles()
 
 
 async def test_fraud_reversal_reads_a_date_as_its_first_utc_moment(

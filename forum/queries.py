@@ -37,7 +37,7 @@ from forum.models import (
     WebhookDelivery,
 )
 from forum.permissions import can_read_history, can_see_post, is_moderator
-from forum.validation import SLUG_RE, USERNAME_RE, is_id, is_number
+from forum.validation import SLUG_RE, USERNAME_RE, is_id
 
 LIST_STATES = ("unanswered", "answered", "solved", "locked")
 SORTS = {"newest": "created_at", "active": "last_activity_at"}
@@ -78,14 +78,6 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
         raise ValidationFailed({"cursor": "not a cursor this server gave out."}) from exc
     return moment, row_id
-
-
-def parse_limit(value: str | None, default: int = 20) -> int:
-    if value is None or value == "":
-        return default
-    if not is_number(value) or len(value) > 3 or not 1 <= int(value) <= MAX_LIMIT:
-        raise ValidationFailed({"limit": f"limit must be a whole number from 1 to {MAX_LIMIT}."})
-    return int(value)
 
 
 async def find_user(username: object) -> User | None:

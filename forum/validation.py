@@ -63,7 +63,8 @@ def raise_kept(errors: Errors, kept: dict[str, str]) -> None:
 
 
 def text(errors: Errors, field: str, value: Any, *, min_len: int, max_len: int, label: str) -> str:
-    """A normalized, stripped string within the length bounds, or '' with an error recorded."""
+    """A normalized, stripped string within the length bounds, or '' with an error recorded.
+    The least length counts the text as sent (the API's document can say that, not NFC)."""
     if not isinstance(value, str):
         errors.add(field, _("%(label)s must be text.") % {"label": label})
         return ""
@@ -72,8 +73,9 @@ def text(errors: Errors, field: str, value: Any, *, min_len: int, max_len: int, 
             field, _("%(label)s contains characters that are not allowed.") % {"label": label}
         )
         return ""
+    sent = len(value.strip())
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
-    if len(value) < min_len:
+    if sent < min_len:
         errors.add(
             field,
             _("%(label)s must be at least %(n)d characters.") % {"label": label, "n": min_len},
@@ -182,6 +184,8 @@ def moment(errors: Errors, field: str, value: Any) -> datetime | None:
     earliest or latest one both databases store (nothing lies beyond them)."""
     if value in (None, ""):
         return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, datetime.min.time(), UTC)
     if isinstance(value, str) and len(value) <= 40:
         try:
             if len(value) == 10:

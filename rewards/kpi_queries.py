@@ -107,7 +107,7 @@ async def parse_kpi_query(params: Mapping[str, str]) -> tuple[int, str | None]:
 
 
 async def parse_board(value: Any) -> str | None:
-    """A board's slug, or None for every board; a board that does not exist is a 400."""
+    """A board's slug, or None for every board; a board that does not exist is a 404."""
     if value in (None, ""):
         return None
     if not (isinstance(value, str) and v.SLUG_RE.fullmatch(value)):

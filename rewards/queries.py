@@ -25,7 +25,8 @@ class Points:
 
 
 async def get_member(username: object) -> User:
-    """The member a finance form or request names, or a 400 on the `member` field."""
+    """The member a finance form or request names: a 404 on the `member` field for a name of
+    no one, a 400 for one no one can have."""
     member = await find_user(username)
     if member is None:
         message = _("member must be the username of an existing member.")

@@ -75,7 +75,7 @@ def _invalid() -> ValidationFailed:
 
 
 async def find_usable_email_change(token: object, *, now: datetime | None = None) -> EmailChange:
-    """The change of this token while it can still be used; otherwise a 400 on `token`."""
+    """The change of this token while it can still be used; otherwise a 404 on `token`."""
     change: EmailChange = await find_usable(EmailChange, token, resolve(now), _invalid)
     return change
 
@@ -83,7 +83,7 @@ async def find_usable_email_change(token: object, *, now: datetime | None = None
 async def find_link_for(
     token: object, acting_user: User, *, now: datetime | None = None
 ) -> tuple[EmailChange, bool]:
-    """The usable link of this token, if it is `acting_user`'s (a 400 on `token` otherwise, a 403
+    """The usable link of this token, if it is `acting_user`'s (a 404 on `token` otherwise, a 403
     for another member's), and whether it moves them to another address (False: it confirms
     their present one)."""
     change = await find_usable_email_change(token, now=now)

@@ -100,7 +100,7 @@ def _invalid() -> ValidationFailed:
 
 
 async def find_usable_reset(token: object, *, now: datetime | None = None) -> PasswordReset:
-    """The reset of this token while it can still be used; otherwise a 400 on `token`."""
+    """The reset of this token while it can still be used; otherwise a 404 on `token`."""
     reset: PasswordReset = await find_usable(PasswordReset, token, resolve(now), _invalid)
     return reset
 

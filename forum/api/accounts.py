@@ -17,13 +17,12 @@ from forum.actions.accounts import (
 )
 from forum.actions.profile import check_update_profile
 from forum.api.base import MeOut, me_body
-from forum.api.contract import Body, Unset, endpoint, text
+from forum.api.contract import Body, Unset, Username, endpoint, text
 from forum.auth import auth_of
 from forum.i18n import negotiate
 from forum.models import PayoutMethod, Role, User
 from forum.net import client_address
 
-Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")]
 # Any characters but control characters (forum.validation.is_clean; a lone surrogate is no
 # JSON text a client can send: the body is refused naming its field, see forum.api.contract).
 _CLEAN = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"

@@ -10,7 +10,7 @@ from typing_extensions import TypedDict
 
 from forum.actions.boards import POSITIONS, SLA_HOURS, check_create_board, check_update_board
 from forum.api.base import ItemPage
-from forum.api.contract import Body, Unset, Whole, endpoint, text
+from forum.api.contract import Body, Slug, Unset, Whole, endpoint, text
 from forum.models import Board, User
 from forum.permissions import require_boards
 from forum.queries import get_board, list_boards
@@ -31,7 +31,7 @@ class BoardOut(TypedDict):
 
 
 class NewBoard(Body):
-    slug: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")]
+    slug: Slug
     name: Annotated[str, text(2, 100)]
     description: Annotated[str, text(0, 500)] = ""
     name_nl: Annotated[str, text(0, 100)] = ""

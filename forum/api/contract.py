@@ -28,7 +28,7 @@ from forum.errors import ValidationFailed
 from forum.models import User
 from forum.queries import MAX_LIMIT
 from forum.settings import get_settings
-from forum.validation import MAX_ID
+from forum.validation import MAX_ID, SLUG_RE, USERNAME_RE
 from rewards.periods import period_pattern
 
 Handler = Callable[..., Awaitable[Any]]
@@ -43,6 +43,8 @@ def _whole(value: Any) -> Any:
 
 Whole = BeforeValidator(_whole)
 Id = Annotated[int, Field(ge=1, le=MAX_ID), Whole]
+Slug = Annotated[str, Field(pattern=f"^{SLUG_RE.pattern}$")]  # a board's address
+Username = Annotated[str, Field(pattern=f"^{USERNAME_RE.pattern}$")]
 
 # What str.strip() takes away, less the control characters forum.validation refuses anyway.
 _SPACE = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -93,8 +95,8 @@ def period_label(*alternatives: str) -> Any:
 
 
 class Query(BaseModel):
-    """Query parameters: strings converted to their types; unknown parameters are ignored (an
-    empty one, ?state=, is a value like any other: refused where the type refuses it)."""
+    """Query parameters: strings converted to their types; unknown parameters are ignored and
+    an empty one (?state=) counts as absent (the document says so)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -134,6 +136,7 @@ class Contract:
     status: int
     operation_id: str
     auth: bool  # a bearer token is required
+    reads_user: bool  # a bearer token is read when sent (and required when auth)
     body: type[Body] | None
     query: type[Query] | None
     response: Any  # the success answer's type; None for an answer that is not JSON
@@ -198,6 +201,7 @@ def endpoint(
         status=status,
         operation_id=f"{module}.{handler.__name__.strip('_')}",
         auth=auth,
+        reads_user=takes_user,
         body=body,
         query=query,
         response=response,
@@ -246,8 +250,9 @@ def _rule(model: type[BaseModel], loc: tuple[int | str, ...]) -> str | None:
 
 
 def _read_query(request: Request, model: type[Query]) -> Query:
+    given = {name: value for name, value in request.query_params.items() if value != ""}
     try:
-        return model.model_validate(dict(request.query_params))
+        return model.model_validate(given)
     except ValidationError as exc:
         raise ValidationFailed(_fields(exc, model, whole="query")) from exc
 
@@ -268,6 +273,8 @@ def _fields(exc: ValidationError, model: type[BaseModel], whole: str) -> dict[st
             message = "There is no such field."
         elif error["type"].startswith("string_") and (rule := _rule(model, error["loc"])):
             message = rule
+        elif error["type"] == "string_pattern_mismatch":
+            message = "Not in the form /api/v1/openapi.json gives for it."
         else:
             message = error["msg"].removeprefix("Value error, ")
         fields.setdefault(name, message)

@@ -21,7 +21,7 @@ from forum.actions.escalations import (
     check_resolve,
 )
 from forum.api.base import ok, path_id
-from forum.api.contract import Body, Paging, Query, Unset, endpoint, text
+from forum.api.contract import Body, Paging, Query, Unset, Username, endpoint, text
 from forum.clock import utcnow
 from forum.escalation_queries import get_queue_metrics
 from forum.models import (
@@ -47,7 +47,7 @@ class MetricsQuery(Query):
 
 
 class ReassignBody(Body):
-    to: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")]
+    to: Username
 
 
 class ResolveBody(Body):

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
-from forum.api.contract import Query, Unset, endpoint, period_label
+from forum.api.contract import Query, Slug, Unset, endpoint, period_label
 from forum.leaderboard_queries import ALL_TIME, get_leaderboard
 
 
 class LeaderboardQuery(Query):
     period: Annotated[str, period_label(ALL_TIME)] = Unset  # default: the current one
-    board: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")] = Unset  # default: every board
+    board: Slug = Unset  # default: every board
 
 
 class ByPoints(TypedDict):

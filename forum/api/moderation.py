@@ -15,7 +15,7 @@ from forum.actions.flags import Post, post_key
 from forum.actions.moderation import check_lock_question, check_moderate_post
 from forum.actions.users import check_unsuspend_user
 from forum.api.base import path_id
-from forum.api.contract import Body, Paging, Unset, endpoint, text
+from forum.api.contract import Body, Paging, Unset, Username, endpoint, text
 from forum.models import QuestionState, User, Visibility
 from forum.permissions import (
     access_answer,
@@ -40,7 +40,7 @@ class LockBody(Body):
 
 class AuditQuery(Paging):
     action: Literal[AUDIT_ACTIONS] = Unset  # type: ignore[valid-type]
-    actor: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")] = Unset
+    actor: Username = Unset
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50
 
 
@@ -102,8 +102,8 @@ async def lock(request: Request, user: User, body: LockBody) -> LockOut:
     return await _lock(request, user, True, body.note)
 
 
-async def unlock(request: Request, user: User) -> LockOut:
-    return await _lock(request, user, False, "")
+async def unlock(request: Request, user: User, body: LockBody) -> LockOut:
+    return await _lock(request, user, False, body.note)
 
 
 async def unsuspend(request: Request, user: User) -> UnsuspendedOut:

@@ -40,22 +40,33 @@ def _path_parameters(contract: Contract) -> list[dict[str, Any]]:
     return parameters
 
 
-def _query_parameters(contract: Contract) -> list[dict[str, Any]]:
+def _query_parameters(contract: Contract, defs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query model's fields as parameters (its enums go to `defs`); an optional one may be
+    sent empty, which counts as absent (forum.api.contract.Query)."""
     if contract.query is None:
         return []
     schema = contract.query.model_json_schema(ref_template=REF)
     _drop_null_defaults(schema)
+    defs.update(schema.get("$defs", {}))
     required = set(schema.get("required", ()))
-    return [
-        {
-            "name": name,
-            "in": "query",
-            "required": name in required,
-            "schema": {k: v for k, v in prop.items() if k not in ("title", "description")},
-            **({"description": prop["description"]} if "description" in prop else {}),
-        }
-        for name, prop in schema["properties"].items()
-    ]
+    parameters = []
+    for name, prop in schema["properties"].items():
+        value = {k: v for k, v in prop.items() if k not in ("title", "description")}
+        if name not in required:
+            value = {
+                "anyOf": [value, {"const": ""}],
+                **({"default": value.pop("default")} if "default" in value else {}),
+            }
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": value,
+                **({"description": prop["description"]} if "description" in prop else {}),
+            }
+        )
+    return parameters
 
 
 def _drop_null_defaults(schema: Any) -> None:
@@ -86,6 +97,7 @@ def build_document(routes: list[Any]) -> dict[str, Any]:
     refs, defs = TypeAdapter.json_schemas(inputs, ref_template=REF)
     _drop_null_defaults(defs)
     error = {"application/json": {"schema": refs[("error", "serialization")]}}
+    schemas: dict[str, Any] = defs.get("$defs", {})
     paths: dict[str, dict[str, Any]] = {}
     for c in contracts:
         template = re.sub(r"\{(\w+):\w+\}", r"{\1}", c.path)
@@ -109,9 +121,9 @@ def build_document(routes: list[Any]) -> dict[str, Any]:
             "summary": c.summary,
             "responses": responses,
         }
-        if c.auth:
-            op["security"] = [{"bearer": []}]
-        parameters = _path_parameters(c) + _query_parameters(c)
+        if c.reads_user:  # required, or read when sent
+            op["security"] = [{"bearer": []}] if c.auth else [{}, {"bearer": []}]
+        parameters = _path_parameters(c) + _query_parameters(c, schemas)
         if parameters:
             op["parameters"] = parameters
         if c.body is not None:
@@ -128,7 +140,7 @@ def build_document(routes: list[Any]) -> dict[str, Any]:
         "info": {"title": "Peerdesk API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": defs.get("$defs", {}),
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "paths": paths,

@@ -22,19 +22,25 @@ from forum.api.base import (
     question_summary,
     user_ref,
 )
-from forum.api.contract import Body, Id, Link, Paging, Unset, endpoint, text
+from forum.api.contract import Body, Id, Link, Paging, Slug, Unset, endpoint, text
 from forum.errors import ValidationFailed
 from forum.models import QuestionState, User
 from forum.permissions import access_visible_question
 from forum.queries import get_board, get_question_page, list_questions
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")]
-Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,29}$")]
+# As forum.validation.tags takes them: any case (kept lower-case), repeats kept once.
+Tag = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$",
+        description="1 to 30 letters, digits or dashes (kept lower-case)",
+    ),
+]
 
 
 class QuestionsQuery(Paging):
     board: Slug = Unset
-    tag: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")] = Unset
+    tag: Tag = Unset
     state: QuestionState = Unset
     sort: Literal["newest", "active"] = "newest"
 

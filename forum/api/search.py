@@ -9,7 +9,7 @@ from pydantic import Field
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
-from forum.api.contract import Query, Unset, endpoint
+from forum.api.contract import Query, Slug, Unset, endpoint
 from forum.models import QuestionState
 from forum.search_queries import MAX_PAGE, MAX_QUERY, search_questions
 
@@ -18,7 +18,7 @@ PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 
 class SearchQuery(Query):
     q: Annotated[str, Field(max_length=MAX_QUERY)] = ""
-    board: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")] = Unset
+    board: Slug = Unset
     # The cursor of a ranked search is the next page's number; ?page= is still read.
     cursor: PageNumber = Unset
     page: PageNumber = Unset

@@ -36,8 +36,18 @@ class AppealOut(TypedDict):
     decided_at: datetime | None
 
 
+class AppealRow(AppealOut):
+    """An appeal in finance's list: whose, about which line."""
+
+    member_id: int
+    member: str
+    line_state: str
+    points: int
+    decided_by: str | None
+
+
 class Appeals(TypedDict):
-    items: list[AppealOut]
+    items: list[AppealRow]
     next_cursor: str | None
 
 

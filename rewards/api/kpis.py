@@ -9,7 +9,7 @@ from pydantic import Field
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
-from forum.api.contract import Query, Unset, endpoint
+from forum.api.contract import Query, Slug, Unset, endpoint
 from forum.clock import utcnow
 from forum.models import User
 from rewards.kpi_queries import MAX_PERIODS, list_kpis, parse_board
@@ -18,7 +18,7 @@ from rewards.permissions import require_kpis
 
 class KpiQuery(Query):
     periods: Annotated[int, Field(ge=1, le=MAX_PERIODS)] = 12
-    board: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,50}$")] = Unset
+    board: Slug = Unset
 
 
 class PeriodKpisOut(TypedDict):

@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+)
 from starlette.requests import Request
 from typing_extensions import TypedDict
 
-from forum.api.contract import Body, Id, Unset, Whole, endpoint, text
+from forum.api.contract import Body, Id, Unset, Username, Whole, endpoint, text
 from forum.models import User
 from forum.permissions import require
 from rewards.actions.adjustments import (
@@ -21,8 +30,31 @@ from rewards.models import Transfer, TransferKind
 from rewards.permissions import can_manage_ledger, require_ledger_writer
 from rewards.queries import get_member, reconcile
 
-Member = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,30}$")]
+Member = Username
 Reason = Annotated[str, text(3, 500)]
+
+
+_AWARE: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
+
+
+def _first_moment(value: object) -> object:
+    """An RFC 3339 time with its offset, or a date (2026-11-27) meaning its first UTC moment,
+    as forum.validation.moment reads it."""
+    if not isinstance(value, str):
+        return value  # and the strict datetime refuses it
+    try:
+        return _AWARE.validate_strings(f"{value}T00:00:00Z" if len(value) == 10 else value)
+    except ValidationError as exc:
+        raise ValueError("A date (2026-11-27) or a time with a UTC offset.") from exc
+
+
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_first_moment),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+    ),
+]
 
 
 def _not_zero(points: int) -> int:
@@ -55,14 +87,9 @@ class FraudReversalBody(Body):
     member: Member
     reason: Reason
     question_id: Id = Unset
-    since: AwareDatetime = Unset
-    until: AwareDatetime = Unset
-
-    @model_validator(mode="after")
-    def _question_or_range(self) -> FraudReversalBody:
-        if self.question_id is None and (self.since is None or self.until is None):
-            raise ValueError("Give a question_id, or both since and until.")
-        return self
+    # The action names question_id when neither it nor both bounds are sent.
+    since: Moment = Unset
+    until: Moment = Unset
 
 
 class CheckOut(TypedDict):

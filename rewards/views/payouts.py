@@ -40,7 +40,7 @@ async def index(request: Request) -> Response:
 async def close(request: Request) -> Response:
     require_payouts(await require_viewer(request))
     form = await read_form(request)
-    period = form_text(form, "period")
+    period = form_text(form, "period").strip()  # typed or pasted: spaces around it are no part
     try:
         closed = await check_close_period(period)
     except ValidationFailed as exc:

@@ -171,6 +171,8 @@ async def test_the_erase_page_asks_for_the_password_and_logs_out(
             "/account/delete", data=form(page, posts="keep", password="not my password")
         )
         assert wrong.status_code == 403 and "Current password is wrong." in wrong.text
+        # The message is linked to the field it is about, and shown under it.
+        assert '<a href="#f-password">Current password is wrong.</a>' in wrong.text
         done = await page.post("/account/delete", data=form(page, posts="keep", password=PASSWORD))
         assert done.status_code == 303 and done.headers["location"] == "/"
         after = await page.get("/account")

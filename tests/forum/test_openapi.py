@@ -55,7 +55,17 @@ async def test_the_document_says_what_the_handlers_check(client: httpx.AsyncClie
     listed = document["paths"]["/questions"]["get"]
     assert "security" not in listed
     limit = next(p for p in listed["parameters"] if p["name"] == "limit")
-    assert limit["schema"]["minimum"] == 1 and limit["schema"]["maximum"] == 100
+    # Sent empty (?limit=) it counts as absent: the default.
+    assert limit["schema"]["anyOf"] == [
+        {"type": "integer", "minimum": 1, "maximum": 100},
+        {"const": ""},
+    ]
+    assert limit["schema"]["default"] == 20
+    assert {"$ref": "#/components/schemas/QuestionState"} in next(
+        p for p in listed["parameters"] if p["name"] == "state"
+    )["schema"]["anyOf"]
+    assert "QuestionState" in schemas
+    assert document["paths"]["/questions/{id}"]["get"]["security"] == [{}, {"bearer": []}]
     # A change whose fields are all optional may leave its body out; its fields are never null.
     change = document["paths"]["/me"]["patch"]["requestBody"]
     assert change["required"] is False

@@ -30,8 +30,9 @@ class ValidationFailed(ForumError):
 
 class NamesNothing(ValidationFailed):
     """A well-formed field that names something that does not exist (a board, a member, a
-    question, a one-time link's token): 404, each such field named; a form shows it as any
-    other field error."""
+    one-time link's token): 404, each such field named; a form shows it as any other field
+    error. Where the URL names a thing that is there (a question whose answer_id names none of
+    its answers), the field is an Unavailable instead: a 404 would say the URL's thing is gone."""
 
     status = 404
     code = "not_found"
@@ -39,7 +40,8 @@ class NamesNothing(ValidationFailed):
 
 class Unavailable(ValidationFailed):
     """A well-formed field the current state refuses: a name kept for staff (as a taken one),
-    a member who is not staff, a question that is itself a duplicate: 409, each field named."""
+    a member who is not staff, a question that is itself a duplicate or not there, an answer
+    that is not the question's: 409, each field named."""
 
     status = 409
     code = "conflict"

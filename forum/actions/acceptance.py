@@ -18,7 +18,7 @@ from forum.actions.follows import notify_accepted
 from forum.actions.notifications import note, notify
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
-from forum.errors import Conflict, NotFound, Unavailable
+from forum.errors import Conflict, Unavailable
 from forum.i18n import gettext as _
 from forum.models import Acceptance, Answer, NotificationKind, Question, User, Visibility
 from forum.permissions import can_accept, can_clear_acceptance, require
@@ -49,11 +49,10 @@ async def check_accept_answer(
     answer = await Answer.get_or_none(
         id=answer_pk, question_id=question.id, visibility=Visibility.VISIBLE
     )
-    if answer is None:
-        message = _("Answer %(id)s is not an answer to this question.") % {"id": answer_pk}
-        if await Answer.filter(id=answer_pk, visibility=Visibility.VISIBLE).exists():
-            raise Unavailable({"answer_id": message})  # it is another question's: 409
-        raise NotFound(message, field="answer_id")
+    if answer is None:  # the question is there, the answer named is not one of its: 409
+        raise Unavailable(
+            {"answer_id": _("Answer %(id)s is not an answer to this question.") % {"id": answer_pk}}
+        )
     return await do_accept_answer(question, answer, acting_user=acting_user, now=now)
 
 
@@ -69,10 +68,8 @@ async def do_accept_answer(
             # Hiding an answer clears its acceptance under this same lock: checked here, an
             # answer hidden a moment ago is never accepted.
             if not await Answer.filter(id=answer.id, visibility=Visibility.VISIBLE).exists():
-                raise NotFound(
-                    _("Answer %(id)s is not an answer to this question.") % {"id": answer.id},
-                    field="answer_id",
-                )
+                message = _("Answer %(id)s is not an answer to this question.")
+                raise Unavailable({"answer_id": message % {"id": answer.id}})
             standing = await Acceptance.get_or_none(active_question_id=question.id)
             if standing is not None and standing.answer_id == answer.id:  # type: ignore[attr-defined]
                 return standing

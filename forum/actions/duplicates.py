@@ -18,7 +18,7 @@ from forum.actions.escalations import resolve_as_duplicate
 from forum.actions.moderation import audit
 from forum.actions.questions import refresh_state
 from forum.clock import resolve
-from forum.errors import Conflict, NamesNothing, Unavailable
+from forum.errors import Conflict, Unavailable
 from forum.i18n import gettext as _
 from forum.member_queries import ranks
 from forum.models import Escalation, EscalationState, Question, SlaTimer, User, Visibility
@@ -81,8 +81,8 @@ async def check_close_as_duplicate(
 
 
 def _check_target(question: Question, target: Question | None, target_id: int) -> None:
-    if target is None or target.visibility != Visibility.VISIBLE:
-        raise NamesNothing(
+    if target is None or target.visibility != Visibility.VISIBLE:  # the URL's question is there
+        raise Unavailable(
             {"original": _("There is no question %(id)s to point to.") % {"id": target_id}}
         )
     elif target.id == question.id:

@@ -22,7 +22,7 @@ from forum import validation as v
 from forum.actions.webhooks import ESCALATION_COLUMNS, enqueue_escalation_events
 from forum.clock import resolve
 from forum.db import execute, fetch_dicts, in_list
-from forum.errors import Conflict, NamesNothing, Unavailable
+from forum.errors import Conflict, Unavailable
 from forum.i18n import gettext as _
 from forum.models import (
     Escalation,
@@ -316,9 +316,7 @@ async def check_reassign(
     item: Escalation, to: User | None, *, acting_user: User, now: datetime | None = None
 ) -> Escalation:
     require_staff(acting_user)
-    if to is None:
-        raise NamesNothing({"to": _("to must be the username of a staff member.")})
-    if not can_work_queue(to):
+    if to is None or not can_work_queue(to):
         raise Unavailable({"to": _("to must be the username of a staff member.")})
     states = (EscalationState.OPEN, EscalationState.CLAIMED)
     return await _give(item, to, acting_user, now, from_states=states)

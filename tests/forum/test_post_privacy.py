@@ -13,7 +13,7 @@ from forum.actions.answers import check_edit_answer
 from forum.actions.kudos import do_give_kudos
 from forum.actions.moderation import check_moderate_post
 from forum.actions.questions import check_edit_question
-from forum.errors import Conflict, NotFound
+from forum.errors import Conflict, Unavailable
 from forum.models import Answer, Question, User
 from tests.factories import T0, api, browser, form, make_answer, make_question, make_user
 
@@ -126,7 +126,7 @@ async def test_a_hidden_answer_takes_no_kudos_and_cannot_be_accepted(
         accept = await owner.put(
             f"/api/v1/questions/{question.id}/accepted-answer", json={"answer_id": answer.id}
         )
-        assert accept.status_code == 404
+        assert accept.status_code == 409  # the question is there; its answers hold no such one
     with pytest.raises(Conflict):
         await do_give_kudos(await Answer.get(id=answer.id), acting_user=giver)
 
@@ -147,7 +147,7 @@ async def test_an_answer_hidden_a_moment_ago_is_neither_accepted_nor_given_kudos
     question, answer = await posts(asker, helper, "answer")
     seen = await Answer.get(id=answer.id)  # read while it was visible
     await check_moderate_post(answer, "hide", acting_user=staff)
-    with pytest.raises(NotFound):
+    with pytest.raises(Unavailable):
         await do_accept_answer(question, seen, acting_user=asker)
     with pytest.raises(Conflict):
         await do_give_kudos(seen, acting_user=await make_user("late_giver"))

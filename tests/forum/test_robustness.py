@@ -648,7 +648,7 @@ async def test_bad_answer_id_is_400_naming_answer_id_and_accepts_nothing(
     assert question.accepted_answer_id is None
 
 
-async def test_answer_id_of_another_question_is_409_of_none_404_and_accepts_nothing(
+async def test_an_answer_id_that_is_not_one_of_the_questions_is_409_and_accepts_nothing(
     asker_api: httpx.AsyncClient, asker: User, helper: User, question: Question
 ) -> None:
     other = await factories.make_question(asker, title="Another question about roaming")
@@ -661,7 +661,8 @@ async def test_answer_id_of_another_question_is_409_of_none_404_and_accepts_noth
     nowhere = await asker_api.put(
         f"{QUESTIONS}/{question.id}/accepted-answer", json={"answer_id": foreign.id + 1000}
     )
-    assert_api_error(nowhere, 404, str(foreign.id + 1000))
+    # A 404 would say the question of the URL is gone: the body names no answer of it, 409.
+    assert_api_error(nowhere, 409, str(foreign.id + 1000))
     assert await row_counts() == before
 
 
@@ -1312,5 +1313,5 @@ async def test_a_validation_error_names_each_bad_field(
     missing = await admin_api.put(
         f"/api/v1/questions/{question.id}/accepted-answer", json={"answer_id": 999999}
     )
-    assert assert_api_error(missing, 404)["fields"].keys() == {"answer_id"}
+    assert assert_api_error(missing, 409)["fields"].keys() == {"answer_id"}
     assert "fields" not in assert_api_error(await admin_api.get("/api/v1/nope"), 404)

@@ -1,4 +1,5 @@
-"""A two-second cache of whole pages for visitors who are not logged in.
+"""A two-second cache of whole pages for visitors who are not logged in, and of the parts of a
+page that every viewer sees alike (`shared`).
 
 Pages shown to an anonymous visitor carry nothing personal (no form, no CSRF token, no flash),
 so one rendering serves every anonymous visitor of that URL and language for a moment. Any write
@@ -13,19 +14,22 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from time import monotonic
+from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from forum.auth import SESSION_COOKIE
 from forum.i18n import current_locale
-from forum.web import FLASH_COOKIE
+from forum.web import FLASH_COOKIE, state_badges, templates, viewer
 
 TTL_SECONDS = 2.0
 MAX_ENTRIES = 1024
 
 _entries: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
 _rendering: set[tuple[str, str, str]] = set()
+_shared: dict[tuple[Any, ...], tuple[float, Any]] = {}
 
 View = Callable[[Request], Awaitable[Response]]
 
@@ -33,6 +37,38 @@ View = Callable[[Request], Awaitable[Response]]
 def clear() -> None:
     _entries.clear()
     _rendering.clear()
+    _shared.clear()
+
+
+async def shared(key: tuple[Any, ...], compute: Callable[[], Awaitable[Any]]) -> Any:
+    """`compute()`'s value, kept as long as a visitor's page: for what every viewer of a page
+    sees alike (the related questions), so that members do not pay for it on every view."""
+    hit = _shared.get(key)
+    now = monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = await compute()
+    if len(_shared) >= MAX_ENTRIES:
+        _shared.clear()
+    _shared[key] = (now + TTL_SECONDS, value)
+    return value
+
+
+async def shared_part(
+    request: Request, name: str, context: Callable[[], Awaitable[dict[str, Any]]]
+) -> Markup:
+    """The template `name`, a page's main part, rendered once for every viewer of this URL in
+    this language (and kept as `shared` keeps it): members get the list a visitor gets, and only
+    the page around it is theirs. So `name` shows nothing of the viewer's own (no user, no CSRF
+    token). `context` is awaited only when the part is rendered."""
+    await viewer(request)  # a member's own language is known once the member is
+    locale = current_locale()
+
+    async def build() -> Markup:
+        values = {"request": request, "locale": locale, "state_badges": state_badges(locale)}
+        return Markup(templates.get_template(name).render(values | await context()))  # noqa: S704
+
+    return await shared(("part", name, request.url.path, request.url.query, locale), build)
 
 
 def for_visitors(view: View) -> View:

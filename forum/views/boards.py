@@ -16,7 +16,7 @@ from forum.errors import ValidationFailed
 from forum.i18n import gettext as _
 from forum.permissions import require_boards
 from forum.queries import get_board, list_boards, list_questions
-from forum.views.questions import list_context
+from forum.views.questions import render_list
 from forum.web import redirect, render, require_viewer
 
 _FIELDS = ("name", "description", "name_nl", "description_nl", "sla_hours", "position")
@@ -24,16 +24,19 @@ _FIELDS = ("name", "description", "name_nl", "description_nl", "sla_hours", "pos
 
 @pagecache.for_visitors
 async def home(request: Request) -> Response:
-    boards = await list_boards()
-    latest = await list_questions(limit=10)
-    return await render(request, "forum/boards_home.html", {"boards": boards, "latest": latest})
+    async def context() -> dict[str, Any]:
+        return {"boards": await list_boards(), "latest": await list_questions(limit=10)}
+
+    content = await pagecache.shared_part(request, "forum/_boards_home.html", context)
+    return await render(request, "forum/boards_home.html", {"content": content})
 
 
 @pagecache.for_visitors
 async def board(request: Request) -> Response:
-    board = await get_board(request.path_params["slug"])
-    context = await list_context(request, board=board)
-    return await render(request, "forum/questions_list.html", {"board": board, **context})
+    slug = request.path_params["slug"]
+    return await render_list(
+        request, board=await pagecache.shared(("board", slug), lambda: get_board(slug))
+    )
 
 
 async def admin_list(request: Request) -> Response:

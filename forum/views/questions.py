@@ -57,10 +57,23 @@ async def list_context(
     return {"page": page, "state": state, "sort": sort, "states": LIST_STATES, "sorts": SORTS}
 
 
+async def render_list(
+    request: Request, board: Board | None = None, tag: str | None = None
+) -> Response:
+    """A list of questions: its main part is every viewer's (forum.pagecache.shared_part)."""
+
+    async def context() -> dict[str, Any]:
+        return {"board": board, "tag": tag, **await list_context(request, board, tag)}
+
+    content = await pagecache.shared_part(request, "forum/_questions_list.html", context)
+    return await render(
+        request, "forum/questions_list.html", {"board": board, "tag": tag, "content": content}
+    )
+
+
 @pagecache.for_visitors
 async def questions(request: Request) -> Response:
-    context = await list_context(request)
-    return await render(request, "forum/questions_list.html", {"board": None, **context})
+    return await render_list(request)
 
 
 @pagecache.for_visitors
@@ -68,10 +81,7 @@ async def tagged(request: Request) -> Response:
     tag = request.path_params["tag"].lower()  # tags are kept in lower case
     if not TAG_RE.fullmatch(tag):
         raise NotFound(_("There is no tag %(tag)s.") % {"tag": repr(tag)})
-    context = await list_context(request, tag=tag)
-    return await render(
-        request, "forum/questions_list.html", {"board": None, "tag": tag, **context}
-    )
+    return await render_list(request, tag=tag)
 
 
 @pagecache.for_visitors
@@ -95,7 +105,9 @@ async def detail(request: Request) -> Response:
             "can_close_duplicate": can_close_as_duplicate(
                 user, rank_by_id.get(user.id) if user else None, q
             ),
-            "related": await related_questions(q.id, q.title),
+            "related": await pagecache.shared(
+                ("related", q.id, q.title), lambda: related_questions(q.id, q.title)
+            ),
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
             "kudos_given": page.kudos_given,

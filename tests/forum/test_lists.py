@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from starlette.applications import Starlette
 
+from forum import pagecache
 from forum.models import Board, User
 from forum.queries import list_questions
 from tests import factories
@@ -86,6 +87,8 @@ async def test_api_list_with_cursor_and_filters(app: Starlette, asker: User) -> 
 
 
 async def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    """The statements of rendering `url` afresh (nothing of it cached)."""
+    pagecache.clear()
     with QueryCounter() as counter:
         r = await client.get(url)
     assert r.status_code == 200, r.text

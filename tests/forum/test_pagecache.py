@@ -1,3 +1,4 @@
+import httpx
 from starlette.applications import Starlette
 
 from forum import pagecache
@@ -21,17 +22,7 @@ async def test_a_write_through_the_site_clears_the_cache_at_once(
 ) -> None:
     async with factories.browser(app) as visitor, factories.browser(app, asker) as author:
         assert "Brand new question" not in (await visitor.get("/boards/ideas")).text
-        r = await author.post(
-            "/questions/new",
-            data=factories.form(
-                author,
-                board="ideas",
-                title="Brand new question here",
-                body="A body that is long enough to post.",
-                tags="",
-            ),
-        )
-        assert r.status_code == 303
+        await _ask(author, "Brand new question here")
         assert "Brand new question here" in (await visitor.get("/boards/ideas")).text
 
 
@@ -81,6 +72,41 @@ async def test_an_expired_page_is_rendered_once_while_others_get_the_old_copy(
             stale = await visitor.get("/boards/ideas")
         assert "The first question here" in stale.text and counter.statements == []
         pagecache._rendering.discard(key)
+        pagecache._shared.clear()  # the parts the page is made of expire too
         with QueryCounter() as counter:
             await visitor.get("/boards/ideas")
         assert counter.statements
+
+
+async def test_members_get_the_lists_main_part_rendered_for_everyone(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    await factories.make_question(asker, board="ideas", title="A question everyone sees")
+    async with factories.browser(app, helper) as member, factories.browser(app) as visitor:
+        first = await member.get("/boards/ideas")
+        with QueryCounter() as counter:
+            again = await member.get("/boards/ideas")
+        seen = (await visitor.get("/boards/ideas")).text
+    main = first.text.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "A question everyone sees" in main and main in again.text and main in seen
+    # Only the member's own: the session's member and the unread count; not the list again.
+    assert len(counter.statements) == 2, counter.statements
+    # The part a member's request rendered holds nothing of that member's.
+    assert "helper" not in seen and member.cookies["pd_csrf"] not in seen
+    assert "helper" in first.text  # the member's own menu, around it
+
+
+async def test_a_members_write_shows_in_the_lists_at_once(app: Starlette, asker: User) -> None:
+    async with factories.browser(app, asker) as member:
+        for url in ("/", "/boards/ideas", "/questions"):
+            assert "Just asked by me" not in (await member.get(url)).text
+        await _ask(member, "Just asked by me here")
+        for url in ("/", "/boards/ideas", "/questions"):
+            assert "Just asked by me here" in (await member.get(url)).text, url
+
+
+async def _ask(client: httpx.AsyncClient, title: str) -> None:
+    form = factories.form(
+        client, board="ideas", title=title, body="A body that is long enough to post.", tags=""
+    )
+    assert (await client.post("/questions/new", data=form)).status_code == 303

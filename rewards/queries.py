@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from forum.errors import NamesNothing, ValidationFailed
@@ -42,6 +43,13 @@ async def get_points(member: User) -> Points:
     if not row:
         return Points(0, 0, 0)
     return Points(row[0]["balance"], row[0]["reserved"], row[0]["paid"])
+
+
+async def pool_balance() -> int:
+    """What the pool has issued and not taken back, negated: minus the sum of every other
+    account's balance (the pool keeps none of its own, see rewards.actions.transfers)."""
+    rows = await LedgerAccount.exclude(key="pool").annotate(total=Sum("balance")).values("total")
+    return -int(rows[0]["total"] or 0) if rows else 0
 
 
 async def list_entries(member: User, *, cursor: str | None = None, limit: int = 20) -> Page:
@@ -131,7 +139,7 @@ SELECT a.key AS key, a.balance AS cached,
 FROM ledger_accounts a LEFT JOIN c ON c.id = a.id LEFT JOIN d ON d.id = a.id
 WHERE a.key <> 'pool' AND a.balance <> COALESCE(c.total, 0) - COALESCE(d.total, 0)
 UNION ALL
-SELECT 'pool', (SELECT balance FROM ledger_accounts WHERE key = 'pool'),
+SELECT '*pool*', 0,
        (SELECT COALESCE(SUM(total), 0) FROM c WHERE id = (SELECT id FROM p))
        - (SELECT COALESCE(SUM(total), 0) FROM c) + (SELECT COALESCE(SUM(total), 0) FROM d)
 UNION ALL
@@ -140,7 +148,8 @@ SELECT '*pool-counts*', (SELECT COALESCE(SUM(n), 0) FROM c WHERE id = (SELECT id
 UNION ALL
 SELECT '*totals*', (SELECT COUNT(*) FROM ledger_accounts), (SELECT COALESCE(SUM(n), 0) FROM c)
 UNION ALL
-SELECT '*sum*', (SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts), 0
+SELECT '*sum*', (SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE key <> 'pool'),
+       0
 UNION ALL
 SELECT '*member-payouts*',
        (SELECT COALESCE(SUM(reserved), 0) FROM ledger_accounts)
@@ -218,7 +227,8 @@ async def reconcile() -> Reconciliation:
     """Check PRODUCT.md §2's five invariants, and a sixth of payouts, over the whole ledger,
     reporting every problem.
 
-    1. Cached balances sum to zero. 2. Each cached balance equals its transfers' sum.
+    1. Balances sum to zero (the pool's is its transfers' sum: it is not cached).
+    2. Each cached balance equals its transfers' sum.
     3. Keys are unique and 4. an original is reversed at most once, by an exact mirror of it:
     the database enforces both on every insert (UNIQUE constraints and the checks of migration
     rewards.0002, which also refuse non-positive amounts), so there is nothing left to scan.
@@ -247,7 +257,8 @@ async def reconcile() -> Reconciliation:
                 _("account %(key)s caches %(cached)s but its transfers sum to %(computed)s")
                 % {"key": row["key"], "cached": row["cached"], "computed": row["computed"]}
             )
-    total = int(summary["*sum*"]["cached"])
+    # The pool keeps no balance (rewards.actions.transfers): its transfers' sum stands in.
+    total = int(summary["*sum*"]["cached"]) + int(summary["*pool*"]["computed"])
     if total != 0:
         result.problems.append(_("account balances sum to %(total)s, not 0") % {"total": total})
     # Every debit of a non-pool account goes to the pool, except the payout moves checked below:

@@ -19,6 +19,7 @@ from rewards.actions.transfers import (
     member_account,
     post_transfer,
     reverse_transfer,
+    share_ledger,
     unreversed,
 )
 from rewards.labels import (
@@ -52,7 +53,7 @@ async def award_acceptance(
     accounts = [await member_account(member) for member, *_ in awards]
     if not awards:
         return []
-    pool = await lock_ledger()  # held to commit: taken as late as possible
+    pool = await share_ledger(accounts)  # held to commit: taken as late as possible
     return [
         await post_transfer(
             debit=pool,
@@ -83,8 +84,8 @@ async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfe
     if not earns_points(receiver) or rules.points_kudos <= 0:
         return None
     account = await member_account(receiver)
-    # The cap is read under the ledger lock, so concurrent kudos for one member queue here.
-    pool = await lock_ledger()
+    # The cap is read under the receiver's account lock, so their concurrent kudos queue here.
+    pool = await share_ledger([account])
     room = rules.kudos_daily_cap - await kudos_points_on_day(receiver, now)
     amount = min(rules.points_kudos, room)
     if amount <= 0:

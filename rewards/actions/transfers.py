@@ -3,30 +3,57 @@
 Invariants: a transfer is written together with both balance updates in one transaction; its key
 is unique (a replay with the same content returns the first transfer, a different content is
 refused); a reversal swaps the accounts of its original, has the same amount and can exist once.
-Every ledger write first locks the pool row, so writers queue in one order and never deadlock.
+The pool's balance is not cached: it is minus the sum of the others (rewards.queries.pool_balance),
+so no award writes the one row every award shares. Awards (accepts, kudos) take a shared lock on
+the pool row (`share_ledger`) and run side by side, queueing only on the member accounts they
+credit, in account order; every other ledger write takes it exclusively (`lock_ledger`) and so sees
+a ledger that nobody else is writing. Both are taken first, so writers never deadlock on them.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum.actions.notifications import note, notify
+from forum.db import fetch_dicts, fetch_model, in_list, is_postgres
 from forum.i18n import gettext as _
 from forum.models import NotificationKind, User
 from rewards.errors import AlreadyReversed, KeyReused
 from rewards.models import AccountKind, LedgerAccount, Transfer, TransferKind
 
 POOL = "pool"
+_POOL = "SELECT * FROM ledger_accounts WHERE key = ?"
+_POOL_SHARED = _POOL + " FOR SHARE"
 
 
 async def lock_ledger() -> LedgerAccount:
-    """Take the pool's row lock (PostgreSQL) for the rest of the caller's transaction."""
+    """Take the pool's row lock (PostgreSQL) for the rest of the caller's transaction: it waits
+    for the awards in flight and holds back new ones."""
     pool = await LedgerAccount.filter(key=POOL).select_for_update().first()
     assert pool is not None, "migration rewards.0002 creates the pool account"
+    return pool
+
+
+async def share_ledger(accounts: list[LedgerAccount]) -> LedgerAccount:
+    """For awards: a shared lock on the pool row (other awards go on, `lock_ledger` waits), then
+    the `accounts` about to be credited locked in id order, so that two awards to the same members
+    queue instead of deadlocking. Returns the pool."""
+    postgres = is_postgres(Tortoise.get_connection("default"))  # SQLite: one writer at a time
+    pool = await fetch_model(LedgerAccount, _POOL_SHARED if postgres else _POOL, [POOL])
+    assert pool is not None, "migration rewards.0002 creates the pool account"
+    if postgres:
+        ids = sorted({a.id for a in accounts})
+        if ids:
+            await fetch_dicts(
+                f"SELECT id FROM ledger_accounts WHERE id IN {in_list(len(ids))}"  # noqa: S608
+                " ORDER BY id FOR NO KEY UPDATE",
+                ids,
+            )
     return pool
 
 
@@ -122,8 +149,9 @@ async def post_transfer(
                 actor=actor,
                 created_at=now,
             )
-            await LedgerAccount.filter(id=debit.id).update(balance=F("balance") - amount)
-            await LedgerAccount.filter(id=credit.id).update(balance=F("balance") + amount)
+            for account, change in ((debit, -amount), (credit, amount)):
+                if account.key != POOL:  # the pool's balance is derived, not kept
+                    await LedgerAccount.filter(id=account.id).update(balance=F("balance") + change)
     except IntegrityError as exc:
         if reverses is not None:
             raise AlreadyReversed(

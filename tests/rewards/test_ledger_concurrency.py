@@ -114,6 +114,30 @@ async def test_first_points_of_members_from_three_sides_at_once_do_not_deadlock(
     await assert_reconciles()
 
 
+async def test_crossed_accepts_run_side_by_side_with_a_reversal_without_deadlock(
+    settings: Settings, asker: User, helper: User, finance: User
+) -> None:
+    """Awards share the ledger: twenty accepts at once, each crediting the same two members in
+    one order or the other, next to a finance adjustment that takes the ledger to itself. None
+    deadlocks and every point lands once."""
+    work = []
+    for i in range(10):
+        mine = await factories.make_question(asker, title=f"Asker's question number {i} here")
+        theirs = await factories.make_question(helper, title=f"Helper's question number {i} here")
+        by_helper = await factories.make_answer(mine, helper)
+        by_asker = await factories.make_answer(theirs, asker)
+        work += [
+            check_accept_answer(settings, mine, by_helper.id, acting_user=asker),
+            check_accept_answer(settings, theirs, by_asker.id, acting_user=helper),
+        ]
+    work.insert(7, check_post_adjustment(asker, points=-3, reason="Fix", acting_user=finance))
+    await asyncio.gather(*work)
+    # Each side: 10 answers accepted (100 each) and 10 of its questions solved (5 each).
+    assert await balance(asker) == 10 * 105 - 3
+    assert await balance(helper) == 10 * 105
+    await assert_reconciles()
+
+
 async def _payout_batch(finance: User) -> tuple[PayoutBatch, PayoutLine]:
     member = await factories.make_user("payee")
     await check_post_adjustment(

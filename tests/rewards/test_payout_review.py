@@ -31,6 +31,7 @@ from rewards.models import (
 )
 from rewards.payout_queries import _cell, export_csv
 from rewards.periods import MONTHLY, parse_period
+from rewards.queries import pool_balance
 from tests.factories import make_user
 from tests.rewards.helpers import assert_reconciles, balance, grant
 
@@ -68,13 +69,13 @@ async def test_decisions_move_the_reserved_points(
     finance: User, action: str, state: str, member_after: tuple[int, int, int], pool_gets: int
 ) -> None:
     batch, lines = await closed_batch(finance, ann=200)
-    pool_before = (await LedgerAccount.get(key="pool")).balance
+    pool_before = await pool_balance()
     line = await check_decide_line(
         batch, lines["ann"], action, reason="Looked into it", acting_user=finance
     )
     assert line.state.value == state and line.decided_by_id == finance.id  # type: ignore[attr-defined]
     assert await accounts(line) == member_after
-    assert (await LedgerAccount.get(key="pool")).balance == pool_before + pool_gets
+    assert await pool_balance() == pool_before + pool_gets
     move = await Transfer.get(key=f"payout-line:{line.id}:{action}")
     assert (move.amount, move.actor_id, move.reason) == (200, finance.id, "Looked into it")  # type: ignore[attr-defined]
     audit = await PayoutDecision.get(line_id=line.id)

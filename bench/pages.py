@@ -65,6 +65,7 @@ PASSWORD = "peerdesk-demo"
 VISITOR_RATIO = 0.50
 MEMBER_RATIO = 0.15
 TARGET_P99_MS = 50.0
+WORKERS_RATIO = 1.4  # --compare-workers 2 against 1 worker, members' pages (#17)
 DEEP = 1000  # the cursor depth of the all-questions list measured beside its first page
 MAX_ERROR_RATE = 0.01
 ANSWER_TEXT = "Benchmark answer: restart the phone, then check the APN settings once more."
@@ -565,6 +566,7 @@ def login_api(port: int, username: str) -> str:
 
 
 def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
+    compare = args.compare_workers if db == "postgres" else 0  # SQLite: one process
     if db == "sqlite" and args.workers > 1:
         raise BenchError("SQLite serves from one process: --workers above 1 needs --db postgres")
     env = server_env(db, args.pythonpath)
@@ -613,21 +615,7 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
         env,
         work,
     )
-    app = Server(
-        f"peerdesk-{db}",
-        [
-            sys.executable,
-            "run.py",
-            "serve",
-            "--port",
-            str(app_port),
-            "--workers",
-            str(args.workers),
-        ],
-        app_port,
-        env,
-        work,
-    )
+    app = peerdesk_server(db, args.workers, app_port, env, work)
     try:
         hello.wait_ready("/")
         app.wait_ready("/healthz")
@@ -702,6 +690,14 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
         if api_script:
             api_path = "/api/v1/questions/<id>/answers"
             report.rows.append(measure("post answer (API)", app, api_path, args, api_script))
+        if compare:
+            app.stop()
+            more = compare
+            app = peerdesk_server(db, more, free_port(), env, work)
+            app.wait_ready("/healthz")
+            for name, path in pages:  # the same member's cookie: same secret, same database
+                row = measure(f"{name} (member, {more} workers)", app, path, args, member)
+                report.rows.append(row)
         report.hello_after = measure("hello world (after)", hello, "/", args)
     finally:
         app.stop()
@@ -716,7 +712,21 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
     for row in report.rows:
         row.pct_hello = 100 * row.rps / hello_rps
         row.meets = row.pct_hello >= 100 * row.target_ratio and row.p99_ms <= TARGET_P99_MS
+    if compare:
+        by_name = {row.endpoint: row.rps for row in report.rows}
+        for name, _path in pages:
+            more = by_name[f"{name} (member, {compare} workers)"]
+            one = by_name[f"{name} (member)"]
+            report.notes.append(
+                f"{name}, member: {compare} workers {more:,.0f} req/s against "
+                f"{args.workers} {one:,.0f}: {more / one:.2f}x (target {WORKERS_RATIO}x)"
+            )
     return report
+
+
+def peerdesk_server(db: str, workers: int, port: int, env: dict[str, str], work: Path) -> Server:
+    argv = [sys.executable, "run.py", "serve", "--port", str(port), "--workers", str(workers)]
+    return Server(f"peerdesk-{db}-{workers}", argv, port, env, work)
 
 
 # --------------------------------------------------------------------------- output
@@ -785,6 +795,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument(
         "--workers", type=int, default=1, help="Peerdesk's uvicorn workers (hello world has one)"
+    )
+    parser.add_argument(
+        "--compare-workers",
+        type=int,
+        default=0,
+        help="then serve with this many workers and measure the members' pages again, in the "
+        "same run (PostgreSQL)",
     )
     parser.add_argument("--skip-seed", action="store_true", help="reuse the databases")
     parser.add_argument("--members", type=int, default=2000)

@@ -158,9 +158,11 @@ class SecurityMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state = scope.get("state", {})
+                headers = list(message.get("headers", []))
                 if writes and message["status"] < 400 and not state.get("visitors_see_no_change"):
                     pagecache.clear()  # visitors see this process's writes at once
-                headers = list(message.get("headers", []))
+                    if not scope["path"].startswith(API_PREFIX):
+                        headers.append(pagecache.WROTE_HEADER)  # and the writer, in any process
                 headers.extend(SECURITY_HEADERS)
                 if scope.get("scheme") == "https":  # browsers then never try plain http again
                     headers.append(HSTS)

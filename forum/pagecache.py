@@ -4,8 +4,10 @@ page that every viewer sees alike (`shared`).
 Pages shown to an anonymous visitor carry nothing personal (no form, no CSRF token, no flash),
 so one rendering serves every anonymous visitor of that URL and language for a moment. Any write
 handled by this process clears the cache at once (forum.app's middleware); other processes see
-the write within the TTL. When an entry expires, one request renders it again while the others
-keep getting the previous copy, so a burst of visitors never renders the same page at once.
+the write within the TTL, except to its writer, whose next requests bypass both caches for a
+moment wherever they land (WROTE_COOKIE). When an entry expires, one request renders it again
+while the others keep getting the previous copy, so a burst of visitors never renders the same
+page at once.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ from forum.web import FLASH_COOKIE, state_badges, templates, viewer
 
 TTL_SECONDS = 2.0
 MAX_ENTRIES = 1024
+# Read your writes in every process: for a moment after a member's write, whichever process
+# serves them renders their shared parts afresh (other processes' copies may predate the write).
+WROTE_COOKIE = "pd_wrote"
+WROTE_HEADER = (
+    b"set-cookie",
+    f"{WROTE_COOKIE}=1; Max-Age=3; Path=/; HttpOnly; SameSite=Lax".encode(),
+)
 
 _entries: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
 _rendering: set[tuple[str, str, str]] = set()
@@ -40,12 +49,15 @@ def clear() -> None:
     _shared.clear()
 
 
-async def shared(key: tuple[Any, ...], compute: Callable[[], Awaitable[Any]]) -> Any:
+async def shared(
+    request: Request, key: tuple[Any, ...], compute: Callable[[], Awaitable[Any]]
+) -> Any:
     """`compute()`'s value, kept as long as a visitor's page: for what every viewer of a page
-    sees alike (the related questions), so that members do not pay for it on every view."""
+    sees alike (the related questions), so that members do not pay for it on every view. Just
+    after a write of theirs (WROTE_COOKIE) a member gets it computed afresh."""
     hit = _shared.get(key)
     now = monotonic()
-    if hit is not None and hit[0] > now:
+    if hit is not None and hit[0] > now and WROTE_COOKIE not in request.cookies:
         return hit[1]
     value = await compute()
     if len(_shared) >= MAX_ENTRIES:
@@ -68,7 +80,8 @@ async def shared_part(
         values = {"request": request, "locale": locale, "state_badges": state_badges(locale)}
         return Markup(templates.get_template(name).render(values | await context()))  # noqa: S704
 
-    return await shared(("part", name, request.url.path, request.url.query, locale), build)
+    key = ("part", name, request.url.path, request.url.query, locale)
+    return await shared(request, key, build)
 
 
 def for_visitors(view: View) -> View:
@@ -76,7 +89,7 @@ def for_visitors(view: View) -> View:
 
     @wraps(view)
     async def cached(request: Request) -> Response:
-        if SESSION_COOKIE in request.cookies or FLASH_COOKIE in request.cookies:
+        if any(c in request.cookies for c in (SESSION_COOKIE, FLASH_COOKIE, WROTE_COOKIE)):
             return await view(request)
         key = (request.url.path, request.url.query, current_locale())
         hit = _entries.get(key)

@@ -35,7 +35,7 @@ async def home(request: Request) -> Response:
 async def board(request: Request) -> Response:
     slug = request.path_params["slug"]
     return await render_list(
-        request, board=await pagecache.shared(("board", slug), lambda: get_board(slug))
+        request, board=await pagecache.shared(request, ("board", slug), lambda: get_board(slug))
     )
 
 

@@ -106,7 +106,7 @@ async def detail(request: Request) -> Response:
                 user, rank_by_id.get(user.id) if user else None, q
             ),
             "related": await pagecache.shared(
-                ("related", q.id, q.title), lambda: related_questions(q.id, q.title)
+                request, ("related", q.id, q.title), lambda: related_questions(q.id, q.title)
             ),
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),

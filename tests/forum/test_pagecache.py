@@ -110,3 +110,24 @@ async def _ask(client: httpx.AsyncClient, title: str) -> None:
         client, board="ideas", title=title, body="A body that is long enough to post.", tags=""
     )
     assert (await client.post("/questions/new", data=form)).status_code == 303
+
+
+async def test_a_writer_reads_their_write_whichever_process_serves_them(
+    app: Starlette, asker: User
+) -> None:
+    """Another process's copy of a list may predate a member's write: for a moment after it,
+    the member's requests render the shared parts afresh, as do a visitor's after a write."""
+    async with factories.browser(app, asker) as member, factories.browser(app) as visitor:
+        r = await member.post("/notifications/read", data=factories.form(member))
+        assert r.status_code == 303
+        assert f"{pagecache.WROTE_COOKIE}=1; Max-Age=3" in r.headers["set-cookie"]
+        member.cookies.delete(pagecache.WROTE_COOKIE)
+        for client in (member, visitor):
+            assert "Written elsewhere" not in (await client.get("/boards/ideas")).text
+        # A write this process did not handle (another worker's): its copies stay as they were.
+        await factories.make_question(asker, board="ideas", title="Written elsewhere meanwhile")
+        for client in (member, visitor):
+            assert "Written elsewhere" not in (await client.get("/boards/ideas")).text
+        for client in (member, visitor):  # as if each had just written
+            client.cookies.set(pagecache.WROTE_COOKIE, "1")
+            assert "Written elsewhere meanwhile" in (await client.get("/boards/ideas")).text

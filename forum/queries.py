@@ -200,23 +200,27 @@ SELECT {_FOLLOWING} FROM question_follows WHERE user_id = $1 AND question_id = $
 """  # noqa: S608 - a constant; every value is a parameter
 
 
-async def get_question_page(question_id: int, viewer: User | None) -> QuestionPage:
-    """However many answers, a query each: the question and its answers; for a signed-in
-    viewer whether they follow it and their kudos; for staff the open flags; for a duplicate
-    its original."""
+@dataclass(frozen=True)
+class QuestionData:
+    """What every viewer of a question page starts from: the question (with its board and
+    author), all its answers whatever their visibility, and the visible original it repeats."""
+
+    question: Question
+    answers: list[dict[str, Any]]
+    original: Question | None
+
+
+async def load_question(question_id: object) -> QuestionData | None:
+    """The question's data in three statements at most, or None if there is no such question."""
     question = (
         await Question.get_or_none(id=question_id).select_related("board", "author")
         if is_id(question_id)
         else None
     )
-    if question is None or not can_see_post(
-        viewer,
-        question.author_id,  # type: ignore[attr-defined]
-        question.visibility,
-    ):
-        raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
-    rows = (
-        await Answer.filter(question_id=question_id)
+    if question is None:
+        return None
+    answers = (
+        await Answer.filter(question_id=question.id)
         .order_by("created_at", "id")
         .values(
             "id",
@@ -233,8 +237,31 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
             author_role="author__role",
         )
     )
+    original = (
+        await Question.get_or_none(id=question.duplicate_of_id, visibility=Visibility.VISIBLE)
+        if question.duplicate_of_id
+        else None
+    )
+    return QuestionData(question=question, answers=answers, original=original)
+
+
+async def get_question_page(
+    question_id: object, viewer: User | None, data: QuestionData | None = None
+) -> QuestionPage:
+    """However many answers, a query each: the question and its answers (unless `data`, from
+    `load_question`, holds them); for a signed-in viewer whether they follow it and their
+    kudos; for staff the open flags; for a duplicate its original."""
+    if data is None:
+        data = await load_question(question_id)
+    if data is None or not can_see_post(
+        viewer,
+        data.question.author_id,  # type: ignore[attr-defined]
+        data.question.visibility,
+    ):
+        raise NotFound(_("Question %(id)s does not exist.") % {"id": question_id})
+    question = data.question
     # Hidden and removed answers: for staff, and a hidden one for its author, marked as such.
-    answers = [a for a in rows if can_see_post(viewer, a["author_id"], a["visibility"])]
+    answers = [a for a in data.answers if can_see_post(viewer, a["author_id"], a["visibility"])]
     kudos_given: set[int] = set()
     following = False
     if viewer is not None:
@@ -243,21 +270,16 @@ async def get_question_page(question_id: int, viewer: User | None) -> QuestionPa
         kudos_given = marks - {_FOLLOWING}
     flags: dict[str, dict[str, int]] = {}
     if is_moderator(viewer):
-        open_flags = Flag.filter(question_id=question_id, state=FlagState.OPEN)
+        open_flags = Flag.filter(question_id=question.id, state=FlagState.OPEN)
         for key, reason in await open_flags.values_list("post_key", "reason"):
             by_reason = flags.setdefault(key, {})
             by_reason[reason.value] = by_reason.get(reason.value, 0) + 1
-    original = (
-        await Question.get_or_none(id=question.duplicate_of_id, visibility=Visibility.VISIBLE)
-        if question.duplicate_of_id
-        else None
-    )
     return QuestionPage(
         question=question,
         answers=answers,
         kudos_given=kudos_given,
         flags=flags,
-        original=original,
+        original=data.original,
         following=following,
     )
 

@@ -39,6 +39,7 @@ from forum.queries import (
     list_boards,
     list_questions,
     list_revisions,
+    load_question,
 )
 from forum.search_queries import related_questions, similar_questions
 from forum.validation import TAG_RE
@@ -87,14 +88,23 @@ async def tagged(request: Request) -> Response:
 @pagecache.for_visitors
 async def detail(request: Request) -> Response:
     user = await viewer(request)
-    page = await get_question_page(request.path_params["id"], user)
+    qid = request.path_params["id"]
+    # The question and its answers as every viewer gets them; the viewer's own marks apart.
+    data = await pagecache.shared(request, ("question", qid), lambda: load_question(qid))
+    page = await get_question_page(qid, user, data)
     settings = request.app.state.settings
     q = page.question
     authors = {q.author.id: q.author.role} | {
         a["author_id"]: a["author_role"] for a in page.answers
     }
-    # The viewer's rank comes with the authors': it decides who may close duplicates.
-    rank_by_id = await ranks(authors | ({user.id: user.role} if user else {}))
+    rank_by_id = await pagecache.shared(
+        request, ("ranks", q.id, *sorted(authors)), lambda: ranks(authors)
+    )
+    if user is not None and user.id not in rank_by_id:  # it decides who may close duplicates
+        own = await pagecache.shared(
+            request, ("rank", user.id), lambda: ranks({user.id: user.role})
+        )
+        rank_by_id = rank_by_id | own
     return await render(
         request,
         "forum/questions_detail.html",

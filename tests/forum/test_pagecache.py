@@ -2,7 +2,7 @@ import httpx
 from starlette.applications import Starlette
 
 from forum import pagecache
-from forum.models import User
+from forum.models import Answer, User, Visibility
 from tests import factories
 from tests.factories import QueryCounter
 
@@ -94,6 +94,28 @@ async def test_members_get_the_lists_main_part_rendered_for_everyone(
     # The part a member's request rendered holds nothing of that member's.
     assert "helper" not in seen and member.cookies["pd_csrf"] not in seen
     assert "helper" in first.text  # the member's own menu, around it
+
+
+async def test_a_question_page_reads_only_the_members_own_marks_again(
+    app: Starlette, asker: User, helper: User, other_member: User
+) -> None:
+    q = await factories.make_question(asker, title="A question with two answers")
+    mine = await factories.make_answer(q, helper, body="The helper's answer to the question.")
+    hidden = await factories.make_answer(q, other_member, body="An answer that staff hid.")
+    await Answer.filter(id=hidden.id).update(visibility=Visibility.HIDDEN)
+    async with factories.browser(app, helper) as member, factories.browser(app) as visitor:
+        first = await member.get(f"/questions/{q.id}")
+        with QueryCounter() as counter:
+            again = await member.get(f"/questions/{q.id}")
+        seen = (await visitor.get(f"/questions/{q.id}")).text
+    # The session's member, the unread count and the member's own kudos and follow: the
+    # question, its answers, their authors' ranks and the related questions are kept.
+    assert len(counter.statements) == 3, counter.statements
+    assert again.text.count(mine.body) == first.text.count(mine.body) == 1
+    # The kept answers are filtered for each viewer: a hidden one for staff and its author only.
+    assert "staff hid" not in again.text and "staff hid" not in seen
+    async with factories.browser(app, other_member) as author:
+        assert "staff hid" in (await author.get(f"/questions/{q.id}")).text
 
 
 async def test_a_members_write_shows_in_the_lists_at_once(app: Starlette, asker: User) -> None:

@@ -1,8 +1,9 @@
 """Posting transfers: the one place that writes ledger rows and moves cached balances.
 
-Invariants: a transfer is written together with both balance updates in one transaction; its key
-is unique (a replay with the same content returns the first transfer, a different content is
-refused); a reversal swaps the accounts of its original, has the same amount and can exist once.
+Invariants: a transfer is written together with its accounts' balance updates in one
+transaction; its key is unique (a replay with the same content returns the first transfer, a
+different content is refused); a reversal swaps the accounts of its original, has the same amount
+and can exist once.
 The pool's balance is not cached: it is minus the sum of the others (rewards.queries.pool_balance),
 so no award writes the one row every award shares. Awards (accepts, kudos) take a shared lock on
 the pool row (`share_ledger`) and run side by side, queueing only on the member accounts they

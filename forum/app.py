@@ -162,7 +162,8 @@ class SecurityMiddleware:
                 if writes and message["status"] < 400 and not state.get("visitors_see_no_change"):
                     pagecache.clear()  # visitors see this process's writes at once
                     if not scope["path"].startswith(API_PREFIX):
-                        headers.append(pagecache.WROTE_HEADER)  # and the writer, in any process
+                        # and the writer, in any process
+                        headers.append(pagecache.wrote_header(scope.get("scheme") == "https"))
                 headers.extend(SECURITY_HEADERS)
                 if scope.get("scheme") == "https":  # browsers then never try plain http again
                     headers.append(HSTS)

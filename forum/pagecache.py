@@ -31,22 +31,26 @@ MAX_ENTRIES = 1024
 # Read your writes in every process: for a moment after a member's write, whichever process
 # serves them renders their shared parts afresh (other processes' copies may predate the write).
 WROTE_COOKIE = "pd_wrote"
-WROTE_HEADER = (
-    b"set-cookie",
-    f"{WROTE_COOKIE}=1; Max-Age=3; Path=/; HttpOnly; SameSite=Lax".encode(),
-)
+_WROTE = f"{WROTE_COOKIE}=1; Max-Age=3; Path=/; HttpOnly; SameSite=Lax"
 
 _entries: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
 _rendering: set[tuple[str, str, str]] = set()
 _shared: dict[tuple[Any, ...], tuple[float, Any]] = {}
+# Bumped by clear(): what was computed before a write finished is not stored after it.
+_generation = [0]
 
 View = Callable[[Request], Awaitable[Response]]
+
+
+def wrote_header(secure: bool) -> tuple[bytes, bytes]:
+    return b"set-cookie", (_WROTE + ("; Secure" if secure else "")).encode()
 
 
 def clear() -> None:
     _entries.clear()
     _rendering.clear()
     _shared.clear()
+    _generation[0] += 1
 
 
 async def shared(
@@ -58,12 +62,24 @@ async def shared(
     hit = _shared.get(key)
     now = monotonic()
     if hit is not None and hit[0] > now and WROTE_COOKIE not in request.cookies:
+        _expires_by(request, hit[0])
         return hit[1]
+    generation = _generation[0]
     value = await compute()
-    if len(_shared) >= MAX_ENTRIES:
-        _shared.clear()
-    _shared[key] = (now + TTL_SECONDS, value)
+    if generation == _generation[0]:
+        if len(_shared) >= MAX_ENTRIES:
+            for stale in [k for k, (until, _value) in _shared.items() if until <= now]:
+                del _shared[stale]
+            if len(_shared) >= MAX_ENTRIES:
+                _shared.clear()
+        _shared[key] = (now + TTL_SECONDS, value)
+    _expires_by(request, now + TTL_SECONDS)
     return value
+
+
+def _expires_by(request: Request, moment: float) -> None:
+    """A visitor's page that embeds a kept value is kept no longer than that value."""
+    request.state.expires = min(moment, getattr(request.state, "expires", moment))
 
 
 async def shared_part(
@@ -97,12 +113,14 @@ def for_visitors(view: View) -> View:
         if hit is not None and (hit[0] > now or key in _rendering):
             return HTMLResponse(hit[1])
         _rendering.add(key)
+        generation = _generation[0]
         try:
             response = await view(request)
         finally:
             _rendering.discard(key)
-        if response.status_code == 200:
-            _entries[key] = (monotonic() + TTL_SECONDS, bytes(response.body))
+        if response.status_code == 200 and generation == _generation[0]:
+            expires = getattr(request.state, "expires", monotonic() + TTL_SECONDS)
+            _entries[key] = (min(expires, monotonic() + TTL_SECONDS), bytes(response.body))
             _entries.move_to_end(key)
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)

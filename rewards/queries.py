@@ -194,10 +194,11 @@ _PAYOUT_MOVES = {
 
 
 # 6. No line was paid while its member's balance was below zero: the member account's balance
-# just before the line's payment transfer, from the transfers themselves (every ledger write
-# holds the pool's lock, so ids are in commit order). Only a reversal or an adjustment can take a
-# balance below zero (a reservation never takes more than the balance), so only members who had
-# one are summed: the check costs what those few members' transfers cost, not every paid line's.
+# just before the line's payment transfer, from the transfers themselves (a payment holds the
+# pool's lock, which waits for the awards in flight: every lower id has committed). Only a
+# reversal or an adjustment can take a balance below zero (a reservation never takes more than
+# the balance), so only members who had one are summed: the check costs what those few members'
+# transfers cost, not every paid line's.
 _PAID_BELOW_ZERO_SQL = """
 SELECT l.id AS id, u.username AS username, (
     (SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t

@@ -1,5 +1,7 @@
 import httpx
+import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
 
 from forum import pagecache
 from forum.models import Answer, User, Visibility
@@ -153,3 +155,30 @@ async def test_a_writer_reads_their_write_whichever_process_serves_them(
         for client in (member, visitor):  # as if each had just written
             client.cookies.set(pagecache.WROTE_COOKIE, "1")
             assert "Written elsewhere meanwhile" in (await client.get("/boards/ideas")).text
+
+
+async def test_a_visitors_page_is_kept_no_longer_than_the_parts_it_embeds(
+    app: Starlette, asker: User, helper: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(pagecache, "monotonic", lambda: clock[0])
+    async with factories.browser(app, helper) as member, factories.browser(app) as visitor:
+        await member.get("/boards/ideas")  # the list's part, kept until 102
+        clock[0] = 101.9
+        await visitor.get("/boards/ideas")  # a page around that part: kept until 102 too
+        await factories.make_question(asker, board="ideas", title="Asked in another process")
+        clock[0] = 102.1
+        assert "Asked in another process" in (await visitor.get("/boards/ideas")).text
+
+
+async def test_what_was_computed_before_a_write_finished_is_not_kept(app: Starlette) -> None:
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": []})
+
+    async def compute_during_a_write() -> str:
+        pagecache.clear()  # a write ends while this value is being computed
+        return "from before the write"
+
+    assert (
+        await pagecache.shared(request, ("k",), compute_during_a_write) == "from before the write"
+    )
+    assert ("k",) not in pagecache._shared

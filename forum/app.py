@@ -107,6 +107,7 @@ SECURITY_HEADERS = [
 ]
 
 
+HTML = (b"content-type", b"text/html; charset=utf-8")
 # A year, subdomains included: sent only over https (RFC 6797 §7.2 forbids it over http).
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
@@ -136,6 +137,8 @@ class SecurityMiddleware:
             return message
 
         new_token: str | None = None
+        kept: bytes | None = None
+        headers_in = Headers(scope=scope)
         # Every request starts in English (the API stays there); a page request then speaks the
         # language chosen with the footer's buttons, else the browser's, until
         # forum.web.viewer() knows the member's own choice.
@@ -143,13 +146,15 @@ class SecurityMiddleware:
         if not scope["path"].startswith(API_PREFIX):
             cookies = Request(scope).cookies
             chosen = cookies.get(LOCALE_COOKIE, "")
-            use_locale(
-                chosen
-                if chosen in LOCALES
-                else negotiate(Headers(scope=scope).get("accept-language", ""))
+            locale = (
+                chosen if chosen in LOCALES else negotiate(headers_in.get("accept-language", ""))
             )
+            use_locale(locale)
+            if "content-length" not in headers_in and "transfer-encoding" not in headers_in:
+                kept = pagecache.kept_for_visitor(scope, cookies, locale)
             cookie = cookies.get(CSRF_COOKIE)
-            if not self.auth.csrf_token_valid(cookie):
+            # A kept page holds no form: the first page that does sets the cookie its form needs.
+            if kept is None and not self.auth.csrf_token_valid(cookie):
                 new_token = self.auth.new_csrf_token()
                 scope.setdefault("state", {})["csrf_token"] = new_token
 
@@ -180,8 +185,14 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        if kept is not None:  # a visitor's page kept by forum.pagecache: no routing, no view
+            length = (b"content-length", str(len(kept)).encode())
+            start = {"type": "http.response.start", "status": 200, "headers": [length, HTML]}
+            await send_with_headers(start)
+            await send_with_headers({"type": "http.response.body", "body": kept})
+            return
         # Refusals go out through send_with_headers too: security headers and a new CSRF cookie.
-        declared = Headers(scope=scope).get("content-length", "")
+        declared = headers_in.get("content-length", "")
         if declared.isascii() and declared.isdecimal() and int(declared) > self.max_body:
             await self._too_large(scope, receive, send_with_headers)
             return

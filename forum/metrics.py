@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from prometheus_client import (
     REGISTRY,
@@ -52,9 +53,19 @@ JOB_SECONDS = Histogram(
 )
 
 
+# Each (route, method, status)'s two series, found once: labels() checks and converts every
+# value on every call. Few keys: route templates, METHODS and the statuses the app answers.
+_request_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(route, method, str(status)).inc()
-    REQUEST_SECONDS.labels(route, method).observe(seconds)
+    key = (route, method, status)
+    series = _request_series.get(key)
+    if series is None:
+        series = REQUESTS.labels(route, method, str(status)), REQUEST_SECONDS.labels(route, method)
+        _request_series[key] = series
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def observe_job(job: str, seconds: float, *, ok: bool) -> None:

@@ -13,7 +13,7 @@ page at once.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import wraps
 from time import monotonic
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Scope
 
 from forum.auth import SESSION_COOKIE
 from forum.i18n import current_locale
@@ -33,8 +34,12 @@ MAX_ENTRIES = 1024
 WROTE_COOKIE = "pd_wrote"
 _WROTE = f"{WROTE_COOKIE}=1; Max-Age=3; Path=/; HttpOnly; SameSite=Lax"
 
-_entries: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
-_rendering: set[tuple[str, str, str]] = set()
+Key = tuple[str, bytes, str]  # path, query string, language
+# A kept page: until when, its body, and the route that rendered it (for the request's metrics).
+_entries: OrderedDict[Key, tuple[float, bytes, Any]] = OrderedDict()
+_rendering: set[Key] = set()
+# A request carrying any of these sees a page of its own, never a kept one.
+BYPASS_COOKIES = (SESSION_COOKIE, FLASH_COOKIE, WROTE_COOKIE)
 _shared: dict[tuple[Any, ...], tuple[float, Any]] = {}
 # Bumped by clear(): what was computed before a write finished is not stored after it.
 _generation = [0]
@@ -100,17 +105,42 @@ async def shared_part(
     return await shared(request, key, build)
 
 
+def _key(scope: Scope, locale: str) -> Key:
+    return scope["path"], scope["query_string"], locale
+
+
+def _kept(key: Key) -> tuple[float, bytes, Any] | None:
+    """The page kept under `key` while it is fresh, or while another request renders it anew."""
+    hit = _entries.get(key)
+    if hit is not None and (hit[0] > monotonic() or key in _rendering):
+        return hit
+    return None
+
+
+def kept_for_visitor(scope: Scope, cookies: Mapping[str, str], locale: str) -> bytes | None:
+    """The kept page that answers this request, for the middleware to send before any routing:
+    a GET without a body from a visitor who is not logged in. The route that rendered the page
+    goes into the scope, as the router would have put it."""
+    if scope["method"] != "GET" or any(c in cookies for c in BYPASS_COOKIES):
+        return None
+    hit = _kept(_key(scope, locale))
+    if hit is None:
+        return None
+    scope["route"] = hit[2]
+    return hit[1]
+
+
 def for_visitors(view: View) -> View:
-    """Serve `view`'s 200 responses to anonymous visitors from the cache."""
+    """Serve `view`'s 200 responses to anonymous visitors from the cache (the middleware answers
+    most hits before routing: kept_for_visitor)."""
 
     @wraps(view)
     async def cached(request: Request) -> Response:
-        if any(c in request.cookies for c in (SESSION_COOKIE, FLASH_COOKIE, WROTE_COOKIE)):
+        if any(c in request.cookies for c in BYPASS_COOKIES):
             return await view(request)
-        key = (request.url.path, request.url.query, current_locale())
-        hit = _entries.get(key)
-        now = monotonic()
-        if hit is not None and (hit[0] > now or key in _rendering):
+        key = _key(request.scope, current_locale())
+        hit = _kept(key)
+        if hit is not None:
             return HTMLResponse(hit[1])
         _rendering.add(key)
         generation = _generation[0]
@@ -120,7 +150,8 @@ def for_visitors(view: View) -> View:
             _rendering.discard(key)
         if response.status_code == 200 and generation == _generation[0]:
             expires = getattr(request.state, "expires", monotonic() + TTL_SECONDS)
-            _entries[key] = (min(expires, monotonic() + TTL_SECONDS), bytes(response.body))
+            until = min(expires, monotonic() + TTL_SECONDS)
+            _entries[key] = (until, bytes(response.body), request.scope.get("route"))
             _entries.move_to_end(key)
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)

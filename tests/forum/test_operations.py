@@ -5,11 +5,13 @@ operations page with its alerts."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from forum.clock import utcnow
 from forum.jobs import sweep_escalations
 from forum.metrics import MULTIPROCESS_DIR, exposition
 from forum.models import DeliveryState, JobRun, Mail, User, WebhookDelivery
-from forum.observe import configure_logging
+from forum.observe import _asctime, configure_logging
 from forum.operations_queries import get_operations
 from forum.scheduler import observed
 from forum.settings import ROOT, configure
@@ -33,6 +35,20 @@ from tests.factories import T0, browser, make_question
 from tests.rewards.helpers import grant
 
 QUESTION_ROUTE = {"route": "/questions/{id:int}", "method": "GET", "status": "200"}
+
+
+@contextlib.contextmanager
+def served_log(log_format: str) -> Iterator[None]:
+    """The log as a served process has it: our handler alone on the root logger (pytest's own
+    capture handlers set aside), then everything as it was."""
+    root = logging.getLogger()
+    level, handlers = root.level, root.handlers
+    configure_logging(log_format)
+    root.handlers = [h for h in root.handlers if getattr(h, "peerdesk", False)]
+    try:
+        yield
+    finally:
+        root.handlers, root.level = handlers, level
 
 
 def counted(name: str, labels: dict[str, str]) -> float:
@@ -176,9 +192,7 @@ async def test_the_operations_page_tells_admins_in_their_language(
 async def test_every_answer_carries_a_request_id_and_one_log_line(
     app: Starlette, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    level = logging.getLogger().level
-    configure_logging("json")
-    try:
+    with served_log("json"):
         async with browser(app) as client:
             first = await client.get("/questions")
             ignored = await client.get("/questions", headers={"X-Request-Id": "made-up-12345"})
@@ -186,11 +200,6 @@ async def test_every_answer_carries_a_request_id_and_one_log_line(
             given = await client.get("/questions", headers={"X-Request-Id": "proxy-1234abcd"})
             odd = await client.get("/questions", headers={"X-Request-Id": "no\tgood"})
             secret = await client.get("/password/reset/s3cret-token-value")
-    finally:
-        logging.getLogger().handlers = [
-            h for h in logging.getLogger().handlers if not getattr(h, "peerdesk", False)
-        ]
-        logging.getLogger().setLevel(level)
     assert re.fullmatch(r"[0-9a-f]{32}", first.headers["x-request-id"])
     assert ignored.headers["x-request-id"] != "made-up-12345"  # not from a trusted proxy
     assert given.headers["x-request-id"] == "proxy-1234abcd"
@@ -207,6 +216,45 @@ async def test_every_answer_carries_a_request_id_and_one_log_line(
     assert requests[0]["method"] == "GET" and requests[0]["message"].startswith(
         "GET /questions 200"
     )
+
+
+async def test_the_text_log_has_one_line_per_request_in_the_handlers_format(
+    app: Starlette, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with served_log("text"):
+        async with browser(app) as client:
+            for _ in range(2):  # rendered, then kept
+                await client.get("/questions")
+        logging.getLogger("peerdesk").info("an ordinary record")
+    lines = capsys.readouterr().err.splitlines()
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
+    requests = [line for line in lines if " peerdesk.requests " in line]
+    assert len(requests) == 2
+    for line in requests:
+        assert re.fullmatch(
+            stamp + r" INFO peerdesk\.requests \[[0-9a-f]{32}\] GET /questions 200 \d+\.\dms", line
+        ), line
+    assert re.fullmatch(stamp + r" INFO peerdesk \[\] an ordinary record", lines[-1]), lines[-1]
+
+
+def test_a_request_lines_time_reads_as_loggings_own() -> None:
+    moment = 1_796_658_971.0051
+    record = logging.makeLogRecord({"created": moment, "msecs": 5.0})
+    assert _asctime(moment) == logging.Formatter().formatTime(record)
+    assert _asctime(moment).endswith(",005")
+
+
+async def test_a_request_is_an_ordinary_record_for_any_other_handler(
+    app: Starlette, caplog: pytest.LogCaptureFixture
+) -> None:
+    with served_log("json"):
+        logging.getLogger().addHandler(caplog.handler)  # a second handler, as a library adds
+        async with browser(app) as client:
+            answer = await client.get("/questions")
+    [record] = [r for r in caplog.records if r.name == "peerdesk.requests"]
+    assert record.getMessage().startswith("GET /questions 200 ")
+    assert record.__dict__["route"] == "/questions"
+    assert record.__dict__["request_id"] == answer.headers["x-request-id"]
 
 
 _WORKER = """
@@ -256,17 +304,10 @@ async def test_an_unexpected_error_is_a_500_with_its_request_id_in_the_answer_an
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr("forum.views.questions.list_context", broken)
-    level = logging.getLogger().level
-    configure_logging("json")
-    try:
+    with served_log("json"):
         async with browser(app) as client:
             failed = await client.get("/questions")
             odd = await client.request("BREW", "/questions")
-    finally:
-        logging.getLogger().handlers = [
-            h for h in logging.getLogger().handlers if not getattr(h, "peerdesk", False)
-        ]
-        logging.getLogger().setLevel(level)
     assert failed.status_code == 500
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
     [error] = [line for line in lines if line["level"] == "error"]

@@ -2,8 +2,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Router
+from starlette.types import Receive, Scope, Send
 
 from forum import pagecache
+from forum.auth import SESSION_COOKIE
 from forum.models import Answer, User, Visibility
 from tests import factories
 from tests.factories import QueryCounter
@@ -55,9 +59,51 @@ async def test_languages_are_cached_apart(app: Starlette) -> None:
 
 
 def test_clear_empties_the_cache() -> None:
-    pagecache._entries[("/", "", "en")] = (0.0, b"x")
+    pagecache._entries[("/", b"", "en")] = (0.0, b"x", None)
     pagecache.clear()
     assert not pagecache._entries
+
+
+async def test_a_kept_page_is_answered_before_routing_with_every_header(
+    app: Starlette, asker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await factories.make_question(asker, board="ideas", title="A page kept for visitors")
+    async with factories.browser(app) as visitor:
+        first = await visitor.get("/boards/ideas")
+
+        routed: list[str] = []
+
+        async def routing(self: Router, scope: Scope, receive: Receive, send: Send) -> None:
+            routed.append(f"{scope['method']} {scope['query_string'].decode()}")
+            await Response(status_code=204)(scope, receive, send)
+
+        monkeypatch.setattr(Router, "__call__", routing)
+        kept = await visitor.get("/boards/ideas")
+        assert kept.status_code == 200 and kept.text == first.text and routed == []
+        for name in ("content-security-policy", "x-frame-options", "x-request-id"):
+            assert kept.headers[name], name
+        assert kept.headers["content-type"] == "text/html; charset=utf-8"
+        assert int(kept.headers["content-length"]) == len(kept.content)
+        # Only a plain GET of a kept address: a HEAD, a GET with a body, another address, or a
+        # member's GET goes through the router as before.
+        await visitor.head("/boards/ideas")
+        await visitor.request("GET", "/boards/ideas", content=b"x")
+        await visitor.get("/boards/ideas?page=2")
+        visitor.cookies.set(SESSION_COOKIE, "whatever")
+        await visitor.get("/boards/ideas")
+    assert routed == ["HEAD ", "GET ", "GET page=2", "GET "]
+
+
+async def test_a_kept_page_sets_no_csrf_cookie_and_the_next_form_does(app: Starlette) -> None:
+    async with factories.browser(app) as first:
+        await first.get("/questions")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as newcomer:
+        kept = await newcomer.get("/questions")
+        assert "set-cookie" not in kept.headers  # it holds no form
+        login = await newcomer.get("/login")
+        token = newcomer.cookies["pd_csrf"]
+        assert f'value="{token}"' in login.text
 
 
 async def test_an_expired_page_is_rendered_once_while_others_get_the_old_copy(
@@ -66,8 +112,8 @@ async def test_an_expired_page_is_rendered_once_while_others_get_the_old_copy(
     await factories.make_question(asker, board="ideas", title="The first question here")
     async with factories.browser(app) as visitor:
         await visitor.get("/boards/ideas")
-        for key, (_, body) in list(pagecache._entries.items()):
-            pagecache._entries[key] = (0.0, body)  # expired
+        for key, (_, body, route) in list(pagecache._entries.items()):
+            pagecache._entries[key] = (0.0, body, route)  # expired
         key = next(iter(pagecache._entries))
         pagecache._rendering.add(key)  # another request is rendering it right now
         with QueryCounter() as counter:

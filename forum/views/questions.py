@@ -16,7 +16,7 @@ from forum.clock import utcnow
 from forum.errors import NotFound, ValidationFailed
 from forum.i18n import gettext as _
 from forum.member_queries import ranks
-from forum.models import Board, Visibility
+from forum.models import Board, Role, User, Visibility
 from forum.permissions import (
     access_history,
     access_visible_question,
@@ -97,14 +97,7 @@ async def detail(request: Request) -> Response:
     authors = {q.author.id: q.author.role} | {
         a["author_id"]: a["author_role"] for a in page.answers
     }
-    rank_by_id = await pagecache.shared(
-        request, ("ranks", q.id, *sorted(authors)), lambda: ranks(authors)
-    )
-    if user is not None and user.id not in rank_by_id:  # it decides who may close duplicates
-        own = await pagecache.shared(
-            request, ("rank", user.id), lambda: ranks({user.id: user.role})
-        )
-        rank_by_id = rank_by_id | own
+    rank_by_id = await _page_ranks(request, q.id, authors, user)
     return await render(
         request,
         "forum/questions_detail.html",
@@ -145,6 +138,22 @@ async def detail(request: Request) -> Response:
             },
         },
     )
+
+
+async def _page_ranks(
+    request: Request, qid: int, authors: dict[int, Role | str], user: User | None
+) -> dict[int, str | None]:
+    """The ranks of a question page's authors (kept for every viewer), and the viewer's own: it
+    decides who may close duplicates."""
+    rank_by_id: dict[int, str | None] = await pagecache.shared(
+        request, ("ranks", qid, *sorted(authors)), lambda: ranks(authors)
+    )
+    if user is not None and user.id not in rank_by_id:
+        own = await pagecache.shared(
+            request, ("rank", user.id), lambda: ranks({user.id: user.role})
+        )
+        rank_by_id = rank_by_id | own
+    return rank_by_id
 
 
 async def ask_form(request: Request) -> Response:

@@ -1,7 +1,8 @@
 """A member's journey: the account's payout method (a mistyped IBAN refused), asking with similar
-questions shown, another member's answer, kudos and acceptance, the helper's points and
-notifications, following a question and unfollowing another from a notification, flagging a post,
-asking staff about an older question, and the helper's data download and erasure."""
+questions shown, the new question in the lists at once, another member's answer, kudos and
+acceptance, the helper's points and notifications, following a question and unfollowing another
+from a notification, flagging a post, asking staff about an older question, and the helper's data
+download and erasure."""
 
 from __future__ import annotations
 
@@ -62,6 +63,14 @@ def test_a_member_asks_is_answered_accepts_and_asks_staff(
         similar_first=True,
     )
     question_url = page.url
+    # The lists' main part is rendered once for every viewer (forum.pagecache.shared_part): a
+    # member sees it in their own language, with their own question in it at once.
+    title = f"My new SIM card is not activated yet ({lang} {width})"
+    asker.go("/boards/sim-activation", "the board, signed in")
+    assert title in page.content()
+    asker.go("/questions", "all questions, signed in")
+    assert title in page.content()
+    asker.go("/", "home, signed in")
 
     helper.page.goto(question_url)
     helper.page.fill("textarea[name=body]", "Restart the phone, then dial *100# to activate.")

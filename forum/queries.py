@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -208,6 +208,8 @@ class QuestionData:
     question: Question
     answers: list[dict[str, Any]]
     original: Question | None
+    # Pieces of page rendered from this data, kept as long as it is (forum.views.questions).
+    fragments: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 async def load_question(question_id: object) -> QuestionData | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,6 +15,7 @@ from forum.actions.questions import check_create_question, check_edit_question
 from forum.auth import check_draft_token, form_text, read_draft, read_form
 from forum.clock import utcnow
 from forum.errors import NotFound, ValidationFailed
+from forum.i18n import current_locale
 from forum.i18n import gettext as _
 from forum.member_queries import ranks
 from forum.models import Board, Role, User, Visibility
@@ -35,6 +37,8 @@ from forum.permissions import (
 from forum.queries import (
     LIST_STATES,
     SORTS,
+    QuestionData,
+    QuestionPage,
     get_question_page,
     list_boards,
     list_questions,
@@ -43,7 +47,7 @@ from forum.queries import (
 )
 from forum.search_queries import related_questions, similar_questions
 from forum.validation import TAG_RE
-from forum.web import redirect, render, require_viewer, viewer
+from forum.web import redirect, render, require_viewer, templates, viewer
 
 
 async def list_context(
@@ -113,6 +117,7 @@ async def detail(request: Request) -> Response:
             ),
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
+            "answer_heads": _answer_heads(data, page, rank_by_id),
             "kudos_given": page.kudos_given,
             "following": page.following,
             "can_follow": can_follow(user),
@@ -138,6 +143,23 @@ async def detail(request: Request) -> Response:
             },
         },
     )
+
+
+def _answer_heads(
+    data: QuestionData | None, page: QuestionPage, ranks: dict[int, str | None]
+) -> dict[int, Markup]:
+    """Each answer's head (author, rank, times) as every viewer sees it, rendered once per
+    language and kept with the page's data (most of a member's page was these)."""
+    key = ("heads", current_locale())
+    if data is not None and key in data.fragments:
+        return data.fragments[key]  # type: ignore[no-any-return]
+    head = templates.get_template("forum/_answer.html").module.head  # type: ignore[attr-defined]
+    accepted = page.question.accepted_answer_id
+    answers = data.answers if data is not None else page.answers  # None: a question new here
+    heads = {a["id"]: head(a, a["id"] == accepted, ranks.get(a["author_id"])) for a in answers}
+    if data is not None:
+        data.fragments[key] = heads
+    return heads
 
 
 async def _page_ranks(

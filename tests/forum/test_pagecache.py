@@ -1,3 +1,5 @@
+from time import monotonic
+
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -164,6 +166,41 @@ async def test_a_question_page_reads_only_the_members_own_marks_again(
     assert "staff hid" not in again.text and "staff hid" not in seen
     async with factories.browser(app, other_member) as author:
         assert "staff hid" in (await author.get(f"/questions/{q.id}")).text
+
+
+async def test_answer_heads_are_rendered_once_per_language_and_kept_with_the_data(
+    app: Starlette, asker: User, helper: User, other_member: User
+) -> None:
+    q = await factories.make_question(asker, title="A question with a kept answer head")
+    answer = await factories.make_answer(q, helper, body="The helper's answer, head kept.")
+    other_member.locale = "nl"
+    await other_member.save()
+    async with (
+        factories.browser(app, asker) as english,
+        factories.browser(app, other_member) as dutch,
+    ):
+        first = (await english.get(f"/questions/{q.id}")).text
+        kept = pagecache._shared[("question", q.id)][1]
+        heads = kept.fragments[("heads", "en")]
+        assert list(heads) == [answer.id] and str(heads[answer.id]) in first
+        assert "Answer by" in heads[answer.id] and "helper" in heads[answer.id]
+        dutch_page = (await dutch.get(f"/questions/{q.id}")).text
+        assert "Antwoord van" in kept.fragments[("heads", "nl")][answer.id]
+        assert str(kept.fragments[("heads", "nl")][answer.id]) in dutch_page
+        # The head holds nothing of a viewer's: the asker's accept button stays theirs.
+        assert "Accept this answer" in first and "accept" not in str(heads[answer.id])
+
+
+async def test_a_question_kept_as_missing_that_now_exists_shows_its_answers(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    q = await factories.make_question(asker, title="A question asked in another process")
+    await factories.make_answer(q, helper, body="An answer from another process too.")
+    pagecache._shared[("question", q.id)] = (monotonic() + 60, None)  # seen missing a moment ago
+    async with factories.browser(app, asker) as member:
+        page = await member.get(f"/questions/{q.id}")
+    assert page.status_code == 200 and "An answer from another process too." in page.text
+    assert 'id="answer-' in page.text and "Answer by" in page.text
 
 
 async def test_a_members_write_shows_in_the_lists_at_once(app: Starlette, asker: User) -> None:

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from forum.db import fetch_model
+from forum.db import fetch_dicts, fetch_model
 from forum.errors import CsrfFailed
 from forum.i18n import gettext as _
 from forum.models import User
@@ -31,7 +31,11 @@ LOCALE_COOKIE = "pd_lang"
 TOKEN_PREFIX = "pd_"
 
 # Every logged-in request runs one of these: written in SQL, they skip the ORM's query building.
-_USER_BY_ID = "SELECT * FROM users WHERE id = $1"
+# A page's viewer comes with their unread notifications, which every page shows: one statement.
+_VIEWER_BY_ID = (
+    "SELECT u.*, (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id"
+    " AND n.read_at IS NULL) AS unread_notifications FROM users u WHERE u.id = $1"
+)
 _USER_BY_TOKEN = (
     "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
 )
@@ -86,7 +90,9 @@ class Auth:
     def logout(self, response: Response) -> None:
         response.delete_cookie(SESSION_COOKIE)
 
-    async def session_user(self, request: Request) -> User | None:
+    async def session_user(self, request: Request) -> tuple[User, int] | None:
+        """The session's member and how many notifications they have unread; None without a
+        valid session."""
         raw = request.cookies.get(SESSION_COOKIE)
         if not raw:
             return None
@@ -95,10 +101,14 @@ class Auth:
             user_id, version = int(data["u"]), int(data["v"])
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
-        user = await fetch_model(User, _USER_BY_ID, [user_id])
-        if user is None or user.session_version != version or user.suspended_at is not None:
+        rows = await fetch_dicts(_VIEWER_BY_ID, [user_id])
+        if not rows:
             return None
-        return user
+        unread = int(rows[0].pop("unread_notifications"))
+        user = User._init_from_db(**rows[0])
+        if user.session_version != version or user.suspended_at is not None:
+            return None
+        return user, unread
 
     # -- CSRF -----------------------------------------------------------------------------
 

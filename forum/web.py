@@ -127,7 +127,8 @@ templates.env.filters["money_in"] = money_in  # an amount and its currency, as t
 async def viewer(request: Request) -> User | None:
     """The logged-in user of this HTML request, loaded once per request."""
     if "viewer" not in request.state._state:
-        user = await auth_of(request).session_user(request)
+        found = await auth_of(request).session_user(request)
+        user, request.state.unread = found or (None, 0)
         request.state.viewer = user
         if user is not None:
             # The middleware chose the browser's language; a member's own choice overrides it.
@@ -179,7 +180,7 @@ async def render(
         "can_manage_ledger": can_manage_ledger(user),
         "can_manage_payouts": can_manage_payouts(user),
         "can_read_kpis": can_read_kpis(user),
-        "unread_notifications": await count_unread(user) if user is not None else 0,
+        "unread_notifications": await _unread(request, user),
         "csrf_token": csrf_token(request),
         "flash": flash,
         **(context or {}),
@@ -188,6 +189,16 @@ async def render(
     if raw:
         response.delete_cookie(FLASH_COOKIE)
     return response
+
+
+async def _unread(request: Request, user: User | None) -> int:
+    """The viewer's unread notifications: as read with the viewer for a GET, which writes
+    nothing; counted again after a write, which may have changed them."""
+    if user is None:
+        return 0
+    if request.method in ("GET", "HEAD"):
+        return int(request.state.unread)
+    return await count_unread(user)
 
 
 async def error_page(request: Request, status: int, message: Callable[[], str]) -> Response:

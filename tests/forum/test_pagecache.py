@@ -139,8 +139,8 @@ async def test_members_get_the_lists_main_part_rendered_for_everyone(
         seen = (await visitor.get("/boards/ideas")).text
     main = first.text.split("<main", 1)[1].split("</main>", 1)[0]
     assert "A question everyone sees" in main and main in again.text and main in seen
-    # Only the member's own: the session's member and the unread count; not the list again.
-    assert len(counter.statements) == 2, counter.statements
+    # Only the member's own: the session's member with their unread count; not the list again.
+    assert len(counter.statements) == 1, counter.statements
     # The part a member's request rendered holds nothing of that member's.
     assert "helper" not in seen and member.cookies["pd_csrf"] not in seen
     assert "helper" in first.text  # the member's own menu, around it
@@ -158,14 +158,39 @@ async def test_a_question_page_reads_only_the_members_own_marks_again(
         with QueryCounter() as counter:
             again = await member.get(f"/questions/{q.id}")
         seen = (await visitor.get(f"/questions/{q.id}")).text
-    # The session's member, the unread count and the member's own kudos and follow: the
+    # The session's member with their unread count, and their own kudos and follow: the
     # question, its answers, their authors' ranks and the related questions are kept.
-    assert len(counter.statements) == 3, counter.statements
+    assert len(counter.statements) == 2, counter.statements
     assert again.text.count(mine.body) == first.text.count(mine.body) == 1
     # The kept answers are filtered for each viewer: a hidden one for staff and its author only.
     assert "staff hid" not in again.text and "staff hid" not in seen
     async with factories.browser(app, other_member) as author:
         assert "staff hid" in (await author.get(f"/questions/{q.id}")).text
+
+
+async def test_the_unread_count_comes_with_the_viewer_in_one_statement(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    q = await factories.make_question(asker, title="A question that gets an answer")
+    async with factories.browser(app, asker) as member, factories.browser(app, helper) as other:
+        assert "badge-count" not in (await member.get("/questions")).text
+        answered = await other.post(
+            f"/questions/{q.id}/answers",
+            data=factories.form(other, body="An answer that notifies the asker."),
+        )
+        assert answered.status_code == 303
+        await member.get("/questions")  # the list again, after the write
+        with QueryCounter() as counter:
+            page = await member.get("/questions")
+        assert len(counter.statements) == 1 and 'badge-count">1<' in page.text
+        # A form shown again after a write counts them afresh, and shows the same.
+        refused = await member.post(
+            f"/questions/{q.id}/answers", data=factories.form(member, body="")
+        )
+        assert refused.status_code == 400 and 'badge-count">1<' in refused.text
+        read = await member.post("/notifications/read", data=factories.form(member))
+        assert read.status_code == 303
+        assert "badge-count" not in (await member.get("/questions")).text
 
 
 async def test_answer_heads_are_rendered_once_per_language_and_kept_with_the_data(

@@ -75,7 +75,10 @@ async def do_accept_answer(
                 return standing
             # Accounts first: none may be opened under the ledger lock (see open_accounts).
             await open_accounts([answer.author_id, question.author_id])  # type: ignore[attr-defined]
-            await _clear_standing(question, acting_user=acting_user, now=now, reason=ACCEPT_CHANGED)
+            if standing is not None:  # read above, under the question's lock
+                await _retire(
+                    standing, question.id, acting_user=acting_user, now=now, reason=ACCEPT_CHANGED
+                )
             acceptance = await Acceptance.create(
                 question=question,
                 answer=answer,
@@ -153,17 +156,6 @@ async def lock_question(question_id: int) -> None:
     accepts at once are one accept and eleven no-ops, not a chain of changes."""
     # A model fetch: Tortoise drops FOR UPDATE from .values() queries.
     await Question.filter(id=question_id).select_for_update().only("id").first()
-
-
-async def _clear_standing(
-    question: Question, *, acting_user: User, now: datetime, reason: str
-) -> bool:
-    """Retire the standing acceptance, if any, and reverse its points. True if one was retired."""
-    standing = await Acceptance.filter(active_question_id=question.id).first()
-    if standing is None:
-        return False
-    await _retire(standing, question.id, acting_user=acting_user, now=now, reason=reason)
-    return True
 
 
 async def _retire(

@@ -17,6 +17,7 @@ from rewards.actions.payout_holds import hold_for_reversals
 from rewards.actions.transfers import (
     lock_ledger,
     member_account,
+    member_accounts,
     post_transfer,
     reverse_transfer,
     share_ledger,
@@ -41,18 +42,19 @@ async def award_acceptance(
         return []  # accepting your own answer earns nothing
     ref = f"acceptance:{acceptance.id}"
     awards = []  # (member, points, kind, role): everything is read before the ledger is locked
-    answerer = await User.get(id=answer.author_id)  # type: ignore[attr-defined]
+    answerer_id: int = answer.author_id  # type: ignore[attr-defined]
+    members = {u.id: u for u in await User.filter(id__in=[answerer_id, asker_id])}
+    answerer, asker = members[answerer_id], members[asker_id]
     if earns_points(answerer) and rules.points_accept_answerer > 0:
         awards.append(
             (answerer, rules.points_accept_answerer, TransferKind.ACCEPT_ANSWERER, "answerer")
         )
-    asker = await User.get(id=asker_id)
     accepted_by_asker = acceptance.accepted_by_id == asker_id  # type: ignore[attr-defined]
     if accepted_by_asker and earns_points(asker) and rules.points_accept_asker > 0:
         awards.append((asker, rules.points_accept_asker, TransferKind.ACCEPT_ASKER, "asker"))
-    accounts = [await member_account(member) for member, *_ in awards]
     if not awards:
         return []
+    accounts = await member_accounts([member for member, *_ in awards])
     pool = await share_ledger(accounts)  # held to commit: taken as late as possible
     return [
         await post_transfer(

@@ -15,10 +15,11 @@ from forum.models import Acceptance, Answer, Kudos, Question, User
 from forum.settings import get_settings
 from rewards.actions.payout_holds import hold_for_reversals
 from rewards.actions.transfers import (
+    Award,
     lock_ledger,
     member_account,
     member_accounts,
-    post_transfer,
+    post_awards,
     reverse_transfer,
     share_ledger,
     unreversed,
@@ -56,21 +57,17 @@ async def award_acceptance(
         return []
     accounts = await member_accounts([member for member, *_ in awards])
     pool = await share_ledger(accounts)  # held to commit: taken as late as possible
-    return [
-        await post_transfer(
-            debit=pool,
-            credit=account,
-            amount=points,
-            kind=kind,
-            key=f"{ref}:{role}",
-            ref=ref,
-            member=member,
-            now=now,
-            question_id=question.id,
-            answer_id=answer.id,
-        )
-        for (member, points, kind, role), account in zip(awards, accounts, strict=True)
-    ]
+    return await post_awards(
+        pool,
+        [
+            Award(account, member, points, kind, key=f"{ref}:{role}")
+            for (member, points, kind, role), account in zip(awards, accounts, strict=True)
+        ],
+        ref=ref,
+        now=now,
+        question_id=question.id,
+        answer_id=answer.id,
+    )
 
 
 async def reverse_acceptance(
@@ -93,19 +90,16 @@ async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfe
     if amount <= 0:
         return None
     ref = f"kudos:{kudos.id}"
-    return await post_transfer(
-        debit=pool,
-        credit=account,
-        amount=amount,
-        kind=TransferKind.KUDOS,
-        key=ref,
+    reason = "" if amount == rules.points_kudos else CAPPED
+    [transfer] = await post_awards(
+        pool,
+        [Award(account, receiver, amount, TransferKind.KUDOS, key=ref, reason=reason)],
         ref=ref,
-        member=receiver,
         now=now,
         question_id=answer.question_id,  # type: ignore[attr-defined]
         answer_id=answer.id,
-        reason="" if amount == rules.points_kudos else CAPPED,
     )
+    return transfer
 
 
 async def reverse_kudos(kudos: Kudos, *, actor: User, now: datetime) -> list[Transfer]:

@@ -15,10 +15,13 @@ from forum.models import User
 from forum.settings import Settings
 from rewards.actions.adjustments import check_fraud_reversal, check_post_adjustment
 from rewards.actions.transfers import (
+    Award,
     lock_ledger,
     member_account,
+    post_awards,
     post_transfer,
     reverse_transfer,
+    share_ledger,
     system_account,
 )
 from rewards.errors import AlreadyReversed, KeyReused, NothingToReverse
@@ -54,6 +57,39 @@ async def test_same_key_with_a_different_amount_is_an_error(asker: User) -> None
     await _award(asker)
     with pytest.raises(KeyReused):
         await _award(asker, amount=41)
+    assert await balance(asker) == 40 and await Transfer.all().count() == 1
+
+
+async def _awards(members: list[User], amount: int = 40) -> list[Transfer]:
+    """An accept's awards as award_acceptance writes them: one statement for the transfers."""
+    async with in_transaction():
+        accounts = [await member_account(m) for m in members]
+        pool = await share_ledger(accounts)
+        awards = [
+            Award(account, m, amount, TransferKind.ACCEPT_ANSWERER, key=f"acceptance:1:{m.id}")
+            for m, account in zip(members, accounts, strict=True)
+        ]
+        return await post_awards(
+            pool, awards, ref="acceptance:1", now=T0, question_id=1, answer_id=1
+        )
+
+
+async def test_awards_in_one_statement_move_each_balance_and_replay(
+    asker: User, helper: User
+) -> None:
+    first = await _awards([asker, helper])
+    assert [t.member_id for t in first] == [asker.id, helper.id]  # type: ignore[attr-defined]
+    assert await balance(asker) == 40 and await balance(helper) == 40
+    again = await _awards([asker, helper])
+    assert [t.id for t in again] == [t.id for t in first]
+    assert await balance(asker) == 40 and await Transfer.all().count() == 2
+    await assert_reconciles()
+
+
+async def test_an_award_key_used_for_other_content_is_refused(asker: User) -> None:
+    await _awards([asker])
+    with pytest.raises(KeyReused):
+        await _awards([asker], amount=41)
     assert await balance(asker) == 40 and await Transfer.all().count() == 1
 
 

@@ -179,6 +179,7 @@ def _log_request(message: str, fields: dict[str, Any]) -> None:
     handlers = logging.root.handlers
     if (
         handler is None
+        or handler.level > logging.INFO
         or len(handlers) != 1
         or handlers[0] is not handler
         or log.handlers

@@ -237,6 +237,16 @@ async def test_the_text_log_has_one_line_per_request_in_the_handlers_format(
     assert re.fullmatch(stamp + r" INFO peerdesk \[\] an ordinary record", lines[-1]), lines[-1]
 
 
+async def test_a_handler_set_above_info_gets_no_request_lines(
+    app: Starlette, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with served_log("text"):
+        logging.getLogger().handlers[0].setLevel(logging.WARNING)
+        async with browser(app) as client:
+            await client.get("/questions")
+    assert "peerdesk.requests" not in capsys.readouterr().err
+
+
 def test_a_request_lines_time_reads_as_loggings_own() -> None:
     moment = 1_796_658_971.0051
     record = logging.makeLogRecord({"created": moment, "msecs": 5.0})

@@ -180,10 +180,17 @@ def _log_request(message: str, fields: dict[str, Any]) -> None:
     if (
         handler is None
         or handler.level > logging.INFO
+        or len(handler.filters) != 1  # our _RequestIdFilter only
         or len(handlers) != 1
         or handlers[0] is not handler
         or log.handlers
-        or (parent is not None and parent is not logging.root and parent.handlers)
+        or log.filters
+        or not log.propagate
+        or (
+            parent is not None
+            and parent is not logging.root
+            and (parent.handlers or not parent.propagate)
+        )
         or not log.isEnabledFor(logging.INFO)
     ):
         log.info(message, extra=fields)
@@ -198,6 +205,8 @@ def _log_request(message: str, fields: dict[str, Any]) -> None:
     try:
         handler.stream.write(line + handler.terminator)
         handler.flush()
+    except Exception:  # as logging does: a log that cannot be written never fails the request
+        handler.handleError(logging.makeLogRecord({"name": log.name, "msg": message}))
     finally:
         handler.release()
 

@@ -98,9 +98,9 @@ async def detail(request: Request) -> Response:
     page = await get_question_page(qid, user, data)
     settings = request.app.state.settings
     q = page.question
-    authors = {q.author.id: q.author.role} | {
-        a["author_id"]: a["author_role"] for a in page.answers
-    }
+    # Every answer's author, also of those this viewer may not see: the kept heads show them all.
+    every = data.answers if data is not None else page.answers
+    authors = {q.author.id: q.author.role} | {a["author_id"]: a["author_role"] for a in every}
     rank_by_id = await _page_ranks(request, q.id, authors, user)
     return await render(
         request,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import re
@@ -245,6 +246,21 @@ async def test_a_handler_set_above_info_gets_no_request_lines(
         async with browser(app) as client:
             await client.get("/questions")
     assert "peerdesk.requests" not in capsys.readouterr().err
+
+
+async def test_a_log_that_cannot_be_written_never_fails_a_request(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    monkeypatch.setattr(logging, "raiseExceptions", False)  # as in production: no traceback
+    with served_log("text"):
+        logging.getLogger().handlers[0].setStream(Broken())  # type: ignore[attr-defined]
+        async with browser(app) as client:
+            for _ in range(2):  # rendered, then kept
+                assert (await client.get("/questions")).status_code == 200
 
 
 def test_a_request_lines_time_reads_as_loggings_own() -> None:

@@ -216,6 +216,20 @@ async def test_answer_heads_are_rendered_once_per_language_and_kept_with_the_dat
         assert "Accept this answer" in first and "accept" not in str(heads[answer.id])
 
 
+async def test_a_hidden_answers_kept_head_shows_its_authors_rank(
+    app: Starlette, asker: User, other_member: User
+) -> None:
+    q = await factories.make_question(asker, title="A question with a hidden answer only")
+    hidden = await factories.make_answer(q, other_member, body="An answer that staff hid.")
+    await Answer.filter(id=hidden.id).update(visibility=Visibility.HIDDEN)
+    async with factories.browser(app) as visitor:  # the heads are rendered for a visitor first
+        assert "staff hid" not in (await visitor.get(f"/questions/{q.id}")).text
+    async with factories.browser(app, other_member) as author:
+        page = (await author.get(f"/questions/{q.id}")).text
+    head = page.split(f'id="answer-{hidden.id}"', 1)[1].split("</header>", 1)[0]
+    assert 'class="badge rank rank-new"' in head
+
+
 async def test_a_question_kept_as_missing_that_now_exists_shows_its_answers(
     app: Starlette, asker: User, helper: User
 ) -> None:

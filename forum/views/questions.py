@@ -149,7 +149,7 @@ def _answer_heads(
     data: QuestionData | None, page: QuestionPage, ranks: dict[int, str | None]
 ) -> dict[int, Markup]:
     """Each answer's head (author, rank, times) as every viewer sees it, rendered once per
-    language and kept with the page's data (most of a member's page was these)."""
+    language and kept with the page's data (about a fifth of a member's question page)."""
     key = ("heads", current_locale())
     if data is not None and key in data.fragments:
         return data.fragments[key]  # type: ignore[no-any-return]

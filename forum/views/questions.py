@@ -38,7 +38,6 @@ from forum.queries import (
     LIST_STATES,
     SORTS,
     QuestionData,
-    QuestionPage,
     get_question_page,
     list_boards,
     list_questions,
@@ -117,7 +116,7 @@ async def detail(request: Request) -> Response:
             ),
             # The solution first, right under the question; the others in the order written.
             "answers": sorted(page.answers, key=lambda a: a["id"] != q.accepted_answer_id),
-            "answer_heads": _answer_heads(data, page, rank_by_id),
+            "answer_heads": _answer_heads(data, every, q.accepted_answer_id, rank_by_id),
             "kudos_given": page.kudos_given,
             "following": page.following,
             "can_follow": can_follow(user),
@@ -146,16 +145,18 @@ async def detail(request: Request) -> Response:
 
 
 def _answer_heads(
-    data: QuestionData | None, page: QuestionPage, ranks: dict[int, str | None]
+    data: QuestionData | None,
+    answers: list[dict[str, Any]],
+    accepted: int | None,
+    ranks: dict[int, str | None],
 ) -> dict[int, Markup]:
     """Each answer's head (author, rank, times) as every viewer sees it, rendered once per
-    language and kept with the page's data (about a fifth of a member's question page)."""
+    language and kept with the page's data (about a fifth of a member's question page). Without
+    kept data (a question new here since it was kept as missing) they are rendered each time."""
     key = ("heads", current_locale())
     if data is not None and key in data.fragments:
         return data.fragments[key]  # type: ignore[no-any-return]
     head = templates.get_template("forum/_answer.html").module.head  # type: ignore[attr-defined]
-    accepted = page.question.accepted_answer_id
-    answers = data.answers if data is not None else page.answers  # None: a question new here
     heads = {a["id"]: head(a, a["id"] == accepted, ranks.get(a["author_id"])) for a in answers}
     if data is not None:
         data.fragments[key] = heads

@@ -132,17 +132,7 @@ async def post_transfer(
         raise ValueError(f"transfer amount must be positive, got {amount}")
     existing = await Transfer.get_or_none(key=key)
     if existing is not None:
-        same = (existing.debit_id, existing.credit_id, existing.amount) == (  # type: ignore[attr-defined]
-            debit.id,
-            credit.id,
-            amount,
-        )
-        if not same:
-            raise KeyReused(
-                _("Idempotency key %(key)s was already used for another transfer.")
-                % {"key": repr(key)}
-            )
-        return existing
+        return _replay(existing, debit.id, credit.id, amount)
     try:
         async with in_transaction():
             transfer = await Transfer.create(
@@ -240,13 +230,18 @@ async def post_awards(
         for first in await Transfer.filter(key__in=[a.key for a in replayed]):
             by_key[first.key] = first
         for a in replayed:
-            first = by_key[a.key]
-            if (first.debit_id, first.credit_id, first.amount) != (pool.id, a.account.id, a.amount):  # type: ignore[attr-defined]
-                raise KeyReused(
-                    _("Idempotency key %(key)s was already used for another transfer.")
-                    % {"key": repr(a.key)}
-                )
+            _replay(by_key[a.key], pool.id, a.account.id, a.amount)
     return [by_key[a.key] for a in awards]
+
+
+def _replay(first: Transfer, debit_id: int, credit_id: int, amount: int) -> Transfer:
+    """The transfer already written under a key, when this one asks for the same content."""
+    if (first.debit_id, first.credit_id, first.amount) != (debit_id, credit_id, amount):  # type: ignore[attr-defined]
+        raise KeyReused(
+            _("Idempotency key %(key)s was already used for another transfer.")
+            % {"key": repr(first.key)}
+        )
+    return first
 
 
 async def reverse_transfer(

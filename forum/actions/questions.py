@@ -50,13 +50,16 @@ def derived_state(new_answers_by_others: int = 0) -> Case:
     )
 
 
-def derived_state_sql(new_answers_by_others: str = "0") -> str:
-    """`derived_state` in SQL, for the statements written by hand (forum.actions.answers), with
-    the answers by others that the same UPDATE adds as an SQL expression. A test holds the two
-    to the same state for every combination of the facts."""
+def derived_state_sql(
+    new_answers_by_others: str = "0", accepted_answer: str = "accepted_answer_id"
+) -> str:
+    """`derived_state` in SQL, for the statements written by hand (forum.actions.answers and
+    acceptance), with the answers by others that the same UPDATE adds, and the accepted answer
+    it sets, as SQL expressions. A test holds the two to the same state for every combination
+    of the facts."""
     return (
         f"CASE WHEN locked_at IS NOT NULL THEN '{QuestionState.LOCKED.value}'"
-        f" WHEN accepted_answer_id IS NOT NULL THEN '{QuestionState.SOLVED.value}'"
+        f" WHEN {accepted_answer} IS NOT NULL THEN '{QuestionState.SOLVED.value}'"
         f" WHEN other_answer_count + {new_answers_by_others} > 0"
         f" THEN '{QuestionState.ANSWERED.value}'"
         f" ELSE '{QuestionState.UNANSWERED.value}' END"

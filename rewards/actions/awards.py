@@ -18,7 +18,7 @@ from rewards.actions.transfers import (
     Award,
     lock_ledger,
     member_account,
-    member_accounts,
+    members_with_accounts,
     post_awards,
     reverse_transfer,
     share_ledger,
@@ -34,46 +34,55 @@ from rewards.models import Transfer, TransferKind
 from rewards.permissions import earns_points
 
 
-async def award_acceptance(
-    acceptance: Acceptance, question: Question, answer: Answer, *, now: datetime
-) -> list[Transfer]:
+async def acceptance_awards(
+    acceptance: Acceptance, question: Question, answer: Answer
+) -> list[Award]:
+    """What an accept earns, read before anything is locked (for `award_acceptance`)."""
     rules = get_settings()
     asker_id: int = question.author_id  # type: ignore[attr-defined]
-    if answer.author_id == asker_id:  # type: ignore[attr-defined]
-        return []  # accepting your own answer earns nothing
-    ref = f"acceptance:{acceptance.id}"
-    awards = []  # (member, points, kind, role): everything is read before the ledger is locked
     answerer_id: int = answer.author_id  # type: ignore[attr-defined]
-    members = {u.id: u for u in await User.filter(id__in=[answerer_id, asker_id])}
-    answerer, asker = members[answerer_id], members[asker_id]
+    if answerer_id == asker_id:
+        return []  # accepting your own answer earns nothing
+    ref = acceptance_ref(acceptance)
+    awards: list[Award] = []
+    members = await members_with_accounts([answerer_id, asker_id])
+    (answerer, answerer_account), (asker, asker_account) = members[answerer_id], members[asker_id]
     if earns_points(answerer) and rules.points_accept_answerer > 0:
         awards.append(
-            (answerer, rules.points_accept_answerer, TransferKind.ACCEPT_ANSWERER, "answerer")
-        )
+            Award(answerer_account, answerer, rules.points_accept_answerer,
+                  TransferKind.ACCEPT_ANSWERER, key=f"{ref}:answerer")
+        )  # fmt: skip
     accepted_by_asker = acceptance.accepted_by_id == asker_id  # type: ignore[attr-defined]
     if accepted_by_asker and earns_points(asker) and rules.points_accept_asker > 0:
-        awards.append((asker, rules.points_accept_asker, TransferKind.ACCEPT_ASKER, "asker"))
-    if not awards:
-        return []
-    accounts = await member_accounts([member for member, *_ in awards])
-    pool = await share_ledger(accounts)  # held to commit: taken as late as possible
+        awards.append(
+            Award(asker_account, asker, rules.points_accept_asker, TransferKind.ACCEPT_ASKER,
+                  key=f"{ref}:asker")
+        )  # fmt: skip
+    return awards
+
+
+async def award_acceptance(
+    acceptance: Acceptance, awards: list[Award], *, now: datetime
+) -> list[Transfer]:
+    """Write the `acceptance_awards`: the members' accounts stay locked to the commit, so this is
+    the accept's last write."""
     return await post_awards(
-        pool,
-        [
-            Award(account, member, points, kind, key=f"{ref}:{role}")
-            for (member, points, kind, role), account in zip(awards, accounts, strict=True)
-        ],
-        ref=ref,
+        awards,
+        ref=acceptance_ref(acceptance),
         now=now,
-        question_id=question.id,
-        answer_id=answer.id,
+        question_id=acceptance.question_id,  # type: ignore[attr-defined]
+        answer_id=acceptance.answer_id,  # type: ignore[attr-defined]
     )
+
+
+def acceptance_ref(acceptance: Acceptance) -> str:
+    return f"acceptance:{acceptance.id}"
 
 
 async def reverse_acceptance(
     acceptance: Acceptance, *, reason: str, actor: User | None, now: datetime
 ) -> list[Transfer]:
-    return await _reverse_ref(f"acceptance:{acceptance.id}", reason=reason, actor=actor, now=now)
+    return await _reverse_ref(acceptance_ref(acceptance), reason=reason, actor=actor, now=now)
 
 
 async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfer | None:
@@ -84,7 +93,7 @@ async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfe
         return None
     account = await member_account(receiver)
     # The cap is read under the receiver's account lock, so their concurrent kudos queue here.
-    pool = await share_ledger([account])
+    await share_ledger([account])
     room = rules.kudos_daily_cap - await kudos_points_on_day(receiver, now)
     amount = min(rules.points_kudos, room)
     if amount <= 0:
@@ -92,7 +101,6 @@ async def award_kudos(kudos: Kudos, answer: Answer, *, now: datetime) -> Transfe
     ref = f"kudos:{kudos.id}"
     reason = "" if amount == rules.points_kudos else CAPPED
     [transfer] = await post_awards(
-        pool,
         [Award(account, receiver, amount, TransferKind.KUDOS, key=ref, reason=reason)],
         ref=ref,
         now=now,

@@ -6,11 +6,11 @@ different content is refused); a reversal swaps the accounts of its original, ha
 and can exist once.
 The pool's balance is not cached: it is minus the sum of the others (rewards.queries.pool_balance),
 so no award writes the one row every award shares. Awards (accepts, kudos) take a shared lock on
-the pool row (`share_ledger`) and run side by side, queueing only on the member accounts they
-credit, in account order; every other ledger write takes it exclusively (`lock_ledger`) and so sees
-a ledger that nobody else is writing. Both are taken first, so writers never deadlock on them.
-Awards are written by `post_awards` (an event's transfers in one statement, their balances in
-another); every other transfer by `post_transfer`.
+the pool row and run side by side, queueing only on the member accounts they credit, in account
+order (`share_ledger`, or `post_awards` itself); every other ledger write takes it exclusively
+(`lock_ledger`) and so sees a ledger that nobody else is writing. The pool's lock is taken first,
+so writers never deadlock on it. Awards are written by `post_awards` (on PostgreSQL an event's
+transfers, locks and balances in one statement); every other transfer by `post_transfer`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from rewards.models import AccountKind, LedgerAccount, Transfer, TransferKind
 
 POOL = "pool"
 _POOL = "SELECT * FROM ledger_accounts WHERE key = ?"
-_POOL_SHARED = _POOL + " FOR SHARE"
+_POOL_SHARED = "SELECT id FROM ledger_accounts WHERE key = ? FOR SHARE"
 
 
 async def lock_ledger() -> LedgerAccount:
@@ -43,22 +43,21 @@ async def lock_ledger() -> LedgerAccount:
     return pool
 
 
-async def share_ledger(accounts: list[LedgerAccount]) -> LedgerAccount:
-    """For awards: a shared lock on the pool row (other awards go on, `lock_ledger` waits), then
-    the `accounts` about to be credited locked in id order, so that two awards to the same members
-    queue instead of deadlocking. Returns the pool."""
-    postgres = is_postgres(Tortoise.get_connection("default"))  # SQLite: one writer at a time
-    pool = await fetch_model(LedgerAccount, _POOL_SHARED if postgres else _POOL, [POOL])
-    assert pool is not None, "migration rewards.0002 creates the pool account"
-    if postgres:
-        ids = sorted({a.id for a in accounts})
-        if ids:
-            await fetch_dicts(
-                f"SELECT id FROM ledger_accounts WHERE id IN {in_list(len(ids))}"  # noqa: S608
-                " ORDER BY id FOR NO KEY UPDATE",
-                ids,
-            )
-    return pool
+async def share_ledger(accounts: list[LedgerAccount]) -> None:
+    """The locks of an award (PostgreSQL), for one that reads before it writes: a shared lock on
+    the pool row (other awards go on, `lock_ledger` waits), then the `accounts` about to be
+    credited locked in id order, so that two awards to the same members queue instead of
+    deadlocking. `post_awards` takes the same locks in the same order itself."""
+    if not is_postgres(Tortoise.get_connection("default")):  # SQLite: one writer at a time
+        return
+    await fetch_dicts(_POOL_SHARED, [POOL])
+    ids = sorted({a.id for a in accounts})
+    if ids:
+        await fetch_dicts(
+            f"SELECT id FROM ledger_accounts WHERE id IN {in_list(len(ids))}"  # noqa: S608
+            " ORDER BY id FOR NO KEY UPDATE",
+            ids,
+        )
 
 
 SYSTEM_ACCOUNTS = (
@@ -109,6 +108,29 @@ async def member_accounts(users: list[User]) -> list[LedgerAccount]:
         await open_accounts(ids)
         found = {a.user_id: a for a in await LedgerAccount.filter(user_id__in=ids)}  # type: ignore[attr-defined]
     return [found[i] for i in ids]
+
+
+_ACCOUNT_COLUMNS = ("id", "key", "kind", "balance", "reserved", "paid", "user_id")
+_MEMBERS_WITH_ACCOUNTS = (
+    "SELECT u.*, "  # noqa: S608 - constants
+    + ", ".join(f"a.{c} AS account_{c}" for c in _ACCOUNT_COLUMNS)
+    + " FROM users u LEFT JOIN ledger_accounts a ON a.user_id = u.id WHERE u.id IN "
+)
+
+
+async def members_with_accounts(user_ids: list[int]) -> dict[int, tuple[User, LedgerAccount]]:
+    """Each member of `user_ids` with their account, in one read (awards need both); accounts
+    are opened on first use, before any ledger lock (see open_accounts)."""
+    sql = _MEMBERS_WITH_ACCOUNTS + in_list(len(user_ids))
+    rows = await fetch_dicts(sql, user_ids)
+    if any(row["account_id"] is None for row in rows):
+        await open_accounts(user_ids)
+        rows = await fetch_dicts(sql, user_ids)
+    found = {}
+    for row in rows:
+        account = {c: row.pop(f"account_{c}") for c in _ACCOUNT_COLUMNS}
+        found[row["id"]] = (User._init_from_db(**row), LedgerAccount._init_from_db(**account))
+    return found
 
 
 async def post_transfer(
@@ -181,10 +203,31 @@ _AWARD_COLUMNS = (
     " created_at"
 )
 _AWARD_ROW = "(" + ", ".join(["?"] * 11) + ")"
+# PostgreSQL: an event's awards in one statement, so that the member accounts it locks are held
+# for one round trip and the commit. It takes the pool's shared lock (for the debit's id), writes
+# the transfers, then locks the accounts they credit in id order (`share_ledger`'s order) and
+# moves their balances. Each UPDATE sees the latest row once it holds its lock.
+_AWARD_ROW_POSTGRES = "((SELECT id FROM pool), " + ", ".join(["?"] * 10) + ")"  # noqa: S608
+_POST_AWARDS_POSTGRES = f"""
+WITH pool AS (SELECT id FROM ledger_accounts WHERE key = '{POOL}' FOR SHARE),
+inserted AS (
+    INSERT INTO ledger_transfers ({_AWARD_COLUMNS}) VALUES {{rows}}
+    ON CONFLICT (key) DO NOTHING RETURNING *
+),
+credits AS (SELECT credit_id, SUM(amount) AS amount FROM inserted GROUP BY credit_id),
+locked AS (
+    SELECT id FROM ledger_accounts WHERE id IN (SELECT credit_id FROM credits)
+    ORDER BY id FOR NO KEY UPDATE
+),
+credited AS (
+    UPDATE ledger_accounts a SET balance = a.balance + c.amount
+    FROM locked l JOIN credits c ON c.credit_id = l.id WHERE a.id = l.id
+)
+SELECT * FROM inserted
+"""  # noqa: S608 - constants
 
 
 async def post_awards(
-    pool: LedgerAccount,
     awards: list[Award],
     *,
     ref: str,
@@ -192,29 +235,58 @@ async def post_awards(
     question_id: int,
     answer_id: int,
 ) -> list[Transfer]:
-    """Awards from the pool, in the caller's transaction and under `share_ledger`: all the
-    transfers in one statement, the members' balances in another (an award is the hottest write
-    of the ledger; `post_transfer` takes five round trips a transfer). As there, a replay of a
-    key returns the first transfer and a key used for other content is refused."""
+    """Awards from the pool, in the caller's transaction: the hottest write of the ledger
+    (`post_transfer` takes five round trips a transfer). On PostgreSQL one statement takes the
+    locks of `share_ledger` and writes the transfers and balances; on SQLite (one writer) the
+    transfers take one statement and the balances another. As with `post_transfer`, a replay of
+    a key returns the first transfer and a key used for other content is refused."""
     if any(a.amount <= 0 for a in awards):
         raise ValueError(f"award amounts must be positive, got {[a.amount for a in awards]}")
     if not awards:
         return []
-    params = [
-        value
-        for a in awards
-        for value in (
-            pool.id, a.account.id, a.amount, a.kind.value, a.key, ref, a.member.id,
-            question_id, answer_id, a.reason[:500], now,
+    if is_postgres(Tortoise.get_connection("default")):
+        inserted = await fetch_dicts(
+            _POST_AWARDS_POSTGRES.format(rows=", ".join([_AWARD_ROW_POSTGRES] * len(awards))),
+            [value for a in awards for value in _award_values(a, ref, now, question_id, answer_id)],
         )
-    ]  # fmt: skip
+    else:
+        inserted = await _post_awards_sqlite(awards, ref, now, question_id, answer_id)
+    by_key = {row["key"]: Transfer._init_from_db(**row) for row in inserted}
+    replayed = [a for a in awards if a.key not in by_key]
+    if replayed:
+        pool = await system_account(POOL)
+        for first in await Transfer.filter(key__in=[a.key for a in replayed]):
+            by_key[first.key] = first
+        for a in replayed:
+            _replay(by_key[a.key], pool.id, a.account.id, a.amount)
+    return [by_key[a.key] for a in awards]
+
+
+def _award_values(
+    a: Award, ref: str, now: datetime, question_id: int, answer_id: int
+) -> tuple[object, ...]:
+    """An award's row without its debit (the pool)."""
+    return (
+        a.account.id, a.amount, a.kind.value, a.key, ref, a.member.id, question_id, answer_id,
+        a.reason[:500], now,
+    )  # fmt: skip
+
+
+async def _post_awards_sqlite(
+    awards: list[Award], ref: str, now: datetime, question_id: int, answer_id: int
+) -> list[dict[str, object]]:
+    pool = await fetch_model(LedgerAccount, _POOL, [POOL])
+    assert pool is not None, "migration rewards.0002 creates the pool account"
     inserted = await fetch_dicts(
         f"INSERT INTO ledger_transfers ({_AWARD_COLUMNS}) VALUES "  # noqa: S608 - constants
         + ", ".join([_AWARD_ROW] * len(awards))
         + " ON CONFLICT (key) DO NOTHING RETURNING *",
-        params,
+        [
+            value
+            for a in awards
+            for value in (pool.id, *_award_values(a, ref, now, question_id, answer_id))
+        ],
     )
-    by_key = {row["key"]: Transfer._init_from_db(**row) for row in inserted}
     credited: dict[int, int] = {}
     for row in inserted:
         credited[row["credit_id"]] = credited.get(row["credit_id"], 0) + int(row["amount"])
@@ -225,13 +297,7 @@ async def post_awards(
             f" WHERE id IN {in_list(len(credited))}",
             [v for item in credited.items() for v in item] + list(credited),
         )
-    replayed = [a for a in awards if a.key not in by_key]
-    if replayed:
-        for first in await Transfer.filter(key__in=[a.key for a in replayed]):
-            by_key[first.key] = first
-        for a in replayed:
-            _replay(by_key[a.key], pool.id, a.account.id, a.amount)
-    return [by_key[a.key] for a in awards]
+    return inserted
 
 
 def _replay(first: Transfer, debit_id: int, credit_id: int, amount: int) -> Transfer:

@@ -179,6 +179,29 @@ async def test_state_in_sql_matches_derived_state(
     assert (await Question.get(id=q.id)).state.value == by_orm
 
 
+@pytest.mark.parametrize("locked", [False, True])
+@pytest.mark.parametrize("others", [0, 1])
+async def test_state_in_sql_sees_the_accepted_answer_its_update_sets(
+    asker: User, locked: bool, others: int
+) -> None:
+    """The accept sets the accepted answer and the state in one UPDATE, whose expressions see
+    the row as it was (no accepted answer)."""
+    q = await factories.make_question(asker)
+    await Question.filter(id=q.id).update(
+        locked_at=T0 if locked else None, other_answer_count=others, accepted_answer_id=None
+    )
+    await execute(
+        "UPDATE questions SET accepted_answer_id = $1,"
+        f" state = {derived_state_sql(accepted_answer='CAST($1 AS INTEGER)')} WHERE id = $2",
+        [7, q.id],
+    )
+    by_sql = await Question.get(id=q.id)
+    await Question.filter(id=q.id).update(state=derived_state())
+    by_orm = await Question.get(id=q.id)
+    assert (by_sql.accepted_answer_id, by_sql.state) == (7, by_orm.state)
+    assert by_orm.state.value == ("locked" if locked else "solved")
+
+
 async def test_html_answer_to_missing_question_is_404(app: Starlette, helper: User) -> None:
     async with factories.browser(app, helper) as c:
         r = await c.post("/questions/999/answers", data=factories.form(c, body="Hello?"))

@@ -3,12 +3,11 @@ from datetime import timedelta
 
 import pytest
 
-from forum.actions import questions as question_actions
 from forum.actions.acceptance import check_accept_answer, do_clear_acceptance
 from forum.actions.kudos import do_give_kudos, do_withdraw_kudos
 from forum.models import Acceptance, Answer, Question, User
 from forum.settings import Settings, configure
-from rewards.actions.awards import award_acceptance
+from rewards.actions.awards import acceptance_awards, award_acceptance
 from rewards.models import Transfer
 from tests import factories
 from tests.factories import T0
@@ -84,7 +83,7 @@ async def test_replaying_one_acceptance_awards_once(
 ) -> None:
     q, a = await _qa(asker, helper)
     acceptance = await check_accept_answer(settings, q, a.id, acting_user=asker)
-    replay = await award_acceptance(acceptance, q, a, now=T0)
+    replay = await award_acceptance(acceptance, await acceptance_awards(acceptance, q, a), now=T0)
     assert await Transfer.all().count() == 2 and len(replay) == 2
     assert await balance(helper) == 100
 
@@ -94,15 +93,19 @@ async def test_rolled_back_accept_leaves_no_points(
 ) -> None:
     q, a = await _qa(asker, helper)
 
-    async def crash(question_id: int) -> None:
+    async def crash(*args: object, **kwargs: object) -> None:
+        await award_acceptance(*args, **kwargs)  # type: ignore[arg-type]
+        assert await Transfer.all().count() == 2
         raise RuntimeError("crash after the award, before commit")
 
-    monkeypatch.setattr("forum.actions.acceptance.refresh_state", crash)
+    monkeypatch.setattr("forum.actions.acceptance.award_acceptance", crash)
     with pytest.raises(RuntimeError):
         await check_accept_answer(settings, q, a.id, acting_user=asker)
     assert await Transfer.all().count() == 0 and await Acceptance.all().count() == 0
     assert await balance(helper) == 0
-    monkeypatch.setattr("forum.actions.acceptance.refresh_state", question_actions.refresh_state)
+    await q.refresh_from_db()
+    assert (q.accepted_answer_id, q.state.value) == (None, "answered")
+    monkeypatch.undo()
     await check_accept_answer(settings, q, a.id, acting_user=asker)
     assert await balance(helper) == 100
 

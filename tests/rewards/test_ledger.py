@@ -21,7 +21,6 @@ from rewards.actions.transfers import (
     post_awards,
     post_transfer,
     reverse_transfer,
-    share_ledger,
     system_account,
 )
 from rewards.errors import AlreadyReversed, KeyReused, NothingToReverse
@@ -64,14 +63,11 @@ async def _awards(members: list[User], amount: int = 40) -> list[Transfer]:
     """An accept's awards as award_acceptance writes them: one statement for the transfers."""
     async with in_transaction():
         accounts = [await member_account(m) for m in members]
-        pool = await share_ledger(accounts)
         awards = [
             Award(account, m, amount, TransferKind.ACCEPT_ANSWERER, key=f"acceptance:1:{m.id}")
             for m, account in zip(members, accounts, strict=True)
         ]
-        return await post_awards(
-            pool, awards, ref="acceptance:1", now=T0, question_id=1, answer_id=1
-        )
+        return await post_awards(awards, ref="acceptance:1", now=T0, question_id=1, answer_id=1)
 
 
 async def test_awards_in_one_statement_move_each_balance_and_replay(

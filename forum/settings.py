@@ -516,7 +516,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """Relative SQLite paths are anchored at the project folder, whatever the working folder.
-    SQLite runs on forum.sqlite_client (transactions begin IMMEDIATE) with a busy timeout."""
+    SQLite runs on forum.sqlite_client (transactions begin IMMEDIATE) with a busy timeout;
+    PostgreSQL on forum.postgres_client (connections released without a reset script)."""
     connection: str | dict[str, Any] = database_url
     if database_url.startswith("sqlite://") and not database_url.startswith("sqlite://:memory:"):
         path = database_url.removeprefix("sqlite://")
@@ -538,7 +539,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
             # asyncpg's default of 5 connections queues a worker's concurrent writes.
             joiner = "&" if "?" in database_url else "?"
             database_url = f"{database_url}{joiner}minsize=1&maxsize=10"
-        connection = database_url
+        connection = {**expand_db_url(database_url), "engine": "forum.postgres_client"}
     return {
         "connections": {"default": connection},
         "apps": {
@@ -572,7 +573,7 @@ def ensure_database_dir(config: dict[str, Any]) -> None:
 def sqlite_path(config: dict[str, Any]) -> str | None:
     """The file of a SQLite database (None for PostgreSQL or an in-memory one)."""
     connection = config["connections"]["default"]
-    if not isinstance(connection, dict):
+    if not isinstance(connection, dict) or "file_path" not in connection["credentials"]:
         return None
     path = str(connection["credentials"]["file_path"])
     return None if path == ":memory:" else path

@@ -9,13 +9,13 @@ For each database (SQLite, PostgreSQL) this script:
 3. measures with wrk (`-t1 -c32 --latency`, after a discarded warm-up run): hello world; the
    board list, a question page with 5 answers, the all-questions list and the same list 1,000
    questions down its cursor, each for a visitor and for a signed-in member; a logged-in member
-   posting an answer through the HTML form (and, unless --no-api, through the JSON API); then
-   hello world again;
+   posting an answer through the HTML form (and, unless --no-api, through the JSON API), with
+   32 connections and again with 4; then hello world again;
 4. prints per endpoint req/s, % of hello world, p50, p99, the server's max RSS, errors and
-   whether its target (issue #17: a visitor's page >= 50 % of hello world's req/s, a member's
-   page or post >= 15 %, p99 <= 50 ms) is met, plus the server's CPU ms per request and the
-   load average: on a shared machine req/s varies with the other load, CPU per request much
-   less.
+   whether its target (issue #17: a visitor's page >= 50 % of hello world's req/s and a
+   member's page >= 15 %, each with p99 <= 50 ms; a post >= 15 % at 32 connections, and p99
+   <= 15 ms at 4) is met, plus the server's CPU ms per request and the load average: on a
+   shared machine req/s varies with the other load, CPU per request much less.
 
 It exits 0 whatever the numbers (it is a measurement); non-zero only when something broke: a
 server that does not start, a failed login or post, or wrk errors above 1 %.
@@ -47,6 +47,7 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
+from math import inf
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,10 @@ PASSWORD = "peerdesk-demo"
 VISITOR_RATIO = 0.50
 MEMBER_RATIO = 0.15
 TARGET_P99_MS = 50.0
+# A post: p99 at 4 connections. At 32 its p99 is 32 divided by the throughput, which the share
+# of hello world already measures (#17 retired that target).
+POST_CONNECTIONS = 4
+POST_P99_MS = 15.0
 WORKERS_RATIO = 1.4  # --compare-workers 2 against 1 worker, members' pages (#17)
 DEEP = 1000  # the cursor depth of the all-questions list measured beside its first page
 MAX_ERROR_RATE = 0.01
@@ -448,6 +453,7 @@ class Row:
     cpu_pct: float  # the server's CPU use during the run (100 = one core)
     load: float  # 1-minute load average at the end of the run (wrk + server alone make ~2)
     target_ratio: float = MEMBER_RATIO
+    target_p99_ms: float = TARGET_P99_MS
     pct_hello: float | None = None
     meets: bool | None = None
 
@@ -471,14 +477,17 @@ def measure(
     args: argparse.Namespace,
     script: Path | None = None,
     target_ratio: float = MEMBER_RATIO,
+    target_p99_ms: float = TARGET_P99_MS,
+    connections: int | None = None,
 ) -> Row:
     url = f"http://127.0.0.1:{server.port}{path}"
+    connections = connections or args.connections
     print(f"  {name:<28} warm-up {args.warmup} s ...", end="", flush=True)
-    run_wrk(url, duration=args.warmup, connections=args.connections, script=script)
+    run_wrk(url, duration=args.warmup, connections=connections, script=script)
     print(f" measure {args.duration} s ...", end="", flush=True)
     cpu_before = family_cpu_seconds(server.proc.pid)
     with RssSampler(server.proc.pid) as rss:
-        result = run_wrk(url, duration=args.duration, connections=args.connections, script=script)
+        result = run_wrk(url, duration=args.duration, connections=connections, script=script)
     cpu = family_cpu_seconds(server.proc.pid) - cpu_before
     load = load_average()
     print(
@@ -504,6 +513,7 @@ def measure(
         cpu_pct=100 * cpu / args.duration,
         load=load,
         target_ratio=target_ratio,
+        target_p99_ms=target_p99_ms,
     )
 
 
@@ -684,12 +694,17 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
             report.rows.append(measure(name, app, path, args, target_ratio=VISITOR_RATIO))
         for name, path in pages:
             report.rows.append(measure(f"{name} (member)", app, path, args, member))
-        report.rows.append(
-            measure("post answer (form)", app, "/questions/<id>/answers", args, form_script)
-        )
+        posts = [("form", "/questions/<id>/answers", form_script)]
         if api_script:
-            api_path = "/api/v1/questions/<id>/answers"
-            report.rows.append(measure("post answer (API)", app, api_path, args, api_script))
+            posts.append(("API", "/api/v1/questions/<id>/answers", api_script))
+        for kind, post_path, script in posts:
+            report.rows.append(
+                measure(f"post answer ({kind})", app, post_path, args, script, MEMBER_RATIO, inf)
+            )
+        for kind, post_path, script in posts:
+            name = f"post answer ({kind}), {POST_CONNECTIONS} connections"
+            row = measure(name, app, post_path, args, script, 0.0, POST_P99_MS, POST_CONNECTIONS)
+            report.rows.append(row)
         if compare:
             app.stop()
             more = compare
@@ -711,7 +726,7 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
     hello_rps = (report.hello_before.rps + report.hello_after.rps) / 2
     for row in report.rows:
         row.pct_hello = 100 * row.rps / hello_rps
-        row.meets = row.pct_hello >= 100 * row.target_ratio and row.p99_ms <= TARGET_P99_MS
+        row.meets = row.pct_hello >= 100 * row.target_ratio and row.p99_ms <= row.target_p99_ms
     if compare:
         by_name = {row.endpoint: row.rps for row in report.rows}
         for name, _path in pages:

@@ -22,6 +22,7 @@ from forum.db import fetch_dicts, fetch_model
 from forum.errors import CsrfFailed
 from forum.i18n import gettext as _
 from forum.models import User
+from forum.queries import UNREAD_UP_TO
 from forum.settings import Settings
 
 SESSION_COOKIE = "pd_session"
@@ -33,8 +34,8 @@ TOKEN_PREFIX = "pd_"
 # Every logged-in request runs one of these: written in SQL, they skip the ORM's query building.
 # A page's viewer comes with their unread notifications, which every page shows: one statement.
 _VIEWER_BY_ID = (
-    "SELECT u.*, (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id"
-    " AND n.read_at IS NULL) AS unread_notifications FROM users u WHERE u.id = $1"
+    f"SELECT u.*, {UNREAD_UP_TO} AS unread_notifications"  # noqa: S608 - constants
+    " FROM users u WHERE u.id = $1"
 )
 _USER_BY_TOKEN = (
     "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"

@@ -492,5 +492,23 @@ async def list_notifications(user: User, *, cursor: str | None = None, limit: in
     return page
 
 
+# A page counts a member's unread notifications up to this many and shows more as "99+": the
+# count runs on every page, and a member who never reads them would make every page count
+# thousands.
+UNREAD_COUNTED = 100
+# `SELECT COUNT(*)` of this, with the member's id as $1: at most UNREAD_COUNTED index entries.
+UNREAD_UP_TO = (
+    "(SELECT COUNT(*) FROM (SELECT 1 FROM notifications"  # noqa: S608 - constants
+    f" WHERE user_id = $1 AND read_at IS NULL LIMIT {UNREAD_COUNTED}) AS unread)"
+)
+
+
 async def count_unread(user: User) -> int:
+    """Every one of them (the API's count)."""
     return await Notification.filter(user_id=user.id, read_at=None).count()
+
+
+async def count_unread_shown(user: User) -> int:
+    """As many as a page shows: at most UNREAD_COUNTED."""
+    rows = await fetch_dicts(f"SELECT {UNREAD_UP_TO} AS n", [user.id])
+    return int(rows[0]["n"])

@@ -22,7 +22,7 @@ from forum.errors import NotAuthenticated
 from forum.i18n import DEFAULT_LOCALE, current_locale, gettext, ngettext, use_locale
 from forum.models import User
 from forum.permissions import is_admin, is_moderator
-from forum.queries import count_unread
+from forum.queries import UNREAD_COUNTED, count_unread_shown
 from forum.settings import ROOT
 from rewards import labels as payout_labels
 from rewards.payout_queries import money_in
@@ -121,6 +121,7 @@ templates.env.filters["day"] = _day
 templates.env.filters["ago"] = _ago
 templates.env.globals["payout_labels"] = payout_labels
 templates.env.globals["badge_name"] = badge_name
+templates.env.globals["unread_counted"] = UNREAD_COUNTED
 templates.env.filters["money_in"] = money_in  # an amount and its currency, as the locale writes it
 
 
@@ -198,7 +199,7 @@ async def _unread(request: Request, user: User | None) -> int:
         return 0
     if request.method in ("GET", "HEAD"):
         return int(request.state.unread)
-    return await count_unread(user)
+    return await count_unread_shown(user)
 
 
 async def error_page(request: Request, status: int, message: Callable[[], str]) -> Response:

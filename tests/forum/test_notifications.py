@@ -10,7 +10,8 @@ from starlette.applications import Starlette
 from forum.actions.acceptance import do_accept_answer, do_clear_acceptance
 from forum.actions.kudos import do_give_kudos
 from forum.jobs import remind_to_accept
-from forum.models import Notification, User
+from forum.actions.notifications import note, notify
+from forum.models import Notification, NotificationKind, User
 from tests.factories import T0, api, browser, form, make_answer, make_question
 
 DAY = timedelta(days=1)
@@ -65,6 +66,23 @@ async def test_the_list_the_unread_count_and_marking_read(
         assert (await other.post("/api/v1/me/notifications/read")).json() == {"marked": 0}
     async with await api(app) as anonymous:
         assert (await anonymous.get("/api/v1/me/notifications")).status_code == 401
+
+
+async def test_a_page_counts_unread_up_to_99_and_shows_more_as_99_plus(
+    app: Starlette, asker: User, helper: User
+) -> None:
+    question = await make_question(asker, title="How do I keep my number?", at=T0)
+    many = [note(asker.id, NotificationKind.ANSWER, f"answer:{n}") for n in range(150)]
+    await notify(many[:99], now=T0)
+    async with browser(app, asker) as page:
+        assert 'badge-count">99<' in (await page.get("/")).text
+        await notify(many, now=T0)
+        assert 'badge-count">99+<' in (await page.get("/")).text
+        # After a write the count is read again: a refused answer shows its form with it.
+        refused = await page.post(f"/questions/{question.id}/answers", data=form(page, body=" "))
+        assert refused.status_code == 400 and 'badge-count">99+<' in refused.text
+    async with await api(app, asker) as client:  # the API gives the whole count
+        assert (await client.get("/api/v1/me/notifications")).json()["unread"] == 150
 
 
 async def test_the_accept_reminder_comes_once_after_three_days(asker: User, helper: User) -> None:

@@ -164,7 +164,7 @@ async def test_an_error_page_is_shown_even_when_the_database_fails_it(
     async def broken(user: User) -> int:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr("forum.web.count_unread", broken)
+    monkeypatch.setattr("forum.web.count_unread_shown", broken)
     async with factories.browser(app, asker) as c:
         too_large = await c.post("/questions/new", data=factories.form(c, body="x" * 300_000))
         missing = await c.get("/no/such/page")

@@ -33,6 +33,8 @@ TOKEN_PREFIX = "pd_"
 
 # Every logged-in request runs one of these: written in SQL, they skip the ORM's query building.
 # A page's viewer comes with their unread notifications, which every page shows: one statement.
+# A write reads the member alone: its page, if it renders one, counts them after the write.
+_USER_BY_ID = "SELECT * FROM users WHERE id = $1"
 _VIEWER_BY_ID = (
     f"SELECT u.*, {UNREAD_UP_TO} AS unread_notifications"  # noqa: S608 - constants
     " FROM users u WHERE u.id = $1"
@@ -91,9 +93,9 @@ class Auth:
     def logout(self, response: Response) -> None:
         response.delete_cookie(SESSION_COOKIE)
 
-    async def session_user(self, request: Request) -> tuple[User, int] | None:
-        """The session's member and how many notifications they have unread; None without a
-        valid session."""
+    async def session_user(self, request: Request) -> tuple[User, int | None] | None:
+        """The session's member, with how many notifications they have unread for a GET or HEAD
+        (None for a write, which may change them); None without a valid session."""
         raw = request.cookies.get(SESSION_COOKIE)
         if not raw:
             return None
@@ -102,10 +104,11 @@ class Auth:
             user_id, version = int(data["u"]), int(data["v"])
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
-        rows = await fetch_dicts(_VIEWER_BY_ID, [user_id])
+        reads = request.method in ("GET", "HEAD")
+        rows = await fetch_dicts(_VIEWER_BY_ID if reads else _USER_BY_ID, [user_id])
         if not rows:
             return None
-        unread = int(rows[0].pop("unread_notifications"))
+        unread = int(rows[0].pop("unread_notifications")) if reads else None
         user = User._init_from_db(**rows[0])
         if user.session_version != version or user.suspended_at is not None:
             return None

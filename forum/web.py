@@ -129,7 +129,7 @@ async def viewer(request: Request) -> User | None:
     """The logged-in user of this HTML request, loaded once per request."""
     if "viewer" not in request.state._state:
         found = await auth_of(request).session_user(request)
-        user, request.state.unread = found or (None, 0)
+        user, request.state.unread = found or (None, None)
         request.state.viewer = user
         if user is not None:
             # The middleware chose the browser's language; a member's own choice overrides it.
@@ -194,10 +194,10 @@ async def render(
 
 async def _unread(request: Request, user: User | None) -> int:
     """The viewer's unread notifications: as read with the viewer for a GET, which writes
-    nothing; counted again after a write, which may have changed them."""
+    nothing; counted after a write, which may have changed them."""
     if user is None:
         return 0
-    if request.method in ("GET", "HEAD"):
+    if request.state.unread is not None:
         return int(request.state.unread)
     return await count_unread_shown(user)
 

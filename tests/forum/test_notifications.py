@@ -9,10 +9,10 @@ from starlette.applications import Starlette
 
 from forum.actions.acceptance import do_accept_answer, do_clear_acceptance
 from forum.actions.kudos import do_give_kudos
-from forum.jobs import remind_to_accept
 from forum.actions.notifications import note, notify
+from forum.jobs import remind_to_accept
 from forum.models import Notification, NotificationKind, User
-from tests.factories import T0, api, browser, form, make_answer, make_question
+from tests.factories import T0, QueryCounter, api, browser, form, make_answer, make_question
 
 DAY = timedelta(days=1)
 
@@ -81,6 +81,14 @@ async def test_a_page_counts_unread_up_to_99_and_shows_more_as_99_plus(
         # After a write the count is read again: a refused answer shows its form with it.
         refused = await page.post(f"/questions/{question.id}/answers", data=form(page, body=" "))
         assert refused.status_code == 400 and 'badge-count">99+<' in refused.text
+        # A write that shows no page reads the member without counting anything.
+        with QueryCounter() as counter:
+            posted = await page.post(
+                f"/questions/{question.id}/answers", data=form(page, body="Try a restart.")
+            )
+        assert posted.status_code == 303
+        reads = [s for s in counter.statements if s.lstrip().upper().startswith("SELECT")]
+        assert reads and not [s for s in reads if "notifications" in s]
     async with await api(app, asker) as client:  # the API gives the whole count
         assert (await client.get("/api/v1/me/notifications")).json()["unread"] == 150
 

@@ -11,6 +11,7 @@ import contextvars
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import jinja2
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -19,7 +20,7 @@ from starlette.applications import Starlette
 from forum import i18n
 from forum.models import User
 from forum.settings import ROOT
-from forum.web import _ago, _when
+from forum.web import _ago, _when, templates
 from tests import factories
 
 PO_FILE = ROOT / "forum" / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
@@ -107,6 +108,27 @@ def test_date_filters_speak_the_current_locale() -> None:
         "zojuist",
         "",
     )
+
+
+def test_templates_translate_as_jinjas_own_gettext_in_each_language() -> None:
+    """forum.web keeps a message without variables per language; it gives what Jinja's
+    newstyle gettext gives, escaped and %-formatted, in whichever language is current."""
+    source = (
+        '{{ _("Notifications") }}|{{ _("Hello %(name)s,", name="<Ann>") }}|{{ _("100%% <sure>") }}'
+    )
+    stock = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    stock.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+    def both(locale: str) -> tuple[str, str]:
+        i18n.use_locale(locale)
+        ours = templates.env.from_string(source).render()
+        return ours, stock.from_string(source).render()
+
+    for locale in ("en", "nl", "en"):  # the kept English must not answer in Dutch
+        ours, theirs = contextvars.copy_context().run(both, locale)
+        assert ours == theirs
+    dutch, _ = contextvars.copy_context().run(both, "nl")
+    assert dutch.startswith("Meldingen|") and "&lt;Ann&gt;" in dutch and "100% <sure>" in dutch
 
 
 async def _as_dutch_member(user: User) -> None:

@@ -39,23 +39,23 @@ async def apply_migrations(config: dict[str, Any]) -> None:
     await executor.migrate()
 
 
-# pg_advisory_lock's key for "this session changes the schema" (any constant; "peerdesk").
+# pg_advisory_xact_lock's key for "this session changes the schema" (any constant; "peerdesk").
 _SCHEMA_LOCK_KEY = 0x70656572
 
 
 @asynccontextmanager
 async def schema_lock(config: dict[str, Any]) -> AsyncIterator[None]:
     """One process at a time migrates (and seeds) a database; the others wait here, then find it
-    done. PostgreSQL: a session advisory lock, held on one pooled connection while the others
-    migrate. SQLite: an exclusive lock on a file beside the database (SQLite is one machine)."""
+    done. PostgreSQL: a transaction's advisory lock, held in a transaction left open on one
+    pooled connection while the others migrate; it ends with that transaction, whatever happens
+    (a connection goes back to the pool with its open transaction rolled back, and with no other
+    reset: forum.postgres_client). SQLite: an exclusive lock on a file beside the database
+    (SQLite is one machine)."""
     conn = Tortoise.get_connection("default")
     if is_postgres(conn):
-        async with conn.acquire_connection() as raw:
-            await raw.execute("SELECT pg_advisory_lock($1)", _SCHEMA_LOCK_KEY)
-            try:
-                yield
-            finally:
-                await raw.execute("SELECT pg_advisory_unlock($1)", _SCHEMA_LOCK_KEY)
+        async with conn.acquire_connection() as raw, raw.transaction():
+            await raw.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK_KEY)
+            yield
         return
     path = sqlite_path(config)
     if path is None:  # in memory: one process by definition

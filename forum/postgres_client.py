@@ -5,9 +5,9 @@ asyncpg's pool sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RE
 time a connection is released, and Tortoise releases one after every statement outside a
 transaction and after every transaction: a member's page paid a round trip for it. Peerdesk
 keeps no session state on a pooled connection: settings are `SET LOCAL` (they end with the
-transaction), the one session advisory lock (`forum.db.schema_lock`) is released in a `finally`,
-nothing LISTENs and no cursor outlives its transaction. A transaction left open is still rolled
-back on release: that part of asyncpg's reset (`Connection._reset`) stays.
+transaction), advisory locks are the transaction's (`forum.db.schema_lock`), nothing LISTENs and
+no cursor outlives its transaction. A transaction left open is still rolled back on release:
+that part of asyncpg's reset (`Connection._reset`) stays.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from rewards.permissions import earns_points
 async def acceptance_awards(
     acceptance: Acceptance, question: Question, answer: Answer
 ) -> list[Award]:
-    """What an accept earns, read before anything is locked (for `award_acceptance`)."""
+    """What an accept earns, read before any ledger lock (for `award_acceptance`)."""
     rules = get_settings()
     asker_id: int = question.author_id  # type: ignore[attr-defined]
     answerer_id: int = answer.author_id  # type: ignore[attr-defined]

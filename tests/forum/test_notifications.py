@@ -12,6 +12,7 @@ from forum.actions.kudos import do_give_kudos
 from forum.actions.notifications import note, notify
 from forum.jobs import remind_to_accept
 from forum.models import Notification, NotificationKind, User
+from forum.queries import UNREAD_COUNTED, count_unread_shown
 from tests.factories import T0, QueryCounter, api, browser, form, make_answer, make_question
 
 DAY = timedelta(days=1)
@@ -78,6 +79,7 @@ async def test_a_page_counts_unread_up_to_99_and_shows_more_as_99_plus(
         assert 'badge-count">99<' in (await page.get("/")).text
         await notify(many, now=T0)
         assert 'badge-count">99+<' in (await page.get("/")).text
+        assert await count_unread_shown(asker) == UNREAD_COUNTED == 100  # not all 150
         # After a write the count is read again: a refused answer shows its form with it.
         refused = await page.post(f"/questions/{question.id}/answers", data=form(page, body=" "))
         assert refused.status_code == 400 and 'badge-count">99+<' in refused.text

@@ -96,18 +96,11 @@ async def open_accounts(user_ids: list[int]) -> None:
 
 async def member_account(user: User) -> LedgerAccount:
     """The member's account, opened on first use (before any ledger lock, see open_accounts)."""
-    return (await member_accounts([user]))[0]
-
-
-async def member_accounts(users: list[User]) -> list[LedgerAccount]:
-    """Each member's account in the order given, in one read; opened on first use (before any
-    ledger lock, see open_accounts)."""
-    ids = [user.id for user in users]
-    found = {a.user_id: a for a in await LedgerAccount.filter(user_id__in=ids)}  # type: ignore[attr-defined]
-    if len(found) < len(set(ids)):
-        await open_accounts(ids)
-        found = {a.user_id: a for a in await LedgerAccount.filter(user_id__in=ids)}  # type: ignore[attr-defined]
-    return [found[i] for i in ids]
+    account = await LedgerAccount.get_or_none(user_id=user.id)
+    if account is None:
+        await open_accounts([user.id])
+        account = await LedgerAccount.get(user_id=user.id)
+    return account
 
 
 _ACCOUNT_COLUMNS = ("id", "key", "kind", "balance", "reserved", "paid", "user_id")

@@ -120,42 +120,41 @@ class Reconciliation:
 # account's balance is what it received minus what it gave. The pool's own debits are most of
 # the table, so they are not summed: since every transfer adds to one account what it takes from
 # another, the pool's sum is exactly what all transfers moved into it minus what they moved out
-# of every other account. Only disagreeing accounts come back, plus summary rows, so the work
-# stays in the database: two index scans, one of them over the few non-pool debits.
+# of every other account. The accounts are joined with their sums once (`j`); the disagreeing
+# accounts come back, and one summary row aggregates `j` in a single pass, so the work stays in
+# the database: one index scan over the credits, one over the few non-pool debits.
 _BALANCES_SQL = """
 WITH p AS MATERIALIZED (SELECT id FROM ledger_accounts WHERE key = 'pool'),
-c AS MATERIALIZED (
-    SELECT credit_id AS id, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS n
-    FROM ledger_transfers GROUP BY credit_id
-), d AS MATERIALIZED (
+d AS MATERIALIZED (
     SELECT debit_id AS id, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS n
     FROM ledger_transfers WHERE debit_id < (SELECT id FROM p) GROUP BY debit_id
     UNION ALL
     SELECT debit_id AS id, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS n
     FROM ledger_transfers WHERE debit_id > (SELECT id FROM p) GROUP BY debit_id
+), j AS MATERIALIZED (
+    SELECT a.key AS key, a.balance AS cached, a.reserved AS reserved, a.paid AS paid,
+           COALESCE(c.total, 0) AS credits, COALESCE(c.n, 0) AS credits_n,
+           COALESCE(d.total, 0) AS debits, COALESCE(d.n, 0) AS debits_n
+    FROM ledger_accounts a
+    LEFT JOIN (SELECT credit_id AS id, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS n
+               FROM ledger_transfers GROUP BY credit_id) c ON c.id = a.id
+    LEFT JOIN d ON d.id = a.id
 )
-SELECT a.key AS key, a.balance AS cached,
-       COALESCE(c.total, 0) - COALESCE(d.total, 0) AS computed
-FROM ledger_accounts a LEFT JOIN c ON c.id = a.id LEFT JOIN d ON d.id = a.id
-WHERE a.key <> 'pool' AND a.balance <> COALESCE(c.total, 0) - COALESCE(d.total, 0)
+SELECT '*summary*' AS key,
+       COALESCE(SUM(cached) FILTER (WHERE key <> 'pool'), 0) AS cached,
+       COALESCE(SUM(credits) FILTER (WHERE key = 'pool'), 0)
+       - COALESCE(SUM(credits), 0) + COALESCE(SUM(debits), 0) AS computed,
+       COUNT(*) AS accounts, COALESCE(SUM(credits_n), 0) AS transfers,
+       COALESCE(SUM(credits_n) FILTER (WHERE key = 'pool'), 0) AS into_pool,
+       COALESCE(SUM(debits_n), 0) AS from_others,
+       COALESCE(SUM(reserved), 0)
+       - COALESCE(MAX(cached) FILTER (WHERE key = 'payout:reserved'), 0) AS reserved_gap,
+       COALESCE(SUM(paid), 0)
+       - COALESCE(MAX(cached) FILTER (WHERE key = 'payout:paid'), 0) AS paid_gap
+FROM j
 UNION ALL
-SELECT '*pool*', 0,
-       (SELECT COALESCE(SUM(total), 0) FROM c WHERE id = (SELECT id FROM p))
-       - (SELECT COALESCE(SUM(total), 0) FROM c) + (SELECT COALESCE(SUM(total), 0) FROM d)
-UNION ALL
-SELECT '*pool-counts*', (SELECT COALESCE(SUM(n), 0) FROM c WHERE id = (SELECT id FROM p)),
-       (SELECT COALESCE(SUM(n), 0) FROM d)
-UNION ALL
-SELECT '*totals*', (SELECT COUNT(*) FROM ledger_accounts), (SELECT COALESCE(SUM(n), 0) FROM c)
-UNION ALL
-SELECT '*sum*', (SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE key <> 'pool'),
-       0
-UNION ALL
-SELECT '*member-payouts*',
-       (SELECT COALESCE(SUM(reserved), 0) FROM ledger_accounts)
-       - (SELECT balance FROM ledger_accounts WHERE key = 'payout:reserved'),
-       (SELECT COALESCE(SUM(paid), 0) FROM ledger_accounts)
-       - (SELECT balance FROM ledger_accounts WHERE key = 'payout:paid')
+SELECT key, cached, credits - debits, 0, 0, 0, 0, 0, 0 FROM j
+WHERE key <> 'pool' AND cached <> credits - debits
 """
 # What flows back into the pool: few rows, read through the (credit_id, amount) index.
 _INTO_POOL_SQL = """
@@ -249,24 +248,22 @@ async def reconcile() -> Reconciliation:
         _n, inflows = await conn.execute_query(_INTO_POOL_SQL)
         _n, payout_moves = await conn.execute_query(_PAYOUT_MOVES_SQL)
         _n, paid_below_zero = await conn.execute_query(_PAID_BELOW_ZERO_SQL)
-    summary = {row["key"]: row for row in rows if str(row["key"]).startswith("*")}
-    result.accounts = int(summary["*totals*"]["cached"])
-    result.transfers = int(summary["*totals*"]["computed"])
+    summary = next(row for row in rows if row["key"] == "*summary*")
+    result.accounts = int(summary["accounts"])
+    result.transfers = int(summary["transfers"])
     for row in rows:
-        if not str(row["key"]).startswith("*") and int(row["cached"]) != int(row["computed"]):
+        if row["key"] != "*summary*" and int(row["cached"]) != int(row["computed"]):
             result.problems.append(
                 _("account %(key)s caches %(cached)s but its transfers sum to %(computed)s")
                 % {"key": row["key"], "cached": row["cached"], "computed": row["computed"]}
             )
     # The pool keeps no balance (rewards.actions.transfers): its transfers' sum stands in.
-    total = int(summary["*sum*"]["cached"]) + int(summary["*pool*"]["computed"])
+    total = int(summary["cached"]) + int(summary["computed"])
     if total != 0:
         result.problems.append(_("account balances sum to %(total)s, not 0") % {"total": total})
     # Every debit of a non-pool account goes to the pool, except the payout moves checked below:
     # pool credits - forfeits == non-pool debits - payout moves.
-    into_pool, from_others = (
-        int(v) for v in (summary["*pool-counts*"]["cached"], summary["*pool-counts*"]["computed"])
-    )
+    into_pool, from_others = int(summary["into_pool"]), int(summary["from_others"])
     forfeits = moves = 0
     for row in payout_moves:
         move = (str(row["kind"]), str(row["debit"]), str(row["credit"]))
@@ -284,11 +281,11 @@ async def reconcile() -> Reconciliation:
                 % {"num": int(row["n"]), "kind": move[0], "debit": move[1], "credit": move[2]}
             )
     gaps = (
-        ("cached", _("members' reserved points differ from %(key)s by %(gap)s"), "reserved"),
-        ("computed", _("members' paid points differ from %(key)s by %(gap)s"), "paid"),
+        ("reserved_gap", _("members' reserved points differ from %(key)s by %(gap)s"), "reserved"),
+        ("paid_gap", _("members' paid points differ from %(key)s by %(gap)s"), "paid"),
     )
     for column, message, kind in gaps:
-        gap = int(summary["*member-payouts*"][column] or 0)
+        gap = int(summary[column])
         if gap:
             result.problems.append(message % {"key": f"payout:{kind}", "gap": gap})
     into_pool -= forfeits

@@ -179,6 +179,18 @@ async def test_reconcile_reports_a_drifted_cached_balance(asker: User) -> None:
     assert any("sum to 960, not 0" in p for p in result.problems)
 
 
+async def test_reconcile_reports_members_payout_points_apart_from_the_payout_accounts(
+    asker: User,
+) -> None:
+    await _award(asker)
+    await LedgerAccount.filter(user_id=asker.id).update(reserved=5, paid=3)
+    result = await reconcile()
+    assert result.problems == [
+        "members' reserved points differ from payout:reserved by 5",
+        "members' paid points differ from payout:paid by 3",
+    ]
+
+
 async def test_adjustment_by_finance_is_audited_on_the_entry(asker: User, finance: User) -> None:
     t = await check_post_adjustment(asker, points=25, reason="Goodwill", acting_user=finance)
     assert (t.actor_id, t.reason, t.kind.value) == (finance.id, "Goodwill", "adjustment")  # type: ignore[attr-defined]

@@ -447,7 +447,7 @@ class Notification(Model):
         table = "notifications"
         indexes = [
             Index(fields=("user_id", "id"), name="notification_user"),
-            Index(fields=("user_id", "read_at"), name="notification_unread"),
+            Index(fields=("user_id", "read_at", "id"), name="notification_unread_id"),
             Index(fields=("mailed_at", "id"), name="notification_unmailed"),
         ]
 

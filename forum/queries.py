@@ -497,9 +497,14 @@ async def list_notifications(user: User, *, cursor: str | None = None, limit: in
 # thousands.
 UNREAD_COUNTED = 100
 # `SELECT COUNT(*)` of this, with the member's id as $1: at most UNREAD_COUNTED index entries.
+# In the order of the index (user_id, read_at, id), so that PostgreSQL reads the first
+# UNREAD_COUNTED entries and stops. Without the order, for a member with thousands of
+# notifications it planned a scan of the table (theirs are the newest, at its end) that stopped
+# only when it had found enough of them: 3-10 ms a page, growing with the table.
 UNREAD_UP_TO = (
     "(SELECT COUNT(*) FROM (SELECT 1 FROM notifications"  # noqa: S608 - constants
-    f" WHERE user_id = $1 AND read_at IS NULL LIMIT {UNREAD_COUNTED}) AS unread)"
+    " WHERE user_id = $1 AND read_at IS NULL ORDER BY read_at, id"
+    f" LIMIT {UNREAD_COUNTED}) AS unread)"
 )
 
 

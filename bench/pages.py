@@ -10,12 +10,16 @@ For each database (SQLite, PostgreSQL) this script:
    board list, a question page with 5 answers, the all-questions list and the same list 1,000
    questions down its cursor, each for a visitor and for a signed-in member; a logged-in member
    posting an answer through the HTML form (and, unless --no-api, through the JSON API), with
-   32 connections and again with 4; then hello world again;
+   32 connections and again with 4; with --compare-workers N (PostgreSQL), each member's page
+   on one worker and then on a second server with N workers, side by side; then hello world
+   again;
 4. prints per endpoint req/s, % of hello world, p50, p99, the server's max RSS, errors and
    whether its target (issue #17: a visitor's page >= 50 % of hello world's req/s and a
    member's page >= 15 %, each with p99 <= 50 ms; a post >= 15 % at 32 connections, and p99
    <= 15 ms at 4) is met, plus the server's CPU ms per request and the load average: on a
-   shared machine req/s varies with the other load, CPU per request much less.
+   shared machine req/s varies with the other load, CPU per request much less. The CPU that
+   PostgreSQL and wrk used during each run is printed too: with N workers, the cores bound the
+   gain at (100 % x cores) / (server + PostgreSQL + wrk at one worker).
 
 It exits 0 whatever the numbers (it is a measurement); non-zero only when something broke: a
 server that does not start, a failed login or post, or wrk errors above 1 %.
@@ -35,6 +39,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import sqlite3
@@ -181,6 +186,24 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """The CPU time so far of every PostgreSQL process on the machine (0 without one)."""
+    total = 0.0
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                total += cpu_seconds(int(comm.parent.name))
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU time of this process's finished children (wrk runs as one)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def family(pid: int) -> list[int]:
@@ -451,6 +474,8 @@ class Row:
     errors: int
     cpu_ms_per_req: float  # the server's CPU time per request: robust to a busy machine
     cpu_pct: float  # the server's CPU use during the run (100 = one core)
+    db_cpu_pct: float  # PostgreSQL's, all its processes (0 on SQLite)
+    wrk_cpu_pct: float  # wrk's own
     load: float  # 1-minute load average at the end of the run (wrk + server alone make ~2)
     target_ratio: float = MEMBER_RATIO
     target_p99_ms: float = TARGET_P99_MS
@@ -486,13 +511,18 @@ def measure(
     run_wrk(url, duration=args.warmup, connections=connections, script=script)
     print(f" measure {args.duration} s ...", end="", flush=True)
     cpu_before = family_cpu_seconds(server.proc.pid)
+    db_before, wrk_before = postgres_cpu_seconds(), children_cpu_seconds()
     with RssSampler(server.proc.pid) as rss:
         result = run_wrk(url, duration=args.duration, connections=connections, script=script)
     cpu = family_cpu_seconds(server.proc.pid) - cpu_before
+    db_cpu = postgres_cpu_seconds() - db_before
+    wrk_cpu = children_cpu_seconds() - wrk_before
     load = load_average()
     print(
         f" {result.rps:,.0f} req/s, p99 {result.p99_ms:.1f} ms, errors {result.errors}, "
-        f"server CPU {100 * cpu / args.duration:.0f} %, load {load:.1f}"
+        f"server CPU {100 * cpu / args.duration:.0f} %, "
+        f"PostgreSQL {100 * db_cpu / args.duration:.0f} %, "
+        f"wrk {100 * wrk_cpu / args.duration:.0f} %, load {load:.1f}"
     )
     if result.error_rate > MAX_ERROR_RATE:
         raise BenchError(
@@ -511,6 +541,8 @@ def measure(
         errors=result.errors,
         cpu_ms_per_req=1000 * cpu / max(result.requests, 1),
         cpu_pct=100 * cpu / args.duration,
+        db_cpu_pct=100 * db_cpu / args.duration,
+        wrk_cpu_pct=100 * wrk_cpu / args.duration,
         load=load,
         target_ratio=target_ratio,
         target_p99_ms=target_p99_ms,
@@ -626,6 +658,7 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
         work,
     )
     app = peerdesk_server(db, args.workers, app_port, env, work)
+    wider: Server | None = None
     try:
         hello.wait_ready("/")
         app.wait_ready("/healthz")
@@ -706,17 +739,30 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
             row = measure(name, app, post_path, args, script, 0.0, POST_P99_MS, POST_CONNECTIONS)
             report.rows.append(row)
         if compare:
-            app.stop()
+            # Side by side: the posts above changed the database, so each page is measured on
+            # one worker again right before the same page on `compare` workers (the idle server
+            # costs nothing meanwhile).
+            if args.analyze:
+                # The posts added tens of thousands of notifications. Without statistics that
+                # say so, the one-worker server keeps the generic plan it made for the member's
+                # unread count when the table was nearly empty, a scan of every notification
+                # (4 ms a page); autovacuum, off on some machines, would ANALYZE it.
+                psql("ANALYZE", PG_NAME)
+                report.notes.append("ANALYZE ran again after the posts (as autovacuum would).")
             more = compare
-            app = peerdesk_server(db, more, free_port(), env, work)
-            app.wait_ready("/healthz")
+            wider = peerdesk_server(db, more, free_port(), env, work)
+            wider.wait_ready("/healthz")
             for name, path in pages:  # the same member's cookie: same secret, same database
-                row = measure(f"{name} (member, {more} workers)", app, path, args, member)
+                beside = f"{name} (member, {args.workers} beside {more})"
+                report.rows.append(measure(beside, app, path, args, member))
+                row = measure(f"{name} (member, {more} workers)", wider, path, args, member)
                 report.rows.append(row)
         report.hello_after = measure("hello world (after)", hello, "/", args)
     finally:
         app.stop()
         hello.stop()
+        if wider is not None:
+            wider.stop()
 
     posted = int(query(db, "SELECT count(*) FROM answers")[0][0]) - answers_before
     report.notes.append(
@@ -728,13 +774,23 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
         row.pct_hello = 100 * row.rps / hello_rps
         row.meets = row.pct_hello >= 100 * row.target_ratio and row.p99_ms <= row.target_p99_ms
     if compare:
-        by_name = {row.endpoint: row.rps for row in report.rows}
+        by_name = {row.endpoint: row for row in report.rows}
+        cores = os.cpu_count() or 1
         for name, _path in pages:
             more = by_name[f"{name} (member, {compare} workers)"]
-            one = by_name[f"{name} (member)"]
+            one = by_name[f"{name} (member, {args.workers} beside {compare})"]
+            # Every request costs the server, PostgreSQL and wrk their CPU on the same cores: at
+            # one worker's cost per request, the cores cannot serve more than this many times
+            # one worker's rate, however many workers there are.
+            used = one.cpu_pct + one.db_cpu_pct + one.wrk_cpu_pct
+            ceiling = 100 * cores / used if used else float("inf")
             report.notes.append(
-                f"{name}, member: {compare} workers {more:,.0f} req/s against "
-                f"{args.workers} {one:,.0f}: {more / one:.2f}x (target {WORKERS_RATIO}x)"
+                f"{name}, member: {compare} workers {more.rps:,.0f} req/s against "
+                f"{args.workers} {one.rps:,.0f}: {more.rps / one.rps:.2f}x (target "
+                f"{WORKERS_RATIO}x). With {args.workers}: server {one.cpu_pct:.0f} %, PostgreSQL "
+                f"{one.db_cpu_pct:.0f} %, wrk {one.wrk_cpu_pct:.0f} % of a core; with "
+                f"{compare}: {more.cpu_pct:.0f} %, {more.db_cpu_pct:.0f} %, "
+                f"{more.wrk_cpu_pct:.0f} %. {cores} cores allow at most {ceiling:.2f}x."
             )
     return report
 
@@ -829,7 +885,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-analyze",
         dest="analyze",
         action="store_false",
-        help="do not ANALYZE the PostgreSQL database after seeding",
+        help="do not ANALYZE the PostgreSQL database after seeding (nor after the posts)",
     )
     parser.add_argument(
         "--pythonpath",

@@ -12,6 +12,7 @@ page at once.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from functools import wraps
@@ -41,6 +42,9 @@ _rendering: set[Key] = set()
 # A request carrying any of these sees a page of its own, never a kept one.
 BYPASS_COOKIES = (SESSION_COOKIE, FLASH_COOKIE, WROTE_COOKIE)
 _shared: dict[tuple[Any, ...], tuple[float, Any]] = {}
+# A value being computed, and the generation it was started in: who misses the same key
+# meanwhile awaits that computation instead of starting one more.
+_computing: dict[tuple[Any, ...], tuple[int, asyncio.Future[Any]]] = {}
 # Bumped by clear(): what was computed before a write finished is not stored after it.
 _generation = [0]
 
@@ -55,6 +59,7 @@ def clear() -> None:
     _entries.clear()
     _rendering.clear()
     _shared.clear()
+    _computing.clear()
     _generation[0] += 1
 
 
@@ -63,14 +68,26 @@ async def shared(
 ) -> Any:
     """`compute()`'s value, kept as long as a visitor's page: for what every viewer of a page
     sees alike (the related questions), so that members do not pay for it on every view. Just
-    after a write of theirs (WROTE_COOKIE) a member gets it computed afresh."""
+    after a write of theirs (WROTE_COOKIE) a member gets it computed afresh. Requests that miss
+    the same key at once share one computation: when a kept value expires under load, the
+    database computes it again once, not once per request in flight."""
     hit = _shared.get(key)
     now = monotonic()
-    if hit is not None and hit[0] > now and WROTE_COOKIE not in request.cookies:
+    fresh = WROTE_COOKIE in request.cookies
+    if hit is not None and hit[0] > now and not fresh:
         _expires_by(request, hit[0])
         return hit[1]
     generation = _generation[0]
-    value = await compute()
+    running = _computing.get(key)
+    if running is not None and running[0] == generation and not fresh:
+        _expires_by(request, now + TTL_SECONDS)
+        return await asyncio.shield(running[1])
+    # A task of its own: a request that goes away (its client hung up) does not take the
+    # computation the others wait for with it.
+    task = asyncio.ensure_future(compute())
+    _computing[key] = (generation, task)
+    task.add_done_callback(lambda done: _computed(key, done))
+    value = await asyncio.shield(task)
     if generation == _generation[0]:
         if len(_shared) >= MAX_ENTRIES:
             for stale in [k for k, (until, _value) in _shared.items() if until <= now]:
@@ -80,6 +97,13 @@ async def shared(
         _shared[key] = (now + TTL_SECONDS, value)
     _expires_by(request, now + TTL_SECONDS)
     return value
+
+
+def _computed(key: tuple[Any, ...], task: asyncio.Future[Any]) -> None:
+    if _computing.get(key, (0, None))[1] is task:
+        del _computing[key]
+    if not task.cancelled():
+        task.exception()  # retrieved, should nobody be left waiting for it
 
 
 def _expires_by(request: Request, moment: float) -> None:

@@ -1,3 +1,4 @@
+import asyncio
 from time import monotonic
 
 import httpx
@@ -304,3 +305,66 @@ async def test_what_was_computed_before_a_write_finished_is_not_kept(app: Starle
         await pagecache.shared(request, ("k",), compute_during_a_write) == "from before the write"
     )
     assert ("k",) not in pagecache._shared
+
+
+async def test_requests_that_miss_a_kept_value_at_once_share_one_computation(
+    app: Starlette,
+) -> None:
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": []})
+    calls: list[int] = []
+    gate = asyncio.Event()
+
+    async def compute() -> str:
+        calls.append(1)
+        await gate.wait()
+        return "value"
+
+    waiting = [asyncio.create_task(pagecache.shared(request, ("once",), compute)) for _ in range(5)]
+    await asyncio.sleep(0)
+    gate.set()
+    assert await asyncio.gather(*waiting) == ["value"] * 5
+    assert len(calls) == 1
+
+
+async def test_a_shared_computation_outlives_the_request_that_started_it(app: Starlette) -> None:
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": []})
+    gate = asyncio.Event()
+
+    async def compute() -> str:
+        await gate.wait()
+        return "value"
+
+    first = asyncio.create_task(pagecache.shared(request, ("outlives",), compute))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(pagecache.shared(request, ("outlives",), compute))
+    await asyncio.sleep(0)
+    first.cancel()  # its client hung up
+    gate.set()
+    assert await second == "value"
+    with pytest.raises(asyncio.CancelledError):
+        await first
+
+
+async def test_a_failed_shared_computation_fails_every_waiter_and_is_not_kept(
+    app: Starlette,
+) -> None:
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": []})
+    gate = asyncio.Event()
+
+    async def compute() -> str:
+        await gate.wait()
+        raise RuntimeError("database gone")
+
+    waiting = [
+        asyncio.create_task(pagecache.shared(request, ("fails",), compute)) for _ in range(3)
+    ]
+    await asyncio.sleep(0)
+    gate.set()
+    results = await asyncio.gather(*waiting, return_exceptions=True)
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert ("fails",) not in pagecache._shared and ("fails",) not in pagecache._computing
+
+    async def works() -> str:
+        return "again"
+
+    assert await pagecache.shared(request, ("fails",), works) == "again"

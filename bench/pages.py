@@ -786,7 +786,7 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> DbReport:
             ceiling = 100 * cores / used if used else float("inf")
             report.notes.append(
                 f"{name}, member: {compare} workers {more.rps:,.0f} req/s against "
-                f"{args.workers} {one.rps:,.0f}: {more.rps / one.rps:.2f}x (target "
+                f"{args.workers} {one.rps:,.0f}: {more.rps / max(one.rps, 1e-9):.2f}x (target "
                 f"{WORKERS_RATIO}x). With {args.workers}: server {one.cpu_pct:.0f} %, PostgreSQL "
                 f"{one.db_cpu_pct:.0f} %, wrk {one.wrk_cpu_pct:.0f} % of a core; with "
                 f"{compare}: {more.cpu_pct:.0f} %, {more.db_cpu_pct:.0f} %, "

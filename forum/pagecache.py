@@ -42,9 +42,9 @@ _rendering: set[Key] = set()
 # A request carrying any of these sees a page of its own, never a kept one.
 BYPASS_COOKIES = (SESSION_COOKIE, FLASH_COOKIE, WROTE_COOKIE)
 _shared: dict[tuple[Any, ...], tuple[float, Any]] = {}
-# A value being computed, and the generation it was started in: who misses the same key
+# A value being computed, the generation and moment it was started in: who misses the same key
 # meanwhile awaits that computation instead of starting one more.
-_computing: dict[tuple[Any, ...], tuple[int, asyncio.Future[Any]]] = {}
+_computing: dict[tuple[Any, ...], tuple[int, float, asyncio.Future[Any]]] = {}
 # Bumped by clear(): what was computed before a write finished is not stored after it.
 _generation = [0]
 
@@ -77,33 +77,38 @@ async def shared(
     if hit is not None and hit[0] > now and not fresh:
         _expires_by(request, hit[0])
         return hit[1]
-    generation = _generation[0]
     running = _computing.get(key)
-    if running is not None and running[0] == generation and not fresh:
-        _expires_by(request, now + TTL_SECONDS)
-        return await asyncio.shield(running[1])
-    # A task of its own: a request that goes away (its client hung up) does not take the
-    # computation the others wait for with it.
+    if running is not None and running[0] == _generation[0] and not fresh:
+        _expires_by(request, running[1] + TTL_SECONDS)
+        return await asyncio.shield(running[2])
+    # A task of its own, which keeps its value when done: a request that goes away (its client
+    # hung up) takes neither the computation nor its keeping with it.
     task = asyncio.ensure_future(compute())
-    _computing[key] = (generation, task)
+    _computing[key] = (_generation[0], now, task)
     task.add_done_callback(lambda done: _computed(key, done))
     value = await asyncio.shield(task)
-    if generation == _generation[0]:
-        if len(_shared) >= MAX_ENTRIES:
-            for stale in [k for k, (until, _value) in _shared.items() if until <= now]:
-                del _shared[stale]
-            if len(_shared) >= MAX_ENTRIES:
-                _shared.clear()
-        _shared[key] = (now + TTL_SECONDS, value)
     _expires_by(request, now + TTL_SECONDS)
     return value
 
 
 def _computed(key: tuple[Any, ...], task: asyncio.Future[Any]) -> None:
-    if _computing.get(key, (0, None))[1] is task:
-        del _computing[key]
-    if not task.cancelled():
-        task.exception()  # retrieved, should nobody be left waiting for it
+    """Keep a finished computation's value, unless a write cleared the cache meanwhile."""
+    running = _computing.get(key)
+    if running is None or running[2] is not task:
+        if not task.cancelled():
+            task.exception()  # retrieved, should nobody be left waiting for it
+        return
+    del _computing[key]
+    generation, started, _task = running
+    if task.cancelled() or task.exception() is not None or generation != _generation[0]:
+        return
+    if len(_shared) >= MAX_ENTRIES:
+        now = monotonic()
+        for stale in [k for k, (until, _value) in _shared.items() if until <= now]:
+            del _shared[stale]
+        if len(_shared) >= MAX_ENTRIES:
+            _shared.clear()
+    _shared[key] = (started + TTL_SECONDS, task.result())
 
 
 def _expires_by(request: Request, moment: float) -> None:

@@ -343,6 +343,7 @@ async def test_a_shared_computation_outlives_the_request_that_started_it(app: St
     assert await second == "value"
     with pytest.raises(asyncio.CancelledError):
         await first
+    assert pagecache._shared[("outlives",)][1] == "value"  # kept, though its starter went away
 
 
 async def test_a_failed_shared_computation_fails_every_waiter_and_is_not_kept(
